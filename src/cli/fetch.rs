@@ -1,0 +1,72 @@
+use std::io::Write as _;
+
+use clap::Args;
+use k8s_study::error::exit;
+use k8s_study::Error;
+use serde::Serialize;
+
+use super::output::short_commit;
+use super::{Context, Format};
+
+/// Fill the cache: fetch repos at their pins (or at REPO@VERSION).
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  k8s-study fetch\n  k8s-study fetch kubernetes client-go@v0.32.3")]
+pub struct FetchArgs {
+    /// Repos to fetch, as NAME or NAME@VERSION [default: every repo at its pin].
+    #[arg(value_name = "REPO[@VERSION]")]
+    pub repos: Vec<String>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+#[derive(Serialize)]
+struct Fetched {
+    repo: String,
+    version: String,
+    commit: String,
+    cached: bool,
+    url: Option<String>,
+    seconds: f64,
+}
+
+pub fn run(cx: &Context, args: &FetchArgs) -> Result<u8, Error> {
+    let wanted: Vec<(String, String)> = if args.repos.is_empty() {
+        cx.mapping.repos.values().map(|r| (r.name.clone(), r.pin.clone())).collect()
+    } else {
+        args.repos
+            .iter()
+            .map(|spec| {
+                let (name, version) = spec.split_once('@').map_or((spec.as_str(), None), |(n, v)| (n, Some(v)));
+                let repo = cx.repo(name)?;
+                Ok((repo.name.clone(), version.map_or_else(|| repo.pin.clone(), str::to_string)))
+            })
+            .collect::<Result<_, Error>>()?
+    };
+    let mut out = std::io::stdout().lock();
+    let mut results = Vec::new();
+    for (name, version) in wanted {
+        let repo = cx.repo(&name)?;
+        let o = cx.sources.fetch(repo, &version)?;
+        let fetched = Fetched {
+            repo: name,
+            version,
+            commit: o.commit.to_string(),
+            cached: o.cached,
+            url: o.url,
+            seconds: o.elapsed.as_secs_f64(),
+        };
+        if args.format == Format::Text {
+            let how = match &fetched.url {
+                Some(url) => format!("fetched from {url} in {:.1}s", fetched.seconds),
+                None => "cached".to_string(),
+            };
+            writeln!(out, "{} {} {} ({how})", fetched.repo, fetched.version, short_commit(&fetched.commit))?;
+        }
+        results.push(fetched);
+    }
+    if args.format == Format::Json {
+        serde_json::to_writer_pretty(&mut out, &results).map_err(std::io::Error::from)?;
+        writeln!(out)?;
+    }
+    Ok(exit::OK)
+}

@@ -1,0 +1,55 @@
+use std::io::Write as _;
+
+use clap::Args;
+use k8s_study::error::exit;
+use k8s_study::resolve::{Query, Resolver, Status};
+use k8s_study::symbol::Symbol;
+use k8s_study::Error;
+
+use super::output::{mark, short_commit, write_detail};
+use super::{Context, Format};
+
+/// Locate any Go symbol in a repo at a version, mapped or not.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  k8s-study find k8s.io/kubernetes/pkg/scheduler.Scheduler.scheduleOne
+  k8s-study find k8s.io/client-go/tools/cache.sharedIndexInformer.Run --repo client-go --at v0.32.3
+  k8s-study find github.com/spf13/cobra.Command.Execute --format json
+
+SYMBOL is <import path>.<Name> or <import path>.<Receiver>.<Method> (receiver without * or type parameters).")]
+pub struct FindArgs {
+    pub symbol: String,
+    /// Repo to search [default: kubernetes, which holds staging and vendor/ too].
+    #[arg(long, value_name = "NAME", default_value = "kubernetes")]
+    pub repo: String,
+    /// Version (tag) to search [default: the repo's pin].
+    #[arg(long, value_name = "VERSION")]
+    pub at: Option<String>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+pub fn run(cx: &Context, args: &FindArgs) -> Result<u8, Error> {
+    let symbol = Symbol::parse(&args.symbol).map_err(|e| {
+        Error::usage(format!("malformed symbol `{}`: {e}", args.symbol), Some("example: k8s.io/client-go/tools/cache.sharedIndexInformer.Run".to_string()))
+    })?;
+    let repo = cx.repo(&args.repo)?;
+    let version = args.at.clone().unwrap_or_else(|| repo.pin.clone());
+    let snapshot = cx.sources.snapshot(repo, &version)?;
+    let resolver = Resolver::new(&snapshot)?;
+    let r = resolver.resolve(&[Query { symbol: &symbol, file_hint: None }])?.remove(0);
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, &r).map_err(std::io::Error::from)?;
+            writeln!(out)?;
+        }
+        Format::Text => {
+            let kind = r.kind.map(|k| format!(" ({})", k.as_str())).unwrap_or_default();
+            writeln!(out, "{} {}{kind}  [{} {} {}]", mark(r.status), r.symbol, r.repo, r.version, short_commit(&r.commit))?;
+            write_detail(&mut out, &r, "  ")?;
+        }
+    }
+    Ok(if r.status == Status::Found { exit::OK } else { exit::MISSING })
+}

@@ -1,0 +1,161 @@
+//! Command-line definition (clap derive) and dispatch. No logic lives here: each
+//! subcommand turns its arguments into library calls and prints what comes back.
+
+mod check;
+mod fetch;
+mod find;
+mod output;
+mod resolve;
+
+use std::io::IsTerminal as _;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use k8s_study::mapping::{self, Mapping};
+use k8s_study::source::url::Redirects;
+use k8s_study::source::Sources;
+use k8s_study::Error;
+
+const EXAMPLES: &str = "\
+Examples:
+  k8s-study fetch                          fill the cache with every repo at its pin
+  k8s-study find k8s.io/kubernetes/pkg/scheduler.Scheduler.scheduleOne
+  k8s-study resolve informer-zhonglinzhang  every step of one article
+  k8s-study check --repo kubernetes         does every step still resolve?
+  K8S_STUDY_MIRROR=file:///srv/mirrors k8s-study check   read from local mirrors
+
+Exit codes: 0 ok, 1 something missing or ambiguous, 2 usage, mapping or infrastructure error.";
+
+#[derive(Debug, Parser)]
+#[command(name = "k8s-study", version, about = "Annotated reading paths through the Kubernetes source", after_help = EXAMPLES)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Mapping file or folder of *.yaml to use instead of the built-in mapping.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub mapping: Option<PathBuf>,
+    /// Cache folder for fetched repositories [default: the user cache dir, e.g. ~/.cache/k8s-study].
+    #[arg(long, global = true, value_name = "DIR", env = "K8S_STUDY_CACHE")]
+    pub cache: Option<PathBuf>,
+    /// Fetch repo NAME from URL instead of its upstream (repeatable).
+    #[arg(long, global = true, value_name = "NAME=URL", value_parser = parse_mirror)]
+    pub mirror: Vec<(String, String)>,
+    /// Base URL replacing https://github.com/ in every upstream (owner/name[.git] under it).
+    #[arg(long, global = true, value_name = "BASE", env = "K8S_STUDY_MIRROR")]
+    pub mirror_base: Option<String>,
+    /// No progress bars or chatter on stderr.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Fetch(fetch::FetchArgs),
+    Find(find::FindArgs),
+    Resolve(resolve::ResolveArgs),
+    Check(check::CheckArgs),
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    #[default]
+    Text,
+    Json,
+}
+
+fn parse_mirror(s: &str) -> Result<(String, String), String> {
+    let (name, url) = s.split_once('=').ok_or_else(|| format!("expected NAME=URL, got `{s}`"))?;
+    if name.is_empty() || url.is_empty() {
+        return Err(format!("expected NAME=URL, got `{s}`"));
+    }
+    k8s_study::source::url::check_url(url).map_err(|e| e.to_string())?;
+    Ok((name.to_string(), url.to_string()))
+}
+
+/// What every subcommand needs: the mapping and the sources.
+pub struct Context {
+    pub mapping: Mapping,
+    pub sources: Sources,
+}
+
+impl Context {
+    fn new(global: &GlobalArgs) -> Result<Self, Error> {
+        let mapping = match &global.mapping {
+            Some(path) => mapping::load_path(path)?,
+            None => mapping::load_builtin()?,
+        };
+        for name in global.mirror.iter().map(|(n, _)| n) {
+            if mapping.repo(name).is_none() {
+                return Err(unknown_repo(&mapping, name));
+            }
+        }
+        let redirects = Redirects { per_repo: global.mirror.iter().cloned().collect(), base: global.mirror_base.clone().filter(|b| !b.is_empty()) };
+        if let Some(base) = &redirects.base {
+            k8s_study::source::url::check_url(base).map_err(k8s_study::source::SourceError::from)?;
+        }
+        let progress = !global.quiet && std::io::stderr().is_terminal();
+        let sources = Sources::new(global.cache.clone(), redirects, progress)?;
+        Ok(Self { mapping, sources })
+    }
+
+    fn repo(&self, name: &str) -> Result<&mapping::Repo, Error> {
+        self.mapping.repo(name).ok_or_else(|| unknown_repo(&self.mapping, name))
+    }
+}
+
+fn unknown_repo(mapping: &Mapping, name: &str) -> Error {
+    let known: Vec<&str> = mapping.repos.keys().map(String::as_str).collect();
+    Error::usage(format!("unknown repo `{name}`"), Some(format!("repos in the mapping: {}", known.join(", "))))
+}
+
+pub fn run(cli: &Cli) -> Result<u8, Error> {
+    let cx = Context::new(&cli.global)?;
+    match &cli.command {
+        Command::Fetch(args) => fetch::run(&cx, args),
+        Command::Find(args) => find::run(&cx, args),
+        Command::Resolve(args) => resolve::run(&cx, args),
+        Command::Check(args) => check::run(&cx, args),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory as _;
+
+    use super::*;
+
+    #[test]
+    fn definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn accepted_and_rejected_command_lines() {
+        let ok: &[&[&str]] = &[
+            &["k8s-study", "fetch"],
+            &["k8s-study", "fetch", "kubernetes@v1.20.2", "client-go"],
+            &["k8s-study", "find", "k8s.io/x.F", "--repo", "client-go", "--at", "v0.32.3", "--format", "json"],
+            &["k8s-study", "resolve", "a", "b", "--at", "v1.20.2"],
+            &["k8s-study", "check", "--repo", "kubernetes", "--repo", "client-go", "--mirror", "kubernetes=file:///m/k"],
+        ];
+        for args in ok {
+            Cli::try_parse_from(*args).unwrap_or_else(|e| panic!("{args:?}: {e}"));
+        }
+        let bad: &[&[&str]] = &[
+            &["k8s-study"],
+            &["k8s-study", "find"],
+            &["k8s-study", "find", "x", "--format", "yaml"],
+            &["k8s-study", "check", "--mirror", "kubernetes"],
+            &["k8s-study", "check", "--mirror", "kubernetes=ext::sh -c x"],
+        ];
+        for args in bad {
+            assert!(Cli::try_parse_from(*args).is_err(), "{args:?} was accepted");
+        }
+    }
+}

@@ -1,0 +1,41 @@
+//! Shared text rendering of resolutions.
+
+use std::io::Write;
+
+use k8s_study::resolve::{Resolution, Status};
+
+pub fn short_commit(commit: &str) -> &str {
+    &commit[..commit.len().min(12)]
+}
+
+pub fn mark(status: Status) -> &'static str {
+    match status {
+        Status::Found => "✓",
+        Status::Missing => "✗",
+        Status::Ambiguous => "?",
+    }
+}
+
+/// One resolution as an indented block: place, signature, first doc line, candidates.
+pub fn write_detail(out: &mut impl Write, r: &Resolution, indent: &str) -> std::io::Result<()> {
+    if let (Some(file), Some(start), Some(end)) = (&r.file, r.start_line, r.end_line) {
+        writeln!(out, "{indent}{file}:{start}-{end}")?;
+    }
+    if let Some(sig) = &r.signature {
+        writeln!(out, "{indent}{sig}")?;
+    }
+    if let Some(first) = r.doc.as_deref().and_then(|d| d.lines().next()).filter(|l| !l.is_empty()) {
+        writeln!(out, "{indent}// {first}")?;
+    }
+    for v in &r.variants {
+        writeln!(out, "{indent}also (build-constrained): {}:{}", v.file, v.start_line)?;
+    }
+    if let Some(reason) = &r.reason {
+        writeln!(out, "{indent}{}: {reason}", if r.status == Status::Found { "note" } else { "why" })?;
+    }
+    let label = if r.status == Status::Ambiguous { "matches" } else { "did you mean" };
+    for c in &r.candidates {
+        writeln!(out, "{indent}{label}: {} ({}, {}:{})", c.symbol, c.kind.as_str(), c.file, c.start_line)?;
+    }
+    Ok(())
+}

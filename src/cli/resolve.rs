@@ -1,0 +1,68 @@
+use std::io::Write as _;
+
+use clap::Args;
+use k8s_study::error::exit;
+use k8s_study::mapping::Article;
+use k8s_study::resolve::{resolve_articles, Status};
+use k8s_study::Error;
+
+use super::output::{mark, write_detail};
+use super::{Context, Format};
+
+/// Resolve every step of the given articles (default: all) to file, lines and signature.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  k8s-study resolve informer-zhonglinzhang
+  k8s-study resolve --at v1.21.0 --format json")]
+pub struct ResolveArgs {
+    /// Article ids [default: every article].
+    #[arg(value_name = "ARTICLE_ID")]
+    pub articles: Vec<String>,
+    /// Resolve at this version (tag) instead of each repo's pin.
+    #[arg(long, value_name = "VERSION")]
+    pub at: Option<String>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+pub fn select<'m>(cx: &'m Context, ids: &[String]) -> Result<Vec<&'m Article>, Error> {
+    if ids.is_empty() {
+        return Ok(cx.mapping.articles.iter().collect());
+    }
+    ids.iter()
+        .map(|id| {
+            cx.mapping.article(id).ok_or_else(|| {
+                let near = cx.mapping.articles.iter().min_by_key(|a| strsim::levenshtein(&a.id, id)).map(|a| format!("did you mean `{}`?", a.id));
+                Error::usage(format!("unknown article `{id}`"), near)
+            })
+        })
+        .collect()
+}
+
+pub fn run(cx: &Context, args: &ResolveArgs) -> Result<u8, Error> {
+    let articles = select(cx, &args.articles)?;
+    let steps = resolve_articles(&cx.sources, &cx.mapping, &articles, args.at.as_deref())?;
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, &steps).map_err(std::io::Error::from)?;
+            writeln!(out)?;
+        }
+        Format::Text => {
+            for article in &articles {
+                let repo = cx.repo(&article.repo)?;
+                let version = args.at.as_deref().unwrap_or(&repo.pin);
+                writeln!(out, "{}  {}\n  {}  [{} {version}]", article.id, article.title, article.url, repo.name)?;
+                for s in steps.iter().filter(|s| s.article == article.id) {
+                    let r = &s.resolution;
+                    let kind = r.kind.map(|k| format!(" ({})", k.as_str())).unwrap_or_default();
+                    writeln!(out, "  {:>2} {} {}{kind}", s.step, mark(r.status), r.symbol)?;
+                    write_detail(&mut out, r, "       ")?;
+                }
+                writeln!(out)?;
+            }
+        }
+    }
+    Ok(if steps.iter().all(|s| s.resolution.status == Status::Found) { exit::OK } else { exit::MISSING })
+}

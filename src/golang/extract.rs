@@ -1,0 +1,283 @@
+//! Declarations of one Go file, found with tree-sitter-go.
+
+use tree_sitter::{Node, StreamingIterator};
+
+use super::lang::{self, go};
+use crate::symbol::QualName;
+
+/// What a declaration is. Types are split by their underlying form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    Func,
+    Method,
+    Struct,
+    Interface,
+    Alias,
+    /// A defined type that is neither struct nor interface: `type Phase string`.
+    Type,
+    InterfaceMethod,
+    Const,
+    Var,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Func => "func",
+            Kind::Method => "method",
+            Kind::Struct => "struct",
+            Kind::Interface => "interface",
+            Kind::Alias => "alias",
+            Kind::Type => "type",
+            Kind::InterfaceMethod => "interface-method",
+            Kind::Const => "const",
+            Kind::Var => "var",
+        }
+    }
+}
+
+/// One top-level declaration. Lines are 1-based and inclusive; the range covers the
+/// declaration itself, not its doc comment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decl {
+    pub name: QualName,
+    pub kind: Kind,
+    pub start_line: usize,
+    pub end_line: usize,
+    pub start_byte: usize,
+    pub end_byte: usize,
+    pub signature: String,
+    pub doc: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct FileDecls {
+    pub decls: Vec<Decl>,
+    /// ERROR and MISSING nodes: the file did not parse cleanly, what parsed is still here.
+    pub syntax_errors: usize,
+    /// A `//go:build` or `// +build` line precedes the package clause.
+    pub build_constrained: bool,
+}
+
+/// Longest signature we keep; generated code can have absurd parameter lists.
+const MAX_SIGNATURE: usize = 400;
+
+pub fn extract(source: &[u8]) -> FileDecls {
+    let build_constrained = has_build_constraint(source);
+    let Some(tree) = lang::parse(source) else {
+        return FileDecls { decls: Vec::new(), syntax_errors: 1, build_constrained };
+    };
+    let root = tree.root_node();
+    let go = go();
+    let mut decls = Vec::new();
+    let mut cursor = tree_sitter::QueryCursor::new();
+    let mut matches = cursor.matches(&go.definitions, root, source);
+    while let Some(m) = matches.next() {
+        let mut name = None;
+        let mut receiver = None;
+        let mut definition = None;
+        for c in m.captures() {
+            if c.index == go.capture_name {
+                name = Some(c.node);
+            } else if c.index == go.capture_receiver {
+                receiver = Some(c.node);
+            } else {
+                definition = Some((c.node, go.definitions.capture_names()[c.index as usize]));
+            }
+        }
+        let (Some(name), Some((node, capture))) = (name, definition) else { continue };
+        if is_local(node) {
+            continue;
+        }
+        let kind = match capture {
+            "definition.function" => Kind::Func,
+            "definition.method" => Kind::Method,
+            "definition.interface_method" => Kind::InterfaceMethod,
+            "definition.alias" => Kind::Alias,
+            "definition.constant" => Kind::Const,
+            "definition.var" => Kind::Var,
+            _ => match node.child_by_field_name("type").map(|t| t.kind()) {
+                Some("struct_type") => Kind::Struct,
+                Some("interface_type") => Kind::Interface,
+                _ => Kind::Type,
+            },
+        };
+        let qual = match receiver {
+            Some(r) if kind == Kind::Method => match receiver_name(r, source) {
+                Some(recv) => QualName::method(recv, text(name, source)),
+                None => continue,
+            },
+            Some(r) => QualName::method(text(r, source), text(name, source)),
+            None => QualName::plain(text(name, source)),
+        };
+        let outer = outer_node(node);
+        decls.push(Decl {
+            name: qual,
+            kind,
+            start_line: outer.start_position().row + 1,
+            end_line: outer.end_position().row + 1,
+            start_byte: outer.start_byte(),
+            end_byte: outer.end_byte(),
+            signature: signature(node, outer, kind, source),
+            doc: doc_comment(outer, source),
+        });
+    }
+    let syntax_errors = if root.has_error() { count_errors(root) } else { 0 };
+    FileDecls { decls, syntax_errors, build_constrained }
+}
+
+fn text(node: Node<'_>, source: &[u8]) -> String {
+    String::from_utf8_lossy(&source[node.byte_range()]).into_owned()
+}
+
+fn is_local(node: Node<'_>) -> bool {
+    let mut parent = node.parent();
+    while let Some(p) = parent {
+        if lang::LOCAL_SCOPES.contains(&p.kind()) {
+            return true;
+        }
+        parent = p.parent();
+    }
+    false
+}
+
+/// `T`, `*T`, `T[K]`, `*T[K, V]`, `(*T)` → `T`. `None` for receivers we cannot name.
+pub fn receiver_name(mut node: Node<'_>, source: &[u8]) -> Option<String> {
+    loop {
+        match node.kind() {
+            "type_identifier" => return Some(text(node, source)),
+            "pointer_type" | "parenthesized_type" => node = node.named_child(0)?,
+            "generic_type" => node = node.child_by_field_name("type")?,
+            _ => return None,
+        }
+    }
+}
+
+/// A spec alone in its declaration (`const X = 1`, `type T struct{}`) is shown with its
+/// keyword; a spec inside a group (`const ( ... )`) is shown alone.
+fn outer_node(node: Node<'_>) -> Node<'_> {
+    let mut decl = node.parent();
+    if decl.is_some_and(|d| d.kind() == "var_spec_list") {
+        return node;
+    }
+    match decl.take() {
+        Some(d) if matches!(d.kind(), "const_declaration" | "var_declaration" | "type_declaration") => {
+            let grouped = (0..d.child_count()).filter_map(|i| d.child(i as u32)).any(|c| c.kind() == "(");
+            if grouped { node } else { d }
+        }
+        _ => node,
+    }
+}
+
+fn signature(node: Node<'_>, outer: Node<'_>, kind: Kind, source: &[u8]) -> String {
+    let raw = match kind {
+        Kind::Func | Kind::Method => {
+            let end = node.child_by_field_name("body").map_or(node.end_byte(), |b| b.start_byte());
+            String::from_utf8_lossy(&source[node.start_byte()..end]).into_owned()
+        }
+        Kind::Struct | Kind::Interface => {
+            let full = text(outer, source);
+            let head = full.split('{').next().unwrap_or(&full).to_string();
+            if outer.id() == node.id() { format!("type {head}") } else { head }
+        }
+        Kind::Alias | Kind::Type | Kind::Const | Kind::Var => {
+            let full = text(outer, source);
+            let first = full.lines().next().unwrap_or_default().to_string();
+            if outer.id() == node.id() {
+                let keyword = match kind {
+                    Kind::Const => "const ",
+                    Kind::Var => "var ",
+                    _ => "type ",
+                };
+                format!("{keyword}{first}")
+            } else {
+                first
+            }
+        }
+        Kind::InterfaceMethod => text(node, source),
+    };
+    let mut sig = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    if sig.len() > MAX_SIGNATURE {
+        let cut = (0..=MAX_SIGNATURE).rev().find(|&i| sig.is_char_boundary(i)).unwrap_or(0);
+        sig.truncate(cut);
+        sig.push('…');
+    }
+    sig
+}
+
+/// The comment lines directly above a declaration, without comment markers.
+fn doc_comment(node: Node<'_>, source: &[u8]) -> String {
+    let mut lines = Vec::new();
+    let mut next_row = node.start_position().row;
+    let mut sibling = node.prev_sibling();
+    while let Some(s) = sibling {
+        if s.kind() != "comment" || s.end_position().row + 1 != next_row {
+            break;
+        }
+        lines.push(text(s, source));
+        next_row = s.start_position().row;
+        sibling = s.prev_sibling();
+    }
+    lines.reverse();
+    lines
+        .iter()
+        .flat_map(|c| {
+            let body = c.strip_prefix("//").map_or_else(
+                || c.trim_start_matches("/*").trim_end_matches("*/").to_string(),
+                |rest| rest.strip_prefix(' ').unwrap_or(rest).to_string(),
+            );
+            body.lines().map(|l| l.trim_end().to_string()).collect::<Vec<_>>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_string()
+}
+
+fn count_errors(root: Node<'_>) -> usize {
+    let mut count = 0;
+    let mut cursor = root.walk();
+    'walk: loop {
+        let node = cursor.node();
+        if node.is_error() || node.is_missing() {
+            count += 1;
+        }
+        // Only descend where an error can be.
+        if node.has_error() && cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
+    }
+    count
+}
+
+/// A `//go:build` or `// +build` line before the package clause.
+fn has_build_constraint(source: &[u8]) -> bool {
+    for line in source.split(|&b| b == b'\n') {
+        let line = line.trim_ascii();
+        if line.starts_with(b"package ") {
+            return false;
+        }
+        if line.starts_with(b"//go:build ") || line.starts_with(b"// +build ") {
+            return true;
+        }
+    }
+    false
+}
+
+/// `x_linux.go`, `x_arm64.go`, `x_linux_arm64.go`, `x_test.go` excluded by the caller.
+pub fn file_name_constrained(name: &str) -> bool {
+    let stem = name.strip_suffix(".go").unwrap_or(name);
+    let parts: Vec<&str> = stem.split('_').collect();
+    let n = parts.len();
+    if n < 2 {
+        return false;
+    }
+    let last = parts[n - 1];
+    lang::KNOWN_OS.contains(&last) || lang::KNOWN_ARCH.contains(&last)
+}

@@ -1,0 +1,121 @@
+//! Import path → directory, from the tree itself.
+//!
+//! Every `go.mod` outside `vendor/` and `testdata/` declares a module rooted at its folder (in
+//! the monorepo: `k8s.io/kubernetes` at the root and one module per `staging/src/k8s.io/*`).
+//! Third-party packages live under a module's `vendor/`. Symlinks are never followed: the
+//! monorepo's `vendor/k8s.io/*` are symlinks into staging, which the staging modules already
+//! cover.
+
+use crate::source::{SourceError, Snapshot};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Module {
+    pub path: String,
+    /// Folder of the `go.mod`, `""` for the root.
+    pub dir: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ModuleMap {
+    /// Longest module path first, so the most specific module wins.
+    modules: Vec<Module>,
+}
+
+impl ModuleMap {
+    pub fn build(snapshot: &Snapshot) -> Result<Self, SourceError> {
+        let mut modules = Vec::new();
+        for (path, oid) in snapshot.find_named("go.mod", &["vendor", "testdata", ".git", "node_modules"])? {
+            let bytes = snapshot.blob(oid)?;
+            if let Some(module) = module_path(&bytes) {
+                let dir = path.strip_suffix("go.mod").unwrap_or_default().trim_end_matches('/').to_string();
+                modules.push(Module { path: module, dir });
+            }
+        }
+        Ok(Self::from_modules(modules))
+    }
+
+    pub fn from_modules(mut modules: Vec<Module>) -> Self {
+        modules.sort_by(|a, b| b.path.len().cmp(&a.path.len()).then(a.dir.cmp(&b.dir)));
+        Self { modules }
+    }
+
+    pub fn modules(&self) -> &[Module] {
+        &self.modules
+    }
+
+    /// The folders that may hold `import_path`, most likely first: inside a module of the
+    /// tree, then in each module's `vendor/`. The caller keeps the first that exists.
+    pub fn candidate_dirs(&self, import_path: &str) -> Vec<String> {
+        let mut dirs = Vec::new();
+        for m in &self.modules {
+            if let Some(rest) = import_path.strip_prefix(m.path.as_str())
+                && (rest.is_empty() || rest.starts_with('/'))
+            {
+                dirs.push(join(&m.dir, rest.trim_start_matches('/')));
+            }
+        }
+        let mut roots: Vec<&Module> = self.modules.iter().collect();
+        roots.sort_by_key(|m| m.dir.len());
+        for m in roots {
+            dirs.push(join(&join(&m.dir, "vendor"), import_path));
+        }
+        dirs
+    }
+
+    /// The folder of `import_path` in this tree, if any.
+    pub fn locate(&self, snapshot: &Snapshot, import_path: &str) -> Option<String> {
+        self.candidate_dirs(import_path).into_iter().find(|d| snapshot.is_dir(d))
+    }
+}
+
+fn join(a: &str, b: &str) -> String {
+    match (a.is_empty(), b.is_empty()) {
+        (true, _) => b.to_string(),
+        (_, true) => a.to_string(),
+        _ => format!("{a}/{b}"),
+    }
+}
+
+/// The `module` directive of a go.mod.
+pub fn module_path(go_mod: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(go_mod);
+    text.lines().find_map(|line| {
+        let line = line.split("//").next()?.trim();
+        let rest = line.strip_prefix("module")?;
+        if !rest.starts_with([' ', '\t', '"']) {
+            return None;
+        }
+        let path = rest.trim().trim_matches('"').trim_matches('`');
+        (!path.is_empty()).then(|| path.to_string())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn module_directive_forms() {
+        assert_eq!(module_path(b"// c\nmodule k8s.io/kubernetes\n\ngo 1.15\n").as_deref(), Some("k8s.io/kubernetes"));
+        assert_eq!(module_path(b"module \"k8s.io/client-go\" // x\n").as_deref(), Some("k8s.io/client-go"));
+        assert_eq!(module_path(b"go 1.15\nmodulex foo\n"), None);
+    }
+
+    #[test]
+    fn staging_beats_root_and_vendor_comes_last() {
+        let map = ModuleMap::from_modules(vec![
+            Module { path: "k8s.io/kubernetes".into(), dir: String::new() },
+            Module { path: "k8s.io/client-go".into(), dir: "staging/src/k8s.io/client-go".into() },
+        ]);
+        assert_eq!(
+            map.candidate_dirs("k8s.io/client-go/tools/cache"),
+            vec![
+                "staging/src/k8s.io/client-go/tools/cache",
+                "vendor/k8s.io/client-go/tools/cache",
+                "staging/src/k8s.io/client-go/vendor/k8s.io/client-go/tools/cache"
+            ]
+        );
+        assert_eq!(map.candidate_dirs("k8s.io/kubernetes-extra/x")[0], "vendor/k8s.io/kubernetes-extra/x");
+        assert_eq!(map.candidate_dirs("k8s.io/kubernetes")[0], "");
+    }
+}

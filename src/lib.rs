@@ -1,0 +1,14 @@
+//! k8s-study: annotated reading paths through the Kubernetes source.
+//!
+//! The mapping ([`mapping`]) ties articles to Go symbols; [`source`] fetches the pinned trees
+//! into a git2 cache; [`golang`] finds declarations with tree-sitter-go; [`resolve`] answers
+//! where each symbol is at a version. The `k8s-study` binary is a thin clap layer over these.
+
+pub mod error;
+pub mod golang;
+pub mod mapping;
+pub mod resolve;
+pub mod source;
+pub mod symbol;
+
+pub use error::Error;

@@ -1,0 +1,110 @@
+//! The mapping: which articles read which Go symbols, in what order, with our notes.
+//!
+//! `mappings/*.yaml` are loaded and merged into one [`Mapping`]. The files in the repository
+//! are embedded in the binary (see `build.rs`) and go through the same loader as a user's
+//! `--mapping PATH`, so the built-in mapping is validated exactly like any other.
+
+mod load;
+mod raw;
+mod validate;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+
+pub use load::{load_builtin, load_path, Source};
+
+use crate::symbol::Symbol;
+
+/// The only schema version this build reads.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A position in a mapping file, 1-based, as editors show it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Origin {
+    pub file: String,
+    pub line: u64,
+    pub column: u64,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+/// One problem found in a mapping, at the place it was found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub origin: Origin,
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.origin, self.message)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MappingError {
+    #[error("cannot read mapping {path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("no mapping files (*.yaml, *.yml) in {0}")]
+    NoFiles(PathBuf),
+    #[error("{} problem(s) in the mapping:\n{}", .0.len(), render_all(.0))]
+    Invalid(Vec<Diagnostic>),
+}
+
+fn render_all(diags: &[Diagnostic]) -> String {
+    diags.iter().map(|d| format!("  {d}")).collect::<Vec<_>>().join("\n")
+}
+
+#[derive(Clone, Debug)]
+pub struct Repo {
+    pub name: String,
+    pub url: String,
+    pub pin: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Article {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub author: String,
+    pub written_for: Option<String>,
+    pub components: Vec<String>,
+    pub repo: String,
+    pub steps: Vec<Step>,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug)]
+pub struct Step {
+    pub symbol: Symbol,
+    pub file: Option<String>,
+    pub note: String,
+    pub note_zh: String,
+    /// Where the `symbol` value is written, for messages and later rewrites.
+    pub origin: Origin,
+}
+
+/// The merged, validated mapping.
+#[derive(Clone, Debug, Default)]
+pub struct Mapping {
+    pub repos: BTreeMap<String, Repo>,
+    pub components: BTreeMap<String, String>,
+    /// In file order (files sorted by name), which is reading order within a file.
+    pub articles: Vec<Article>,
+}
+
+impl Mapping {
+    pub fn article(&self, id: &str) -> Option<&Article> {
+        self.articles.iter().find(|a| a.id == id)
+    }
+
+    pub fn repo(&self, name: &str) -> Option<&Repo> {
+        self.repos.get(name)
+    }
+}

@@ -1,0 +1,289 @@
+//! Merging parsed files into one [`Mapping`] and checking everything a loader cannot:
+//! references between files, symbol syntax, safe paths, duplicates.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_saphyr::{Location, Spanned};
+
+use super::{raw, Article, Diagnostic, Mapping, Origin, Repo, Step, SCHEMA_VERSION};
+use crate::source::url::check_url;
+use crate::symbol::Symbol;
+
+struct Ctx<'a> {
+    file: &'a str,
+    diags: &'a mut Vec<Diagnostic>,
+}
+
+impl Ctx<'_> {
+    fn origin(&self, loc: &Location) -> Origin {
+        Origin { file: self.file.to_string(), line: loc.line(), column: loc.column() }
+    }
+
+    fn error(&mut self, loc: &Location, message: impl Into<String>) {
+        let origin = self.origin(loc);
+        self.diags.push(Diagnostic { origin, message: message.into() });
+    }
+
+    fn require_text(&mut self, field: &str, value: &Spanned<String>) {
+        if value.value.trim().is_empty() {
+            self.error(&value.referenced, format!("`{field}` is empty"));
+        }
+    }
+}
+
+pub fn merge(files: &[(&str, raw::File)], diags: &mut Vec<Diagnostic>) -> Mapping {
+    let mut mapping = Mapping::default();
+    let mut repo_origin: HashMap<String, Origin> = HashMap::new();
+    let mut component_origin: HashMap<String, Origin> = HashMap::new();
+
+    // Pass 1: the vocabulary (repos, components), so articles may refer to any file.
+    for (file, raw) in files {
+        let mut cx = Ctx { file, diags };
+        if raw.schema.value != SCHEMA_VERSION {
+            cx.error(
+                &raw.schema.referenced,
+                format!("unsupported schema {}: this k8s-study reads schema {SCHEMA_VERSION}", raw.schema.value),
+            );
+        }
+        for (name, repo) in &raw.repos {
+            let origin = cx.origin(&repo.referenced);
+            if !is_name(name) {
+                cx.error(&repo.referenced, format!("repo name `{name}` must use only letters, digits, `-`, `_`, `.`"));
+            }
+            if let Some(first) = repo_origin.get(name) {
+                cx.error(&repo.referenced, format!("repo `{name}` is already defined at {first}"));
+                continue;
+            }
+            if let Err(e) = check_url(&repo.value.url.value) {
+                cx.error(&repo.value.url.referenced, format!("repo `{name}`: {e}"));
+            }
+            let pin = &repo.value.pin;
+            if pin.value.is_empty() || pin.value.starts_with('-') || pin.value.chars().any(char::is_whitespace) {
+                cx.error(&pin.referenced, format!("repo `{name}`: `pin` must be a tag name like v1.20.2"));
+            }
+            repo_origin.insert(name.clone(), origin);
+            mapping.repos.insert(
+                name.clone(),
+                Repo { name: name.clone(), url: repo.value.url.value.clone(), pin: pin.value.clone() },
+            );
+        }
+        for (name, description) in &raw.components {
+            if !is_id(name) {
+                cx.error(&description.referenced, format!("component `{name}` must be lowercase letters, digits and `-`"));
+            }
+            if let Some(first) = component_origin.get(name) {
+                cx.error(&description.referenced, format!("component `{name}` is already defined at {first}"));
+                continue;
+            }
+            cx.require_text("description", description);
+            component_origin.insert(name.clone(), cx.origin(&description.referenced));
+            mapping.components.insert(name.clone(), description.value.clone());
+        }
+    }
+
+    // Pass 2: articles, checked against the whole vocabulary.
+    let mut article_origin: BTreeMap<String, Origin> = BTreeMap::new();
+    for (file, raw) in files {
+        let mut cx = Ctx { file, diags };
+        for article in &raw.articles {
+            if let Some(a) = check_article(&mut cx, article, &mapping, &mut article_origin) {
+                mapping.articles.push(a);
+            }
+        }
+    }
+    mapping
+}
+
+fn check_article(
+    cx: &mut Ctx<'_>,
+    raw: &raw::Article,
+    mapping: &Mapping,
+    seen: &mut BTreeMap<String, Origin>,
+) -> Option<Article> {
+    let id = &raw.id.value;
+    let errors_before = cx.diags.len();
+    if !is_id(id) {
+        cx.error(&raw.id.referenced, format!("article id `{id}` must be lowercase letters, digits and `-`"));
+    }
+    if let Some(first) = seen.get(id) {
+        cx.error(&raw.id.referenced, format!("duplicate article id `{id}`: first defined at {first}"));
+    } else {
+        seen.insert(id.clone(), cx.origin(&raw.id.referenced));
+    }
+    cx.require_text("title", &raw.title);
+    cx.require_text("author", &raw.author);
+    if !(raw.url.value.starts_with("https://") || raw.url.value.starts_with("http://")) {
+        cx.error(&raw.url.referenced, "article `url` must start with https:// or http://");
+    }
+    if raw.components.value.is_empty() {
+        cx.error(&raw.components.referenced, "`components` is empty: name at least one component");
+    }
+    for c in &raw.components.value {
+        if !mapping.components.contains_key(&c.value) {
+            let known = mapping.components.keys().cloned().collect::<Vec<_>>().join(", ");
+            cx.error(&c.referenced, format!("unknown component `{}` (known: {known})", c.value));
+        }
+    }
+    if !mapping.repos.contains_key(&raw.repo.value) {
+        let known = mapping.repos.keys().cloned().collect::<Vec<_>>().join(", ");
+        cx.error(&raw.repo.referenced, format!("unknown repo `{}` (known: {known})", raw.repo.value));
+    }
+    if raw.steps.value.is_empty() {
+        cx.error(&raw.steps.referenced, format!("article `{id}` has no steps"));
+    }
+    let steps: Vec<Step> = raw.steps.value.iter().filter_map(|s| check_step(cx, s)).collect();
+    if cx.diags.len() > errors_before {
+        return None;
+    }
+    Some(Article {
+        id: id.clone(),
+        title: raw.title.value.clone(),
+        url: raw.url.value.clone(),
+        author: raw.author.value.clone(),
+        written_for: raw.written_for.as_ref().map(|w| w.value.clone()),
+        components: raw.components.value.iter().map(|c| c.value.clone()).collect(),
+        repo: raw.repo.value.clone(),
+        steps,
+        origin: cx.origin(&raw.id.referenced),
+    })
+}
+
+fn check_step(cx: &mut Ctx<'_>, raw: &raw::Step) -> Option<Step> {
+    let symbol = match Symbol::parse(&raw.symbol.value) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            cx.error(&raw.symbol.referenced, format!("malformed symbol `{}`: {e}", raw.symbol.value));
+            None
+        }
+    };
+    if let Some(file) = &raw.file
+        && let Err(why) = check_repo_path(&file.value)
+    {
+        cx.error(&file.referenced, format!("file `{}` {why}", file.value));
+    }
+    cx.require_text("note", &raw.note);
+    cx.require_text("note_zh", &raw.note_zh);
+    Some(Step {
+        symbol: symbol?,
+        file: raw.file.as_ref().map(|f| f.value.clone()),
+        note: raw.note.value.clone(),
+        note_zh: raw.note_zh.value.clone(),
+        origin: cx.origin(&raw.symbol.referenced),
+    })
+}
+
+/// A path inside a repository: relative, `/`-separated, never leaving the tree.
+pub fn check_repo_path(path: &str) -> Result<(), &'static str> {
+    if path.is_empty() {
+        return Err("is empty");
+    }
+    if path.starts_with('/') || path.starts_with('\\') || path.as_bytes().get(1) == Some(&b':') {
+        return Err("must be relative to the repository root, not absolute");
+    }
+    if path.contains('\\') {
+        return Err("must use `/` as separator");
+    }
+    if path.split('/').any(|c| c == ".." ) {
+        return Err("must not contain `..`");
+    }
+    if path.split('/').any(|c| c.is_empty() || c == ".") || path.chars().any(char::is_control) {
+        return Err("is not a clean path (empty, `.` or control characters in it)");
+    }
+    Ok(())
+}
+
+fn is_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+}
+
+fn is_name(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)) && !s.starts_with('.')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::load::{load_sources, Source};
+    use super::super::MappingError;
+    use super::*;
+
+    const HEADER: &str = "schema: 1\nrepos:\n  kubernetes: { url: https://github.com/kubernetes/kubernetes, pin: v1.20.2 }\ncomponents:\n  informer: shared informers\n";
+
+    fn errors(files: &[(&str, &str)]) -> Vec<String> {
+        let sources = files.iter().map(|(n, t)| Source { name: (*n).into(), bytes: t.as_bytes().to_vec() }).collect();
+        match load_sources(sources) {
+            Ok(_) => vec![],
+            Err(MappingError::Invalid(d)) => d.iter().map(ToString::to_string).collect(),
+            Err(e) => vec![e.to_string()],
+        }
+    }
+
+    fn article(steps: &str) -> String {
+        format!(
+            "{HEADER}articles:\n  - id: a\n    title: T\n    url: https://example.com/a\n    author: me\n    components: [informer]\n    repo: kubernetes\n    steps:\n{steps}"
+        )
+    }
+
+    const STEP: &str = "      - symbol: k8s.io/client-go/tools/cache.sharedIndexInformer.Run\n        file: staging/src/k8s.io/client-go/tools/cache/shared_informer.go\n        note: n\n        note_zh: 中\n";
+
+    #[test]
+    fn a_valid_mapping_loads() {
+        assert_eq!(errors(&[("m.yaml", &article(STEP))]), Vec::<String>::new());
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_position() {
+        let bad = article(
+            "      - symbol: k8s.io/x.*T.Run\n        file: ../etc/passwd\n        note: n\n        note_zh: z\n      - symbol: k8s.io/y.F\n        file: /abs/y.go\n        note: n\n        note_zh: z\n",
+        )
+        .replace("components: [informer]", "components: [informr]")
+        .replace("repo: kubernetes", "repo: kubernets");
+        let errs = errors(&[("m.yaml", &bad)]);
+        assert_eq!(
+            errs,
+            vec![
+                "m.yaml:11:18: unknown component `informr` (known: informer)",
+                "m.yaml:12:11: unknown repo `kubernets` (known: kubernetes)",
+                "m.yaml:14:17: malformed symbol `k8s.io/x.*T.Run`: `*T` is not a Go identifier (write receivers without `*` or type parameters)",
+                "m.yaml:15:15: file `../etc/passwd` must not contain `..`",
+                "m.yaml:19:15: file `/abs/y.go` must be relative to the repository root, not absolute",
+            ]
+        );
+    }
+
+    #[test]
+    fn duplicates_across_files_name_the_first_definition() {
+        let a = article(STEP);
+        let b = "schema: 1\narticles:\n  - id: a\n    title: T\n    url: https://e.com\n    author: me\n    components: [informer]\n    repo: kubernetes\n    steps: []\n";
+        assert_eq!(
+            errors(&[("a.yaml", &a), ("b.yaml", b)]),
+            vec!["b.yaml:3:9: duplicate article id `a`: first defined at a.yaml:7:9", "b.yaml:9:12: article `a` has no steps"]
+        );
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_schema_are_positioned() {
+        let errs = errors(&[("k.yaml", &article(STEP).replace("author: me", "auther: me"))]);
+        assert_eq!(errs.len(), 1);
+        assert!(errs[0].starts_with("k.yaml:10:5: ") && errs[0].contains("auther"), "{errs:?}");
+        let errs = errors(&[("s.yaml", "schema: 2\n")]);
+        assert_eq!(errs, vec!["s.yaml:1:9: unsupported schema 2: this k8s-study reads schema 1"]);
+    }
+
+    #[test]
+    fn non_utf8_and_empty_files_are_refused() {
+        let sources = vec![Source { name: "u.yaml".into(), bytes: b"schema: 1\n# caf\xe9\n".to_vec() }];
+        let Err(MappingError::Invalid(d)) = load_sources(sources) else { panic!("accepted non-UTF-8") };
+        assert_eq!(d[0].to_string(), "u.yaml:2:6: not valid UTF-8: mapping files are UTF-8 text");
+        assert_eq!(errors(&[("e.yaml", "\n")]), vec!["e.yaml:1:1: empty mapping file: expected `schema: 1`"]);
+    }
+
+    #[test]
+    fn repo_paths_cannot_escape() {
+        for bad in ["/etc", "a/../b", "..", "C:/x", "a\\b", "a//b", "./a"] {
+            assert!(check_repo_path(bad).is_err(), "{bad}");
+        }
+        check_repo_path("pkg/scheduler/scheduler.go").unwrap();
+    }
+}

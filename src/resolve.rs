@@ -1,0 +1,283 @@
+//! Symbols → places in a snapshot: the engine behind `find`, `resolve` and `check`.
+//!
+//! All queries of a run are answered together: packages are located once, their files read
+//! once from git objects, prefiltered by the wanted names, and parsed in parallel. Only a
+//! package with a missing symbol is parsed whole, to suggest what the name became.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::golang::{index_files, Kind, Located, ModuleMap, PackageFiles};
+use crate::mapping::{Article, Mapping};
+use crate::source::{SourceError, Snapshot, Sources};
+use crate::symbol::{QualName, Symbol};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Found,
+    Missing,
+    Ambiguous,
+}
+
+/// Another declaration worth showing: a build-tag twin, a near name, an ambiguous match.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Candidate {
+    pub symbol: String,
+    pub file: String,
+    pub start_line: usize,
+    pub kind: Kind,
+}
+
+/// Where a symbol is at one version. Field names are the stable JSON of `find`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Resolution {
+    pub symbol: String,
+    pub repo: String,
+    pub version: String,
+    pub commit: String,
+    pub status: Status,
+    pub file: Option<String>,
+    pub start_line: Option<usize>,
+    pub end_line: Option<usize>,
+    pub kind: Option<Kind>,
+    pub signature: Option<String>,
+    pub doc: Option<String>,
+    /// Missing: near names in the package. Ambiguous: every match.
+    pub candidates: Vec<Candidate>,
+    /// Found in several build-constrained files (`_linux.go`, `_windows.go`...): the others.
+    pub variants: Vec<Candidate>,
+    /// Why a symbol is missing or ambiguous, or a warning (file hint differs, syntax errors).
+    pub reason: Option<String>,
+}
+
+/// One symbol to look up, with the mapping's file hint if any.
+pub struct Query<'a> {
+    pub symbol: &'a Symbol,
+    pub file_hint: Option<&'a str>,
+}
+
+pub struct Resolver<'s> {
+    snapshot: &'s Snapshot,
+    modules: ModuleMap,
+}
+
+impl<'s> Resolver<'s> {
+    pub fn new(snapshot: &'s Snapshot) -> Result<Self, SourceError> {
+        Ok(Self { snapshot, modules: ModuleMap::build(snapshot)? })
+    }
+
+    pub fn modules(&self) -> &ModuleMap {
+        &self.modules
+    }
+
+    pub fn resolve(&self, queries: &[Query<'_>]) -> Result<Vec<Resolution>, SourceError> {
+        // Which package folders each query may live in, and what to look for there.
+        let mut dir_of: BTreeMap<String, Option<String>> = BTreeMap::new();
+        let mut wanted: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for q in queries {
+            for split in q.symbol.splits() {
+                let dir = dir_of
+                    .entry(split.import_path.to_string())
+                    .or_insert_with(|| self.modules.locate(self.snapshot, split.import_path))
+                    .clone();
+                if let Some(dir) = dir {
+                    wanted.entry(dir).or_default().insert(split.name.name.clone());
+                }
+            }
+        }
+        let mut packages: BTreeMap<String, PackageFiles> = BTreeMap::new();
+        for dir in wanted.keys() {
+            packages.insert(dir.clone(), PackageFiles::read(self.snapshot, dir)?);
+        }
+        let mut jobs: Vec<(&str, &[u8])> = Vec::new();
+        for (dir, names) in &wanted {
+            let pkg = &packages[dir];
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            jobs.extend(pkg.prefilter(&names).into_iter().map(|i| (pkg.files[i].0.as_str(), pkg.files[i].1.as_slice())));
+        }
+        let (decls, syntax_errors) = index_files(&jobs);
+        let mut by_dir: BTreeMap<&str, Vec<Located>> = BTreeMap::new();
+        for located in decls {
+            let dir = located.file.rsplit_once('/').map_or("", |(d, _)| d);
+            let key = wanted.keys().find(|k| k.as_str() == dir).map_or("", String::as_str);
+            by_dir.entry(key).or_default().push(located);
+        }
+
+        let mut out = Vec::with_capacity(queries.len());
+        let mut whole_packages: BTreeMap<String, Vec<Located>> = BTreeMap::new();
+        for q in queries {
+            let mut searched = Vec::new();
+            let mut found = None;
+            for split in q.symbol.splits() {
+                let Some(Some(dir)) = dir_of.get(split.import_path) else { continue };
+                searched.push((split.import_path.to_string(), dir.clone(), split.name.clone()));
+                let matches: Vec<&Located> =
+                    by_dir.get(dir.as_str()).into_iter().flatten().filter(|l| l.decl.name == split.name).collect();
+                if !matches.is_empty() {
+                    found = Some(matches);
+                    break;
+                }
+            }
+            let mut r = self.empty(q.symbol);
+            match found {
+                Some(matches) => self.fill_found(&mut r, &matches, q.file_hint),
+                None if searched.is_empty() => {
+                    let paths: Vec<String> = q.symbol.splits().iter().map(|s| s.import_path.to_string()).collect();
+                    r.reason = Some(format!(
+                        "package {} not found in {}@{} (looked in the tree's go.mod modules and vendor/)",
+                        paths.join(" or "),
+                        self.snapshot.repo_name,
+                        self.snapshot.version
+                    ));
+                }
+                None => {
+                    let (import_path, dir, name) = &searched[0];
+                    let all = match whole_packages.get(dir) {
+                        Some(all) => all,
+                        None => {
+                            let pkg = &packages[dir];
+                            let files: Vec<(&str, &[u8])> = pkg.files.iter().map(|(p, b)| (p.as_str(), b.as_slice())).collect();
+                            whole_packages.entry(dir.clone()).or_insert(index_files(&files).0)
+                        }
+                    };
+                    r.candidates = suggestions(import_path, name, all);
+                    r.reason = Some(format!("no declaration of {name} in package {import_path} ({dir}/)"));
+                }
+            }
+            if let Some(file) = &r.file
+                && let Some((_, count)) = syntax_errors.iter().find(|(f, _)| f == file)
+            {
+                let warning = format!("{file} has {count} syntax error(s) for tree-sitter-go; what parsed is shown");
+                r.reason = Some(r.reason.map_or(warning.clone(), |w| format!("{w}; {warning}")));
+            }
+            out.push(r);
+        }
+        Ok(out)
+    }
+
+    fn empty(&self, symbol: &Symbol) -> Resolution {
+        Resolution {
+            symbol: symbol.to_string(),
+            repo: self.snapshot.repo_name.clone(),
+            version: self.snapshot.version.clone(),
+            commit: self.snapshot.commit.to_string(),
+            status: Status::Missing,
+            file: None,
+            start_line: None,
+            end_line: None,
+            kind: None,
+            signature: None,
+            doc: None,
+            candidates: Vec::new(),
+            variants: Vec::new(),
+            reason: None,
+        }
+    }
+
+    fn fill_found(&self, r: &mut Resolution, matches: &[&Located], hint: Option<&str>) {
+        let pick = hint.and_then(|h| matches.iter().position(|l| l.file == h)).unwrap_or(0);
+        let chosen = matches[pick];
+        let others: Vec<Candidate> =
+            matches.iter().enumerate().filter(|(i, _)| *i != pick).map(|(_, l)| candidate(&symbol_prefix(&r.symbol, &chosen.decl.name), l)).collect();
+        // Several definitions are fine when build tags keep them apart; otherwise the
+        // name is ambiguous and we say so rather than pick one.
+        let twins = matches.len() > 1 && matches.iter().all(|l| l.constrained);
+        r.status = if matches.len() == 1 || twins { Status::Found } else { Status::Ambiguous };
+        if r.status == Status::Ambiguous {
+            r.candidates = matches.iter().map(|l| candidate(&symbol_prefix(&r.symbol, &chosen.decl.name), l)).collect();
+            r.reason = Some(format!("{} declarations and no build constraints to tell them apart", matches.len()));
+            return;
+        }
+        r.variants = others;
+        r.file = Some(chosen.file.clone());
+        r.start_line = Some(chosen.decl.start_line);
+        r.end_line = Some(chosen.decl.end_line);
+        r.kind = Some(chosen.decl.kind);
+        r.signature = Some(chosen.decl.signature.clone());
+        r.doc = Some(chosen.decl.doc.clone());
+        if let Some(h) = hint
+            && h != chosen.file
+            && !matches.iter().any(|l| l.file == h)
+        {
+            r.reason = Some(format!("file hint {h} is out of date: declared in {}", chosen.file));
+        }
+    }
+}
+
+/// The import path part of `symbol`, given the name it resolved to.
+fn symbol_prefix(symbol: &str, name: &QualName) -> String {
+    symbol.strip_suffix(&name.to_string()).unwrap_or(symbol).trim_end_matches('.').to_string()
+}
+
+fn candidate(import_path: &str, l: &Located) -> Candidate {
+    Candidate { symbol: format!("{import_path}.{}", l.decl.name), file: l.file.clone(), start_line: l.decl.start_line, kind: l.decl.kind }
+}
+
+/// Near names in the same package: the same name on another receiver, the same letters in
+/// another case, or a small edit away. Best first, at most five.
+fn suggestions(import_path: &str, wanted: &QualName, all: &[Located]) -> Vec<Candidate> {
+    let target = wanted.to_string().to_lowercase();
+    let mut scored: Vec<(usize, &Located)> = all
+        .iter()
+        .filter_map(|l| {
+            let name = l.decl.name.to_string().to_lowercase();
+            let distance = strsim::levenshtein(&target, &name);
+            let same_leaf = l.decl.name.name.eq_ignore_ascii_case(&wanted.name);
+            let close = distance <= 2 + target.len() / 8;
+            (same_leaf || close).then_some((if same_leaf { 0 } else { distance }, l))
+        })
+        .collect();
+    scored.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.file.cmp(&b.1.file)).then(a.1.decl.start_line.cmp(&b.1.decl.start_line)));
+    scored.into_iter().take(5).map(|(_, l)| candidate(import_path, l)).collect()
+}
+
+/// A resolved step of an article. JSON: the fields of [`Resolution`] plus `article`, `step`.
+#[derive(Clone, Debug, Serialize)]
+pub struct StepResolution {
+    pub article: String,
+    /// 1-based, in reading order.
+    pub step: usize,
+    #[serde(flatten)]
+    pub resolution: Resolution,
+}
+
+/// Resolve every step of `articles`, each at its repo's pin or at `at`. One snapshot and one
+/// batched lookup per repo; results come back in article and step order.
+pub fn resolve_articles(
+    sources: &Sources,
+    mapping: &Mapping,
+    articles: &[&Article],
+    at: Option<&str>,
+) -> Result<Vec<StepResolution>, SourceError> {
+    let mut by_repo: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
+    for (ai, article) in articles.iter().enumerate() {
+        for si in 0..article.steps.len() {
+            by_repo.entry(article.repo.as_str()).or_default().push((ai, si));
+        }
+    }
+    let mut slots: Vec<Vec<Option<Resolution>>> = articles.iter().map(|a| vec![None; a.steps.len()]).collect();
+    for (repo_name, steps) in by_repo {
+        let repo = mapping.repo(repo_name).expect("validated: articles name known repos");
+        let snapshot = sources.snapshot(repo, at.unwrap_or(&repo.pin))?;
+        let resolver = Resolver::new(&snapshot)?;
+        let queries: Vec<Query<'_>> = steps
+            .iter()
+            .map(|&(ai, si)| {
+                let step = &articles[ai].steps[si];
+                Query { symbol: &step.symbol, file_hint: step.file.as_deref() }
+            })
+            .collect();
+        for (&(ai, si), r) in steps.iter().zip(resolver.resolve(&queries)?) {
+            slots[ai][si] = Some(r);
+        }
+    }
+    Ok(articles
+        .iter()
+        .zip(slots)
+        .flat_map(|(a, rs)| {
+            rs.into_iter().enumerate().map(|(i, r)| StepResolution { article: a.id.clone(), step: i + 1, resolution: r.expect("every step resolved") })
+        })
+        .collect())
+}

@@ -1,0 +1,54 @@
+//! Upstream sources: a git2 cache of pinned tags, redirectable to mirrors.
+//!
+//! One bare repository per upstream under the cache folder. Over the network only the tag is
+//! fetched, shallow. A local mirror (`file://` or a path) is linked through git alternates
+//! instead: libgit2 refuses shallow fetches over its local transport, and a full copy of the
+//! Kubernetes history would cost seconds and hundreds of megabytes for nothing (see
+//! docs/performance.md). A tag is trusted only once its commit and tree were read back and a
+//! marker was written; a fetch killed half-way leaves no marker, so the next run fetches again.
+
+mod cache;
+mod snapshot;
+pub mod url;
+
+pub use cache::{FetchOutcome, Sources};
+pub use snapshot::{Entry, EntryKind, Snapshot};
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error("no cache folder: the platform has no user cache directory; pass --cache DIR")]
+    NoCacheDir,
+    #[error("{action} {path}: {source}")]
+    Io { action: &'static str, path: PathBuf, source: std::io::Error },
+    #[error("cannot fetch {tag} of {repo} from {url}: {detail}")]
+    Fetch { repo: String, tag: String, url: String, detail: String },
+    #[error("tag {tag} of {repo} does not exist at {url}")]
+    TagNotFound { repo: String, tag: String, url: String },
+    #[error("mirror of {repo} not found: {path} does not exist")]
+    MirrorMissing { repo: String, path: PathBuf },
+    #[error("the cache of {repo} is damaged ({detail})")]
+    Corrupt { repo: String, detail: String },
+    #[error(transparent)]
+    Url(#[from] url::UrlError),
+}
+
+impl SourceError {
+    /// What the user can do about it.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            Self::Fetch { url, .. } if url.contains("github.com") => Some(
+                "cannot reach github.com? point at a mirror: K8S_STUDY_MIRROR=BASE or --mirror NAME=URL (docs/cli.md)".into(),
+            ),
+            Self::Fetch { .. } | Self::MirrorMissing { .. } => {
+                Some("check the mirror URL (--mirror NAME=URL or K8S_STUDY_MIRROR)".into())
+            }
+            Self::TagNotFound { .. } => Some("check the version: tags look like v1.20.2 (kubernetes) or v0.20.2 (client-go)".into()),
+            Self::Corrupt { .. } => Some("run `k8s-study fetch` again; if it persists, delete the repo's folder in the cache".into()),
+            Self::NoCacheDir => None,
+            Self::Io { .. } => Some("check the permissions and free space of the cache folder (--cache DIR)".into()),
+            Self::Url(_) => Some("use an https, http, ssh, git or file URL".into()),
+        }
+    }
+}
