@@ -219,14 +219,18 @@ fn candidate(import_path: &str, l: &Located) -> Candidate {
 /// another case, or a small edit away. Best first, at most five.
 fn suggestions(import_path: &str, wanted: &QualName, all: &[Located]) -> Vec<Candidate> {
     let target = wanted.to_string().to_lowercase();
-    let mut scored: Vec<(usize, &Located)> = all
+    let mut scored: Vec<((u8, usize), &Located)> = all
         .iter()
         .filter_map(|l| {
-            let name = l.decl.name.to_string().to_lowercase();
-            let distance = strsim::levenshtein(&target, &name);
-            let same_leaf = l.decl.name.name.eq_ignore_ascii_case(&wanted.name);
-            let close = distance <= 2 + target.len() / 8;
-            (same_leaf || close).then_some((if same_leaf { 0 } else { distance }, l))
+            let distance = strsim::levenshtein(&target, &l.decl.name.to_string().to_lowercase());
+            let leaf = if l.decl.name.name == wanted.name {
+                0
+            } else if l.decl.name.name.eq_ignore_ascii_case(&wanted.name) {
+                1
+            } else {
+                2
+            };
+            (leaf < 2 || distance <= 2 + target.len() / 8).then_some(((leaf, distance), l))
         })
         .collect();
     scored.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.file.cmp(&b.1.file)).then(a.1.decl.start_line.cmp(&b.1.decl.start_line)));

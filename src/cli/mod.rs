@@ -38,7 +38,7 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// Mapping file or folder of *.yaml to use instead of the built-in mapping.
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, global = true, value_name = "PATH", env = "K8S_STUDY_MAPPING")]
     pub mapping: Option<PathBuf>,
     /// Cache folder for fetched repositories [default: the user cache dir, e.g. ~/.cache/k8s-study].
     #[arg(long, global = true, value_name = "DIR", env = "K8S_STUDY_CACHE")]

@@ -1,0 +1,99 @@
+//! Real Kubernetes source: kubernetes v1.20.2 and client-go v0.20.2/v0.32.3 mirrors built
+//! from Debian source packages by `scripts/build-mirrors.sh`. Ignored by default (they need
+//! the mirrors); `.ci/run` builds the mirrors and runs them with
+//! `K8S_STUDY_REAL_MIRRORS=DIR cargo test -- --ignored`.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn mirrors() -> String {
+    std::env::var("K8S_STUDY_REAL_MIRRORS")
+        .expect("set K8S_STUDY_REAL_MIRRORS to the folder scripts/build-mirrors.sh made (e.g. .mirrors)")
+}
+
+/// The binary with the built-in mapping, a cache shared by these tests, and the mirrors.
+fn cmd() -> Command {
+    let base = std::path::PathBuf::from(mirrors());
+    let base = std::fs::canonicalize(&base).unwrap_or(base);
+    let mut cmd = Command::cargo_bin("k8s-study").unwrap();
+    cmd.env("K8S_STUDY_MIRROR", format!("file://{}", base.display()))
+        .env("K8S_STUDY_CACHE", base.join(".test-cache"))
+        .env_remove("K8S_STUDY_MAPPING");
+    cmd
+}
+
+fn find(symbol: &str, extra: &[&str]) -> Value {
+    let out = cmd().args(["find", symbol, "--format", "json"]).args(extra).output().unwrap();
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
+}
+
+#[test]
+#[ignore = "needs scripts/build-mirrors.sh and K8S_STUDY_REAL_MIRRORS"]
+fn scheduler_schedule_one_is_at_line_429() {
+    let v = find("k8s.io/kubernetes/pkg/scheduler.Scheduler.scheduleOne", &[]);
+    assert_eq!(v["status"], "found");
+    assert_eq!(v["file"], "pkg/scheduler/scheduler.go");
+    assert_eq!(v["start_line"], 429);
+    assert_eq!(v["signature"], "func (sched *Scheduler) scheduleOne(ctx context.Context)");
+}
+
+#[test]
+#[ignore = "needs scripts/build-mirrors.sh and K8S_STUDY_REAL_MIRRORS"]
+fn staging_packages_resolve_inside_the_monorepo() {
+    let v = find("k8s.io/client-go/tools/cache.sharedIndexInformer.Run", &["--repo", "kubernetes"]);
+    assert_eq!(v["status"], "found");
+    assert_eq!(v["file"], "staging/src/k8s.io/client-go/tools/cache/shared_informer.go");
+}
+
+#[test]
+#[ignore = "needs scripts/build-mirrors.sh and K8S_STUDY_REAL_MIRRORS"]
+fn third_party_packages_resolve_under_vendor() {
+    let v = find("github.com/spf13/cobra.Command.Execute", &[]);
+    assert_eq!(v["status"], "found");
+    assert_eq!(v["file"], "vendor/github.com/spf13/cobra/command.go");
+    let v = find("k8s.io/klog/v2.Infof", &[]);
+    assert_eq!(v["file"], "vendor/k8s.io/klog/v2/klog.go");
+}
+
+#[test]
+#[ignore = "needs scripts/build-mirrors.sh and K8S_STUDY_REAL_MIRRORS"]
+fn build_tag_twins_in_the_kubelet() {
+    let v = find("k8s.io/kubernetes/pkg/kubelet/cm.NewContainerManager", &[]);
+    assert_eq!(v["status"], "found");
+    let mut files: Vec<&str> = std::iter::once(v["file"].as_str().unwrap())
+        .chain(v["variants"].as_array().unwrap().iter().map(|c| c["file"].as_str().unwrap()))
+        .collect();
+    files.sort_unstable();
+    assert_eq!(
+        files,
+        [
+            "pkg/kubelet/cm/container_manager_linux.go",
+            "pkg/kubelet/cm/container_manager_unsupported.go",
+            "pkg/kubelet/cm/container_manager_windows.go"
+        ]
+    );
+}
+
+#[test]
+#[ignore = "needs scripts/build-mirrors.sh and K8S_STUDY_REAL_MIRRORS"]
+fn client_go_tags_differ_where_upstream_changed() {
+    // v0.32.3 made the work queue generic: Type.Add became Typed[T].Add.
+    let old = find("k8s.io/client-go/util/workqueue.Type.Add", &["--repo", "client-go", "--at", "v0.20.2"]);
+    assert_eq!((old["status"].as_str(), old["file"].as_str()), (Some("found"), Some("util/workqueue/queue.go")));
+    let new = find("k8s.io/client-go/util/workqueue.Type.Add", &["--repo", "client-go", "--at", "v0.32.3"]);
+    assert_eq!(new["status"], "missing");
+    assert!(new["candidates"].as_array().unwrap().iter().any(|c| c["symbol"] == "k8s.io/client-go/util/workqueue.Typed.Add"));
+    let typed = find("k8s.io/client-go/util/workqueue.Typed.Add", &["--repo", "client-go", "--at", "v0.32.3"]);
+    assert_eq!(typed["signature"], "func (q *Typed[T]) Add(item T)");
+}
+
+#[test]
+#[ignore = "needs scripts/build-mirrors.sh and K8S_STUDY_REAL_MIRRORS"]
+fn the_builtin_mapping_checks_clean_at_its_pins() {
+    cmd()
+        .args(["check", "--repo", "kubernetes", "--repo", "client-go"])
+        .assert()
+        .success()
+        .stdout(predicate::str::is_match(r"^(\d+) steps: (\d+) found, 0 missing, 0 ambiguous\n$").unwrap());
+}

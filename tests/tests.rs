@@ -1,0 +1,6 @@
+//! Integration tests: the real binary against git repositories made in temp folders, and
+//! (ignored unless mirrors are built) against real Kubernetes source.
+
+mod cli;
+mod real_source;
+mod util;

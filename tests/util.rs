@@ -1,0 +1,137 @@
+//! Helpers: temp git repositories with tagged versions, a mapping for them, the binary.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use git2::{Repository, Signature};
+use tempfile::TempDir;
+
+/// A workspace: `mirrors/acme/widgets` (a git repo with tags), a mapping, a cache folder.
+pub struct Workspace {
+    pub dir: TempDir,
+}
+
+impl Workspace {
+    pub fn new() -> Self {
+        let ws = Self { dir: tempfile::tempdir().unwrap() };
+        ws.make_widgets();
+        std::fs::write(ws.path("mapping.yaml"), MAPPING).unwrap();
+        ws
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn mirror_base(&self) -> String {
+        format!("file://{}", self.path("mirrors").display())
+    }
+
+    /// The binary with a private cache, the test mapping and the mirror base set.
+    pub fn cmd(&self) -> Command {
+        let mut cmd = Command::cargo_bin("k8s-study").unwrap();
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("K8S_STUDY_CACHE", self.path("cache"))
+            .env("K8S_STUDY_MIRROR", self.mirror_base())
+            .env("K8S_STUDY_MAPPING", self.path("mapping.yaml"));
+        cmd
+    }
+
+    /// widgets v1: `Queue.Add` in queue.go, `NewQueue`, a platform pair, `Old`.
+    /// widgets v2: `Queue.Add` moved to add.go, `Old` removed.
+    fn make_widgets(&self) {
+        let root = self.path("mirrors/acme/widgets");
+        let repo = Repository::init(&root).unwrap();
+        write(&root, "go.mod", "module github.com/acme/widgets\n\ngo 1.20\n");
+        write(&root, "queue/queue.go", V1_QUEUE);
+        write(&root, "queue/sys_linux.go", "package queue\n\nfunc platform() string { return \"linux\" }\n");
+        write(&root, "queue/sys_windows.go", "package queue\n\nfunc platform() string { return \"windows\" }\n");
+        write(&root, "queue/queue_test.go", "package queue\n\nfunc TestOnly() {}\n");
+        write(&root, "vendor/github.com/spf13/cobra/command.go", "package cobra\n\ntype Command struct{}\n\n// Execute runs.\nfunc (c *Command) Execute() error { return nil }\n");
+        commit_and_tag(&repo, "v1");
+        write(&root, "queue/queue.go", V2_QUEUE);
+        write(&root, "queue/add.go", V2_ADD);
+        commit_and_tag(&repo, "v2");
+    }
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+fn commit_and_tag(repo: &Repository, tag: &str) {
+    let mut index = repo.index().unwrap();
+    index.add_all(["*"], git2::IndexAddOption::DEFAULT, None).unwrap();
+    index.update_all(["*"], None).unwrap();
+    index.write().unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let sig = Signature::now("test", "test@example.com").unwrap();
+    let parents: Vec<git2::Commit<'_>> = repo.head().ok().and_then(|h| h.peel_to_commit().ok()).into_iter().collect();
+    let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
+    let oid = repo.commit(Some("HEAD"), &sig, &sig, tag, &tree, &parents).unwrap();
+    let object = repo.find_object(oid, None).unwrap();
+    repo.tag(tag, &object, &sig, tag, false).unwrap();
+}
+
+const V1_QUEUE: &str = "package queue
+
+// Queue is a work queue.
+type Queue struct{ items []string }
+
+// NewQueue makes a queue.
+func NewQueue() *Queue { return &Queue{} }
+
+// Add adds an item.
+func (q *Queue) Add(item string) {
+	q.items = append(q.items, item)
+}
+
+// Old goes away in v2.
+func Old() {}
+";
+
+const V2_QUEUE: &str = "package queue
+
+// Queue is a work queue.
+type Queue struct{ items []string }
+
+// NewQueue makes a queue.
+func NewQueue() *Queue { return &Queue{} }
+";
+
+const V2_ADD: &str = "package queue
+
+// Add adds an item.
+func (q *Queue) Add(item string) {
+	q.items = append(q.items, item)
+}
+";
+
+pub const MAPPING: &str = "schema: 1
+repos:
+  widgets: { url: https://github.com/acme/widgets, pin: v1 }
+components:
+  workqueue: work queues
+articles:
+  - id: widgets-tour
+    title: A tour of widgets
+    url: https://example.com/widgets
+    author: tester
+    components: [workqueue]
+    repo: widgets
+    steps:
+      - symbol: github.com/acme/widgets/queue.NewQueue
+        file: queue/queue.go
+        note: Construction.
+        note_zh: 构造。
+      - symbol: github.com/acme/widgets/queue.Queue.Add
+        file: queue/queue.go
+        note: Adding.
+        note_zh: 添加。
+      - symbol: github.com/acme/widgets/queue.Old
+        note: Gone in v2.
+        note_zh: 在 v2 中删除。
+";
