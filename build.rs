@@ -10,14 +10,23 @@ fn main() {
         .expect("mappings/ exists")
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".yaml") || n.ends_with(".yml"))
+        .filter(|n| {
+            Path::new(n)
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+        })
         .collect();
     names.sort();
     let mut out = String::from("pub static FILES: &[(&str, &str)] = &[\n");
     for name in &names {
         let path = dir.join(name);
         println!("cargo::rerun-if-changed={}", path.display());
-        writeln!(out, "    ({name:?}, include_str!({:?})),", path.display().to_string()).unwrap();
+        writeln!(
+            out,
+            "    ({name:?}, include_str!({:?})),",
+            path.display().to_string()
+        )
+        .unwrap();
     }
     out.push_str("];\n");
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("builtin_mapping.rs");

@@ -20,19 +20,27 @@ pub enum Error {
     #[error(transparent)]
     Source(#[from] SourceError),
     #[error("{message}")]
-    Usage { message: String, help: Option<String> },
+    Usage {
+        message: String,
+        help: Option<String>,
+    },
     #[error("cannot write output: {0}")]
     Output(#[from] std::io::Error),
 }
 
 impl Error {
     pub fn usage(message: impl Into<String>, help: impl Into<Option<String>>) -> Self {
-        Self::Usage { message: message.into(), help: help.into() }
+        Self::Usage {
+            message: message.into(),
+            help: help.into(),
+        }
     }
 
     pub fn help(&self) -> Option<String> {
         match self {
-            Self::Mapping(MappingError::Invalid(_)) => Some("fix the positions above; docs/mapping.md describes the schema".into()),
+            Self::Mapping(MappingError::Invalid(_)) => {
+                Some("fix the positions above; docs/mapping.md describes the schema".into())
+            }
             Self::Mapping(_) => Some("--mapping takes a YAML file or a folder of them".into()),
             Self::Source(e) => e.help(),
             Self::Usage { help, .. } => help.clone(),

@@ -8,9 +8,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::golang::{index_files, Kind, Located, ModuleMap, PackageFiles};
+use crate::golang::{Kind, Located, ModuleMap, PackageFiles, index_files};
 use crate::mapping::{Article, Mapping};
-use crate::source::{SourceError, Snapshot, Sources};
+use crate::source::{Snapshot, SourceError, Sources};
 use crate::symbol::{QualName, Symbol};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -65,7 +65,10 @@ pub struct Resolver<'s> {
 
 impl<'s> Resolver<'s> {
     pub fn new(snapshot: &'s Snapshot) -> Result<Self, SourceError> {
-        Ok(Self { snapshot, modules: ModuleMap::build(snapshot)? })
+        Ok(Self {
+            snapshot,
+            modules: ModuleMap::build(snapshot)?,
+        })
     }
 
     pub fn modules(&self) -> &ModuleMap {
@@ -73,58 +76,15 @@ impl<'s> Resolver<'s> {
     }
 
     pub fn resolve(&self, queries: &[Query<'_>]) -> Result<Vec<Resolution>, SourceError> {
-        // Which package folders each query may live in, and what to look for there.
-        let mut dir_of: BTreeMap<String, Option<String>> = BTreeMap::new();
-        let mut wanted: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        for q in queries {
-            for split in q.symbol.splits() {
-                let dir = dir_of
-                    .entry(split.import_path.to_string())
-                    .or_insert_with(|| self.modules.locate(self.snapshot, split.import_path))
-                    .clone();
-                if let Some(dir) = dir {
-                    wanted.entry(dir).or_default().insert(split.name.name.clone());
-                }
-            }
-        }
-        let mut packages: BTreeMap<String, PackageFiles> = BTreeMap::new();
-        for dir in wanted.keys() {
-            packages.insert(dir.clone(), PackageFiles::read(self.snapshot, dir)?);
-        }
-        let mut jobs: Vec<(&str, &[u8])> = Vec::new();
-        for (dir, names) in &wanted {
-            let pkg = &packages[dir];
-            let names: Vec<&str> = names.iter().map(String::as_str).collect();
-            jobs.extend(pkg.prefilter(&names).into_iter().map(|i| (pkg.files[i].0.as_str(), pkg.files[i].1.as_slice())));
-        }
-        let (decls, syntax_errors) = index_files(&jobs);
-        let mut by_dir: BTreeMap<&str, Vec<Located>> = BTreeMap::new();
-        for located in decls {
-            let dir = located.file.rsplit_once('/').map_or("", |(d, _)| d);
-            let key = wanted.keys().find(|k| k.as_str() == dir).map_or("", String::as_str);
-            by_dir.entry(key).or_default().push(located);
-        }
-
+        let mut batch = self.plan(queries)?;
         let mut out = Vec::with_capacity(queries.len());
-        let mut whole_packages: BTreeMap<String, Vec<Located>> = BTreeMap::new();
         for q in queries {
-            let mut searched = Vec::new();
-            let mut found = None;
-            for split in q.symbol.splits() {
-                let Some(Some(dir)) = dir_of.get(split.import_path) else { continue };
-                searched.push((split.import_path.to_string(), dir.clone(), split.name.clone()));
-                let matches: Vec<&Located> =
-                    by_dir.get(dir.as_str()).into_iter().flatten().filter(|l| l.decl.name == split.name).collect();
-                if !matches.is_empty() {
-                    found = Some(matches);
-                    break;
-                }
-            }
             let mut r = self.empty(q.symbol);
-            match found {
-                Some(matches) => self.fill_found(&mut r, &matches, q.file_hint),
-                None if searched.is_empty() => {
-                    let paths: Vec<String> = q.symbol.splits().iter().map(|s| s.import_path.to_string()).collect();
+            match batch.lookup(q.symbol) {
+                Lookup::Found(matches) => fill_found(&mut r, &matches, q.file_hint),
+                Lookup::NoPackage => {
+                    let paths: Vec<&str> =
+                        q.symbol.splits().iter().map(|s| s.import_path).collect();
                     r.reason = Some(format!(
                         "package {} not found in {}@{} (looked in the tree's go.mod modules and vendor/)",
                         paths.join(" or "),
@@ -132,29 +92,80 @@ impl<'s> Resolver<'s> {
                         self.snapshot.version
                     ));
                 }
-                None => {
-                    let (import_path, dir, name) = &searched[0];
-                    let all = match whole_packages.get(dir) {
-                        Some(all) => all,
-                        None => {
-                            let pkg = &packages[dir];
-                            let files: Vec<(&str, &[u8])> = pkg.files.iter().map(|(p, b)| (p.as_str(), b.as_slice())).collect();
-                            whole_packages.entry(dir.clone()).or_insert(index_files(&files).0)
-                        }
-                    };
-                    r.candidates = suggestions(import_path, name, all);
-                    r.reason = Some(format!("no declaration of {name} in package {import_path} ({dir}/)"));
+                Lookup::NotInPackage {
+                    import_path,
+                    dir,
+                    name,
+                } => {
+                    r.candidates = suggestions(&import_path, &name, batch.whole_package(&dir));
+                    r.reason = Some(format!(
+                        "no declaration of {name} in package {import_path} ({dir}/)"
+                    ));
                 }
             }
             if let Some(file) = &r.file
-                && let Some((_, count)) = syntax_errors.iter().find(|(f, _)| f == file)
+                && let Some((_, count)) = batch.syntax_errors.iter().find(|(f, _)| f == file)
             {
-                let warning = format!("{file} has {count} syntax error(s) for tree-sitter-go; what parsed is shown");
-                r.reason = Some(r.reason.map_or(warning.clone(), |w| format!("{w}; {warning}")));
+                let warning = format!(
+                    "{file} has {count} syntax error(s) for tree-sitter-go; what parsed is shown"
+                );
+                r.reason = Some(
+                    r.reason
+                        .map_or(warning.clone(), |w| format!("{w}; {warning}")),
+                );
             }
             out.push(r);
         }
         Ok(out)
+    }
+
+    /// Locate every package the queries may live in, read each once, and parse the files
+    /// that spell a wanted name.
+    fn plan(&self, queries: &[Query<'_>]) -> Result<Batch, SourceError> {
+        let mut dir_of: BTreeMap<String, Option<String>> = BTreeMap::new();
+        let mut wanted: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for split in queries.iter().flat_map(|q| q.symbol.splits()) {
+            let dir = dir_of
+                .entry(split.import_path.to_string())
+                .or_insert_with(|| self.modules.locate(self.snapshot, split.import_path));
+            if let Some(dir) = dir {
+                wanted
+                    .entry(dir.clone())
+                    .or_default()
+                    .insert(split.name.name.clone());
+            }
+        }
+        let mut packages = BTreeMap::new();
+        for dir in wanted.keys() {
+            packages.insert(dir.clone(), PackageFiles::read(self.snapshot, dir)?);
+        }
+        let mut jobs: Vec<(&str, &[u8])> = Vec::new();
+        for (dir, names) in &wanted {
+            let pkg: &PackageFiles = &packages[dir];
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            jobs.extend(
+                pkg.prefilter(&names)
+                    .into_iter()
+                    .map(|i| (pkg.files[i].0.as_str(), pkg.files[i].1.as_slice())),
+            );
+        }
+        let (decls, syntax_errors) = index_files(&jobs);
+        let mut by_dir: BTreeMap<String, Vec<Located>> = BTreeMap::new();
+        for located in decls {
+            let dir = located
+                .file
+                .rsplit_once('/')
+                .map_or("", |(d, _)| d)
+                .to_string();
+            by_dir.entry(dir).or_default().push(located);
+        }
+        Ok(Batch {
+            dir_of,
+            packages,
+            by_dir,
+            whole: BTreeMap::new(),
+            syntax_errors,
+        })
     }
 
     fn empty(&self, symbol: &Symbol) -> Resolution {
@@ -175,44 +186,136 @@ impl<'s> Resolver<'s> {
             reason: None,
         }
     }
+}
 
-    fn fill_found(&self, r: &mut Resolution, matches: &[&Located], hint: Option<&str>) {
-        let pick = hint.and_then(|h| matches.iter().position(|l| l.file == h)).unwrap_or(0);
-        let chosen = matches[pick];
-        let others: Vec<Candidate> =
-            matches.iter().enumerate().filter(|(i, _)| *i != pick).map(|(_, l)| candidate(&symbol_prefix(&r.symbol, &chosen.decl.name), l)).collect();
-        // Several definitions are fine when build tags keep them apart; otherwise the
-        // name is ambiguous and we say so rather than pick one.
-        let twins = matches.len() > 1 && matches.iter().all(|l| l.constrained);
-        r.status = if matches.len() == 1 || twins { Status::Found } else { Status::Ambiguous };
-        if r.status == Status::Ambiguous {
-            r.candidates = matches.iter().map(|l| candidate(&symbol_prefix(&r.symbol, &chosen.decl.name), l)).collect();
-            r.reason = Some(format!("{} declarations and no build constraints to tell them apart", matches.len()));
-            return;
+fn fill_found(r: &mut Resolution, matches: &[Located], hint: Option<&str>) {
+    let pick = hint
+        .and_then(|h| matches.iter().position(|l| l.file == h))
+        .unwrap_or(0);
+    let chosen = &matches[pick];
+    let others: Vec<Candidate> = matches
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != pick)
+        .map(|(_, l)| candidate(&symbol_prefix(&r.symbol, &chosen.decl.name), l))
+        .collect();
+    // Several definitions are fine when build tags keep them apart; otherwise the
+    // name is ambiguous and we say so rather than pick one.
+    let twins = matches.len() > 1 && matches.iter().all(|l| l.constrained);
+    r.status = if matches.len() == 1 || twins {
+        Status::Found
+    } else {
+        Status::Ambiguous
+    };
+    if r.status == Status::Ambiguous {
+        r.candidates = matches
+            .iter()
+            .map(|l| candidate(&symbol_prefix(&r.symbol, &chosen.decl.name), l))
+            .collect();
+        r.reason = Some(format!(
+            "{} declarations and no build constraints to tell them apart",
+            matches.len()
+        ));
+        return;
+    }
+    r.variants = others;
+    r.file = Some(chosen.file.clone());
+    r.start_line = Some(chosen.decl.start_line);
+    r.end_line = Some(chosen.decl.end_line);
+    r.kind = Some(chosen.decl.kind);
+    r.signature = Some(chosen.decl.signature.clone());
+    r.doc = Some(chosen.decl.doc.clone());
+    if let Some(h) = hint
+        && h != chosen.file
+        && !matches.iter().any(|l| l.file == h)
+    {
+        r.reason = Some(format!(
+            "file hint {h} is out of date: declared in {}",
+            chosen.file
+        ));
+    }
+}
+
+/// The packages of one batch of queries, their prefiltered declarations, and (lazily) the
+/// whole package for queries that found nothing.
+struct Batch {
+    dir_of: BTreeMap<String, Option<String>>,
+    packages: BTreeMap<String, PackageFiles>,
+    by_dir: BTreeMap<String, Vec<Located>>,
+    whole: BTreeMap<String, Vec<Located>>,
+    syntax_errors: Vec<(String, usize)>,
+}
+
+enum Lookup {
+    Found(Vec<Located>),
+    NoPackage,
+    NotInPackage {
+        import_path: String,
+        dir: String,
+        name: QualName,
+    },
+}
+
+impl Batch {
+    /// The first reading of the symbol whose package declares it.
+    fn lookup(&self, symbol: &Symbol) -> Lookup {
+        let mut first_searched = None;
+        for split in symbol.splits() {
+            let Some(Some(dir)) = self.dir_of.get(split.import_path) else {
+                continue;
+            };
+            let matches: Vec<Located> = self
+                .by_dir
+                .get(dir)
+                .into_iter()
+                .flatten()
+                .filter(|l| l.decl.name == split.name)
+                .cloned()
+                .collect();
+            if !matches.is_empty() {
+                return Lookup::Found(matches);
+            }
+            first_searched.get_or_insert((split.import_path.to_string(), dir.clone(), split.name));
         }
-        r.variants = others;
-        r.file = Some(chosen.file.clone());
-        r.start_line = Some(chosen.decl.start_line);
-        r.end_line = Some(chosen.decl.end_line);
-        r.kind = Some(chosen.decl.kind);
-        r.signature = Some(chosen.decl.signature.clone());
-        r.doc = Some(chosen.decl.doc.clone());
-        if let Some(h) = hint
-            && h != chosen.file
-            && !matches.iter().any(|l| l.file == h)
-        {
-            r.reason = Some(format!("file hint {h} is out of date: declared in {}", chosen.file));
+        match first_searched {
+            Some((import_path, dir, name)) => Lookup::NotInPackage {
+                import_path,
+                dir,
+                name,
+            },
+            None => Lookup::NoPackage,
         }
+    }
+
+    fn whole_package(&mut self, dir: &str) -> &[Located] {
+        let packages = &self.packages;
+        self.whole.entry(dir.to_string()).or_insert_with(|| {
+            let files: Vec<(&str, &[u8])> = packages[dir]
+                .files
+                .iter()
+                .map(|(p, b)| (p.as_str(), b.as_slice()))
+                .collect();
+            index_files(&files).0
+        })
     }
 }
 
 /// The import path part of `symbol`, given the name it resolved to.
 fn symbol_prefix(symbol: &str, name: &QualName) -> String {
-    symbol.strip_suffix(&name.to_string()).unwrap_or(symbol).trim_end_matches('.').to_string()
+    symbol
+        .strip_suffix(&name.to_string())
+        .unwrap_or(symbol)
+        .trim_end_matches('.')
+        .to_string()
 }
 
 fn candidate(import_path: &str, l: &Located) -> Candidate {
-    Candidate { symbol: format!("{import_path}.{}", l.decl.name), file: l.file.clone(), start_line: l.decl.start_line, kind: l.decl.kind }
+    Candidate {
+        symbol: format!("{import_path}.{}", l.decl.name),
+        file: l.file.clone(),
+        start_line: l.decl.start_line,
+        kind: l.decl.kind,
+    }
 }
 
 /// Near names in the same package: the same name on another receiver, the same letters in
@@ -233,8 +336,16 @@ fn suggestions(import_path: &str, wanted: &QualName, all: &[Located]) -> Vec<Can
             (leaf < 2 || distance <= 2 + target.len() / 8).then_some(((leaf, distance), l))
         })
         .collect();
-    scored.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.file.cmp(&b.1.file)).then(a.1.decl.start_line.cmp(&b.1.decl.start_line)));
-    scored.into_iter().take(5).map(|(_, l)| candidate(import_path, l)).collect()
+    scored.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then(a.1.file.cmp(&b.1.file))
+            .then(a.1.decl.start_line.cmp(&b.1.decl.start_line))
+    });
+    scored
+        .into_iter()
+        .take(5)
+        .map(|(_, l)| candidate(import_path, l))
+        .collect()
 }
 
 /// A resolved step of an article. JSON: the fields of [`Resolution`] plus `article`, `step`.
@@ -249,6 +360,9 @@ pub struct StepResolution {
 
 /// Resolve every step of `articles`, each at its repo's pin or at `at`. One snapshot and one
 /// batched lookup per repo; results come back in article and step order.
+///
+/// # Panics
+/// If an article names a repo the mapping lacks, which validation rules out.
 pub fn resolve_articles(
     sources: &Sources,
     mapping: &Mapping,
@@ -258,19 +372,28 @@ pub fn resolve_articles(
     let mut by_repo: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
     for (ai, article) in articles.iter().enumerate() {
         for si in 0..article.steps.len() {
-            by_repo.entry(article.repo.as_str()).or_default().push((ai, si));
+            by_repo
+                .entry(article.repo.as_str())
+                .or_default()
+                .push((ai, si));
         }
     }
-    let mut slots: Vec<Vec<Option<Resolution>>> = articles.iter().map(|a| vec![None; a.steps.len()]).collect();
+    let mut slots: Vec<Vec<Option<Resolution>>> =
+        articles.iter().map(|a| vec![None; a.steps.len()]).collect();
     for (repo_name, steps) in by_repo {
-        let repo = mapping.repo(repo_name).expect("validated: articles name known repos");
+        let repo = mapping
+            .repo(repo_name)
+            .expect("validated: articles name known repos");
         let snapshot = sources.snapshot(repo, at.unwrap_or(&repo.pin))?;
         let resolver = Resolver::new(&snapshot)?;
         let queries: Vec<Query<'_>> = steps
             .iter()
             .map(|&(ai, si)| {
                 let step = &articles[ai].steps[si];
-                Query { symbol: &step.symbol, file_hint: step.file.as_deref() }
+                Query {
+                    symbol: &step.symbol,
+                    file_hint: step.file.as_deref(),
+                }
             })
             .collect();
         for (&(ai, si), r) in steps.iter().zip(resolver.resolve(&queries)?) {
@@ -281,7 +404,11 @@ pub fn resolve_articles(
         .iter()
         .zip(slots)
         .flat_map(|(a, rs)| {
-            rs.into_iter().enumerate().map(|(i, r)| StepResolution { article: a.id.clone(), step: i + 1, resolution: r.expect("every step resolved") })
+            rs.into_iter().enumerate().map(|(i, r)| StepResolution {
+                article: a.id.clone(),
+                step: i + 1,
+                resolution: r.expect("every step resolved"),
+            })
         })
         .collect())
 }

@@ -16,11 +16,17 @@ pub struct QualName {
 
 impl QualName {
     pub fn plain(name: impl Into<String>) -> Self {
-        Self { receiver: None, name: name.into() }
+        Self {
+            receiver: None,
+            name: name.into(),
+        }
     }
 
     pub fn method(receiver: impl Into<String>, name: impl Into<String>) -> Self {
-        Self { receiver: Some(receiver.into()), name: name.into() }
+        Self {
+            receiver: Some(receiver.into()),
+            name: name.into(),
+        }
     }
 }
 
@@ -78,7 +84,10 @@ impl Symbol {
         }
         // Name parts are identifiers; the rest belongs to the import path, where `*`, `[`
         // and friends never occur, so `cache.*informer.Run` is an error, not a package.
-        if let Some(bad) = parts[1..].iter().find(|p| !is_identifier(p) && !is_path_element(p)) {
+        if let Some(bad) = parts[1..]
+            .iter()
+            .find(|p| !is_identifier(p) && !is_path_element(p))
+        {
             return Err(SymbolError::BadIdentifier((*bad).to_string()));
         }
         let last = parts[parts.len() - 1];
@@ -88,7 +97,9 @@ impl Symbol {
         if !dir.split('/').chain([parts[0]]).all(is_path_element) {
             return Err(SymbolError::BadIdentifier(dir.to_string()));
         }
-        Ok(Self { text: text.to_string() })
+        Ok(Self {
+            text: text.to_string(),
+        })
     }
 
     pub fn as_str(&self) -> &str {
@@ -105,8 +116,12 @@ impl Symbol {
         let mut out = Vec::with_capacity(2);
         let mut push = |name_parts: usize, name: QualName| {
             let pkg_parts = &parts[..n - name_parts];
-            let pkg_len: usize = pkg_parts.iter().map(|p| p.len()).sum::<usize>() + pkg_parts.len() - 1;
-            out.push(Split { import_path: &self.text[..prefix_len + pkg_len], name });
+            let pkg_len: usize =
+                pkg_parts.iter().map(|p| p.len()).sum::<usize>() + pkg_parts.len() - 1;
+            out.push(Split {
+                import_path: &self.text[..prefix_len + pkg_len],
+                name,
+            });
         };
         if n >= 3 && is_identifier(parts[n - 2]) {
             push(2, QualName::method(parts[n - 2], parts[n - 1]));
@@ -131,7 +146,9 @@ fn split_last_segment(text: &str) -> (&str, &str) {
 
 /// Characters Go module paths allow in one path element.
 fn is_path_element(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-._~+".contains(c))
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-._~+".contains(c))
 }
 
 /// Go identifiers: a letter or `_`, then letters, digits or `_` (Unicode letters allowed).
@@ -159,8 +176,14 @@ mod tests {
         assert_eq!(
             readings("k8s.io/kubernetes/pkg/scheduler.Scheduler.scheduleOne"),
             vec![
-                ("k8s.io/kubernetes/pkg/scheduler".into(), "Scheduler.scheduleOne".into()),
-                ("k8s.io/kubernetes/pkg/scheduler.Scheduler".into(), "scheduleOne".into()),
+                (
+                    "k8s.io/kubernetes/pkg/scheduler".into(),
+                    "Scheduler.scheduleOne".into()
+                ),
+                (
+                    "k8s.io/kubernetes/pkg/scheduler.Scheduler".into(),
+                    "scheduleOne".into()
+                ),
             ]
         );
     }
@@ -174,20 +197,35 @@ mod tests {
                 ("gopkg.in/yaml.v2".into(), "Unmarshal".into()),
             ]
         );
-        assert_eq!(readings("k8s.io/klog/v2.Infof"), vec![("k8s.io/klog/v2".into(), "Infof".into())]);
+        assert_eq!(
+            readings("k8s.io/klog/v2.Infof"),
+            vec![("k8s.io/klog/v2".into(), "Infof".into())]
+        );
     }
 
     #[test]
     fn malformed_symbols_are_rejected() {
         assert_eq!(Symbol::parse(""), Err(SymbolError::Empty));
         assert_eq!(Symbol::parse("k8s.io/x. Run"), Err(SymbolError::Whitespace));
-        assert_eq!(Symbol::parse("k8s.io/client-go/tools/cache"), Err(SymbolError::NoName));
+        assert_eq!(
+            Symbol::parse("k8s.io/client-go/tools/cache"),
+            Err(SymbolError::NoName)
+        );
         assert_eq!(
             Symbol::parse("k8s.io/x/cache.*sharedIndexInformer.Run"),
             Err(SymbolError::BadIdentifier("*sharedIndexInformer".into()))
         );
-        assert_eq!(Symbol::parse("k8s.io/x.Typed[T]"), Err(SymbolError::BadIdentifier("Typed[T]".into())));
-        assert_eq!(Symbol::parse("k8s.io//x.Run"), Err(SymbolError::EmptyPathElement));
-        assert_eq!(Symbol::parse("k8s.io/x.Run."), Err(SymbolError::BadIdentifier(String::new())));
+        assert_eq!(
+            Symbol::parse("k8s.io/x.Typed[T]"),
+            Err(SymbolError::BadIdentifier("Typed[T]".into()))
+        );
+        assert_eq!(
+            Symbol::parse("k8s.io//x.Run"),
+            Err(SymbolError::EmptyPathElement)
+        );
+        assert_eq!(
+            Symbol::parse("k8s.io/x.Run."),
+            Err(SymbolError::BadIdentifier(String::new()))
+        );
     }
 }

@@ -12,13 +12,27 @@ fn json(out: &[u8]) -> Value {
 #[test]
 fn find_through_base_mirror_reports_every_field() {
     let ws = Workspace::new();
-    let out = ws.cmd().args(["find", "github.com/acme/widgets/queue.Queue.Add", "--repo", "widgets", "--format", "json"]).assert().success();
+    let out = ws
+        .cmd()
+        .args([
+            "find",
+            "github.com/acme/widgets/queue.Queue.Add",
+            "--repo",
+            "widgets",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .success();
     let v = json(&out.get_output().stdout);
     assert_eq!(v["status"], "found");
     assert_eq!(v["repo"], "widgets");
     assert_eq!(v["version"], "v1");
     assert_eq!(v["file"], "queue/queue.go");
-    assert_eq!((v["start_line"].as_u64(), v["end_line"].as_u64()), (Some(10), Some(12)));
+    assert_eq!(
+        (v["start_line"].as_u64(), v["end_line"].as_u64()),
+        (Some(10), Some(12))
+    );
     assert_eq!(v["kind"], "method");
     assert_eq!(v["signature"], "func (q *Queue) Add(item string)");
     assert_eq!(v["doc"], "Add adds an item.");
@@ -30,7 +44,14 @@ fn find_through_base_mirror_reports_every_field() {
 fn find_at_another_version_follows_the_file() {
     let ws = Workspace::new();
     ws.cmd()
-        .args(["find", "github.com/acme/widgets/queue.Queue.Add", "--repo", "widgets", "--at", "v2"])
+        .args([
+            "find",
+            "github.com/acme/widgets/queue.Queue.Add",
+            "--repo",
+            "widgets",
+            "--at",
+            "v2",
+        ])
         .assert()
         .success()
         .stdout(predicate::str::contains("queue/add.go:4-6"));
@@ -39,10 +60,20 @@ fn find_at_another_version_follows_the_file() {
 #[test]
 fn per_repo_mirror_flag_wins_over_the_base() {
     let ws = Workspace::new();
-    let url = format!("widgets=file://{}", ws.path("mirrors/acme/widgets").display());
+    let url = format!(
+        "widgets=file://{}",
+        ws.path("mirrors/acme/widgets").display()
+    );
     ws.cmd()
         .env("K8S_STUDY_MIRROR", "file:///nonexistent/base")
-        .args(["--mirror", &url, "find", "github.com/acme/widgets/queue.NewQueue", "--repo", "widgets"])
+        .args([
+            "--mirror",
+            &url,
+            "find",
+            "github.com/acme/widgets/queue.NewQueue",
+            "--repo",
+            "widgets",
+        ])
         .assert()
         .success()
         .stdout(predicate::str::contains("queue/queue.go:7-7"));
@@ -53,63 +84,137 @@ fn missing_symbols_exit_1_with_suggestions() {
     let ws = Workspace::new();
     let out = ws
         .cmd()
-        .args(["find", "github.com/acme/widgets/queue.Queue.add", "--repo", "widgets", "--format", "json"])
+        .args([
+            "find",
+            "github.com/acme/widgets/queue.Queue.add",
+            "--repo",
+            "widgets",
+            "--format",
+            "json",
+        ])
         .assert()
         .code(1);
     let v = json(&out.get_output().stdout);
     assert_eq!(v["status"], "missing");
-    assert_eq!(v["candidates"][0]["symbol"], "github.com/acme/widgets/queue.Queue.Add");
+    assert_eq!(
+        v["candidates"][0]["symbol"],
+        "github.com/acme/widgets/queue.Queue.Add"
+    );
     ws.cmd()
         .args(["find", "github.com/acme/nothing.F", "--repo", "widgets"])
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("package github.com/acme/nothing not found in widgets@v1"));
+        .stdout(predicate::str::contains(
+            "package github.com/acme/nothing not found in widgets@v1",
+        ));
 }
 
 #[test]
 fn build_tag_twins_are_found_together_and_tests_are_skipped() {
     let ws = Workspace::new();
-    let out = ws.cmd().args(["find", "github.com/acme/widgets/queue.platform", "--repo", "widgets", "--format", "json"]).assert().success();
+    let out = ws
+        .cmd()
+        .args([
+            "find",
+            "github.com/acme/widgets/queue.platform",
+            "--repo",
+            "widgets",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .success();
     let v = json(&out.get_output().stdout);
     assert_eq!(v["file"], "queue/sys_linux.go");
     assert_eq!(v["variants"][0]["file"], "queue/sys_windows.go");
-    ws.cmd().args(["find", "github.com/acme/widgets/queue.TestOnly", "--repo", "widgets"]).assert().code(1);
+    ws.cmd()
+        .args([
+            "find",
+            "github.com/acme/widgets/queue.TestOnly",
+            "--repo",
+            "widgets",
+        ])
+        .assert()
+        .code(1);
 }
 
 #[test]
 fn vendored_packages_are_found() {
     let ws = Workspace::new();
     ws.cmd()
-        .args(["find", "github.com/spf13/cobra.Command.Execute", "--repo", "widgets"])
+        .args([
+            "find",
+            "github.com/spf13/cobra.Command.Execute",
+            "--repo",
+            "widgets",
+        ])
         .assert()
         .success()
-        .stdout(predicate::str::contains("vendor/github.com/spf13/cobra/command.go:6-6"));
+        .stdout(predicate::str::contains(
+            "vendor/github.com/spf13/cobra/command.go:6-6",
+        ));
 }
 
 #[test]
 fn resolve_and_check_report_steps_and_exit_codes() {
     let ws = Workspace::new();
-    let out = ws.cmd().args(["resolve", "widgets-tour", "--format", "json"]).assert().success();
+    let out = ws
+        .cmd()
+        .args(["resolve", "widgets-tour", "--format", "json"])
+        .assert()
+        .success();
     let v = json(&out.get_output().stdout);
     let steps = v.as_array().unwrap();
     assert_eq!(steps.len(), 3);
-    assert_eq!((steps[1]["article"].as_str(), steps[1]["step"].as_u64(), steps[1]["status"].as_str()), (Some("widgets-tour"), Some(2), Some("found")));
-    ws.cmd().arg("check").assert().success().stdout(predicate::str::ends_with("3 steps: 3 found, 0 missing, 0 ambiguous\n"));
+    assert_eq!(
+        (
+            steps[1]["article"].as_str(),
+            steps[1]["step"].as_u64(),
+            steps[1]["status"].as_str()
+        ),
+        (Some("widgets-tour"), Some(2), Some("found"))
+    );
+    ws.cmd()
+        .arg("check")
+        .assert()
+        .success()
+        .stdout(predicate::str::ends_with(
+            "3 steps: 3 found, 0 missing, 0 ambiguous\n",
+        ));
     // At v2, Add moved (found, the hint is stale) and Old is gone.
     let out = ws.cmd().args(["check", "--at", "v2"]).assert().code(1);
     let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
-    assert!(text.contains("✗ widgets-tour step 3: github.com/acme/widgets/queue.Old"), "{text}");
-    assert!(text.ends_with("3 steps: 2 found, 1 missing, 0 ambiguous\n"), "{text}");
-    let out = ws.cmd().args(["resolve", "--at", "v2", "--format", "json"]).assert().code(1);
+    assert!(
+        text.contains("✗ widgets-tour step 3: github.com/acme/widgets/queue.Old"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("3 steps: 2 found, 1 missing, 0 ambiguous\n"),
+        "{text}"
+    );
+    let out = ws
+        .cmd()
+        .args(["resolve", "--at", "v2", "--format", "json"])
+        .assert()
+        .code(1);
     let v = json(&out.get_output().stdout);
     assert_eq!(v[1]["file"], "queue/add.go");
-    assert!(v[1]["reason"].as_str().unwrap().contains("file hint queue/queue.go is out of date"));
+    assert!(
+        v[1]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("file hint queue/queue.go is out of date")
+    );
 }
 
 #[test]
 fn second_run_trusts_the_cache_and_needs_no_remote() {
     let ws = Workspace::new();
-    ws.cmd().args(["fetch", "widgets"]).assert().success().stdout(predicate::str::contains("fetched from file://"));
+    ws.cmd()
+        .args(["fetch", "widgets"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("fetched from file://"));
     // The mirror base now points nowhere: a cached tag must not need it.
     ws.cmd()
         .env("K8S_STUDY_MIRROR", "https://unreachable.invalid/")
@@ -129,7 +234,11 @@ fn a_leftover_of_a_killed_fetch_is_not_trusted() {
     ws.cmd().args(["fetch", "widgets"]).assert().success();
     // A repository without the trust marker is fetched again, not believed.
     std::fs::remove_dir_all(repo_dir.join("k8s-study-verified")).unwrap();
-    ws.cmd().args(["fetch", "widgets"]).assert().success().stdout(predicate::str::contains("fetched from"));
+    ws.cmd()
+        .args(["fetch", "widgets"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("fetched from"));
 }
 
 #[test]
@@ -150,7 +259,11 @@ fn concurrent_fetches_share_the_cache() {
         .collect();
     for child in children {
         let out = child.wait_with_output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     ws.cmd().arg("check").assert().success();
 }
@@ -159,30 +272,54 @@ fn concurrent_fetches_share_the_cache() {
 fn infrastructure_errors_exit_2_and_say_what_to_do() {
     let ws = Workspace::new();
     ws.cmd()
-        .args(["find", "github.com/acme/widgets/queue.NewQueue", "--repo", "widgets", "--at", "v9"])
+        .args([
+            "find",
+            "github.com/acme/widgets/queue.NewQueue",
+            "--repo",
+            "widgets",
+            "--at",
+            "v9",
+        ])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("tag v9 of widgets does not exist").and(predicate::str::contains("help:")));
+        .stderr(
+            predicate::str::contains("tag v9 of widgets does not exist")
+                .and(predicate::str::contains("help:")),
+        );
     ws.cmd()
         .env("K8S_STUDY_MIRROR", "file:///nonexistent/base")
         .args(["fetch", "widgets"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("mirror of widgets not found"));
-    ws.cmd().args(["find", "k8s.io/x.F", "--repo", "nope"]).assert().code(2).stderr(predicate::str::contains("unknown repo `nope`"));
-    ws.cmd().args(["find", "k8s.io/x.*T.Run", "--repo", "widgets"]).assert().code(2).stderr(predicate::str::contains("malformed symbol"));
+    ws.cmd()
+        .args(["find", "k8s.io/x.F", "--repo", "nope"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown repo `nope`"));
+    ws.cmd()
+        .args(["find", "k8s.io/x.*T.Run", "--repo", "widgets"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("malformed symbol"));
 }
 
 #[test]
 fn a_bad_mapping_is_reported_with_positions_and_exit_2() {
     let ws = Workspace::new();
-    let bad = crate::util::MAPPING.replace("repo: widgets", "repo: gadgets").replace("components: [workqueue]", "components: [workqueu]");
+    let bad = crate::util::MAPPING
+        .replace("repo: widgets", "repo: gadgets")
+        .replace("components: [workqueue]", "components: [workqueu]");
     std::fs::write(ws.path("bad.yaml"), bad).unwrap();
     ws.cmd()
         .args(["--mapping", ws.path("bad.yaml").to_str().unwrap(), "check"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("bad.yaml:11:18: unknown component `workqueu`").and(predicate::str::contains("bad.yaml:12:11: unknown repo `gadgets`")));
+        .stderr(
+            predicate::str::contains("bad.yaml:11:18: unknown component `workqueu`").and(
+                predicate::str::contains("bad.yaml:12:11: unknown repo `gadgets`"),
+            ),
+        );
 }
 
 #[test]
@@ -195,5 +332,7 @@ fn the_builtin_mapping_is_valid() {
         .args(["resolve", "no-such-article"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("unknown article `no-such-article`"));
+        .stderr(predicate::str::contains(
+            "unknown article `no-such-article`",
+        ));
 }

@@ -8,8 +8,9 @@ use predicates::prelude::*;
 use serde_json::Value;
 
 fn mirrors() -> String {
-    std::env::var("K8S_STUDY_REAL_MIRRORS")
-        .expect("set K8S_STUDY_REAL_MIRRORS to the folder scripts/build-mirrors.sh made (e.g. .mirrors)")
+    std::env::var("K8S_STUDY_REAL_MIRRORS").expect(
+        "set K8S_STUDY_REAL_MIRRORS to the folder scripts/build-mirrors.sh made (e.g. .mirrors)",
+    )
 }
 
 /// The binary with the built-in mapping, a cache shared by these tests, and the mirrors.
@@ -24,8 +25,13 @@ fn cmd() -> Command {
 }
 
 fn find(symbol: &str, extra: &[&str]) -> Value {
-    let out = cmd().args(["find", symbol, "--format", "json"]).args(extra).output().unwrap();
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
+    let out = cmd()
+        .args(["find", symbol, "--format", "json"])
+        .args(extra)
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
 }
 
 #[test]
@@ -35,15 +41,24 @@ fn scheduler_schedule_one_is_at_line_429() {
     assert_eq!(v["status"], "found");
     assert_eq!(v["file"], "pkg/scheduler/scheduler.go");
     assert_eq!(v["start_line"], 429);
-    assert_eq!(v["signature"], "func (sched *Scheduler) scheduleOne(ctx context.Context)");
+    assert_eq!(
+        v["signature"],
+        "func (sched *Scheduler) scheduleOne(ctx context.Context)"
+    );
 }
 
 #[test]
 #[ignore = "needs scripts/build-mirrors.sh and K8S_STUDY_REAL_MIRRORS"]
 fn staging_packages_resolve_inside_the_monorepo() {
-    let v = find("k8s.io/client-go/tools/cache.sharedIndexInformer.Run", &["--repo", "kubernetes"]);
+    let v = find(
+        "k8s.io/client-go/tools/cache.sharedIndexInformer.Run",
+        &["--repo", "kubernetes"],
+    );
     assert_eq!(v["status"], "found");
-    assert_eq!(v["file"], "staging/src/k8s.io/client-go/tools/cache/shared_informer.go");
+    assert_eq!(
+        v["file"],
+        "staging/src/k8s.io/client-go/tools/cache/shared_informer.go"
+    );
 }
 
 #[test]
@@ -62,7 +77,13 @@ fn build_tag_twins_in_the_kubelet() {
     let v = find("k8s.io/kubernetes/pkg/kubelet/cm.NewContainerManager", &[]);
     assert_eq!(v["status"], "found");
     let mut files: Vec<&str> = std::iter::once(v["file"].as_str().unwrap())
-        .chain(v["variants"].as_array().unwrap().iter().map(|c| c["file"].as_str().unwrap()))
+        .chain(
+            v["variants"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["file"].as_str().unwrap()),
+        )
         .collect();
     files.sort_unstable();
     assert_eq!(
@@ -79,12 +100,30 @@ fn build_tag_twins_in_the_kubelet() {
 #[ignore = "needs scripts/build-mirrors.sh and K8S_STUDY_REAL_MIRRORS"]
 fn client_go_tags_differ_where_upstream_changed() {
     // v0.32.3 made the work queue generic: Type.Add became Typed[T].Add.
-    let old = find("k8s.io/client-go/util/workqueue.Type.Add", &["--repo", "client-go", "--at", "v0.20.2"]);
-    assert_eq!((old["status"].as_str(), old["file"].as_str()), (Some("found"), Some("util/workqueue/queue.go")));
-    let new = find("k8s.io/client-go/util/workqueue.Type.Add", &["--repo", "client-go", "--at", "v0.32.3"]);
+    let old = find(
+        "k8s.io/client-go/util/workqueue.Type.Add",
+        &["--repo", "client-go", "--at", "v0.20.2"],
+    );
+    assert_eq!(
+        (old["status"].as_str(), old["file"].as_str()),
+        (Some("found"), Some("util/workqueue/queue.go"))
+    );
+    let new = find(
+        "k8s.io/client-go/util/workqueue.Type.Add",
+        &["--repo", "client-go", "--at", "v0.32.3"],
+    );
     assert_eq!(new["status"], "missing");
-    assert!(new["candidates"].as_array().unwrap().iter().any(|c| c["symbol"] == "k8s.io/client-go/util/workqueue.Typed.Add"));
-    let typed = find("k8s.io/client-go/util/workqueue.Typed.Add", &["--repo", "client-go", "--at", "v0.32.3"]);
+    assert!(
+        new["candidates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["symbol"] == "k8s.io/client-go/util/workqueue.Typed.Add")
+    );
+    let typed = find(
+        "k8s.io/client-go/util/workqueue.Typed.Add",
+        &["--repo", "client-go", "--at", "v0.32.3"],
+    );
     assert_eq!(typed["signature"], "func (q *Typed[T]) Add(item T)");
 }
 
@@ -95,5 +134,8 @@ fn the_builtin_mapping_checks_clean_at_its_pins() {
         .args(["check", "--repo", "kubernetes", "--repo", "client-go"])
         .assert()
         .success()
-        .stdout(predicate::str::is_match(r"^(\d+) steps: (\d+) found, 0 missing, 0 ambiguous\n$").unwrap());
+        .stdout(
+            predicate::str::is_match(r"^(\d+) steps: (\d+) found, 0 missing, 0 ambiguous\n$")
+                .unwrap(),
+        );
 }

@@ -13,7 +13,9 @@ pub struct Workspace {
 
 impl Workspace {
     pub fn new() -> Self {
-        let ws = Self { dir: tempfile::tempdir().unwrap() };
+        let ws = Self {
+            dir: tempfile::tempdir().unwrap(),
+        };
         ws.make_widgets();
         std::fs::write(ws.path("mapping.yaml"), MAPPING).unwrap();
         ws
@@ -43,12 +45,32 @@ impl Workspace {
     fn make_widgets(&self) {
         let root = self.path("mirrors/acme/widgets");
         let repo = Repository::init(&root).unwrap();
-        write(&root, "go.mod", "module github.com/acme/widgets\n\ngo 1.20\n");
+        write(
+            &root,
+            "go.mod",
+            "module github.com/acme/widgets\n\ngo 1.20\n",
+        );
         write(&root, "queue/queue.go", V1_QUEUE);
-        write(&root, "queue/sys_linux.go", "package queue\n\nfunc platform() string { return \"linux\" }\n");
-        write(&root, "queue/sys_windows.go", "package queue\n\nfunc platform() string { return \"windows\" }\n");
-        write(&root, "queue/queue_test.go", "package queue\n\nfunc TestOnly() {}\n");
-        write(&root, "vendor/github.com/spf13/cobra/command.go", "package cobra\n\ntype Command struct{}\n\n// Execute runs.\nfunc (c *Command) Execute() error { return nil }\n");
+        write(
+            &root,
+            "queue/sys_linux.go",
+            "package queue\n\nfunc platform() string { return \"linux\" }\n",
+        );
+        write(
+            &root,
+            "queue/sys_windows.go",
+            "package queue\n\nfunc platform() string { return \"windows\" }\n",
+        );
+        write(
+            &root,
+            "queue/queue_test.go",
+            "package queue\n\nfunc TestOnly() {}\n",
+        );
+        write(
+            &root,
+            "vendor/github.com/spf13/cobra/command.go",
+            "package cobra\n\ntype Command struct{}\n\n// Execute runs.\nfunc (c *Command) Execute() error { return nil }\n",
+        );
         commit_and_tag(&repo, "v1");
         write(&root, "queue/queue.go", V2_QUEUE);
         write(&root, "queue/add.go", V2_ADD);
@@ -64,14 +86,23 @@ fn write(root: &Path, rel: &str, text: &str) {
 
 fn commit_and_tag(repo: &Repository, tag: &str) {
     let mut index = repo.index().unwrap();
-    index.add_all(["*"], git2::IndexAddOption::DEFAULT, None).unwrap();
+    index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
     index.update_all(["*"], None).unwrap();
     index.write().unwrap();
     let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
     let sig = Signature::now("test", "test@example.com").unwrap();
-    let parents: Vec<git2::Commit<'_>> = repo.head().ok().and_then(|h| h.peel_to_commit().ok()).into_iter().collect();
+    let parents: Vec<git2::Commit<'_>> = repo
+        .head()
+        .ok()
+        .and_then(|h| h.peel_to_commit().ok())
+        .into_iter()
+        .collect();
     let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
-    let oid = repo.commit(Some("HEAD"), &sig, &sig, tag, &tree, &parents).unwrap();
+    let oid = repo
+        .commit(Some("HEAD"), &sig, &sig, tag, &tree, &parents)
+        .unwrap();
     let object = repo.find_object(oid, None).unwrap();
     repo.tag(tag, &object, &sig, tag, false).unwrap();
 }

@@ -1,9 +1,9 @@
 use std::io::Write as _;
 
 use clap::Args;
-use k8s_study::error::exit;
-use k8s_study::resolve::{resolve_articles, Status};
 use k8s_study::Error;
+use k8s_study::error::exit;
+use k8s_study::resolve::{Status, resolve_articles};
 use serde::Serialize;
 
 use super::output::{mark, write_detail};
@@ -39,31 +39,62 @@ pub fn run(cx: &Context, args: &CheckArgs) -> Result<u8, Error> {
     for name in &args.repo {
         cx.repo(name)?;
     }
-    let articles: Vec<_> = cx.mapping.articles.iter().filter(|a| args.repo.is_empty() || args.repo.contains(&a.repo)).collect();
+    let articles: Vec<_> = cx
+        .mapping
+        .articles
+        .iter()
+        .filter(|a| args.repo.is_empty() || args.repo.contains(&a.repo))
+        .collect();
     let steps = resolve_articles(&cx.sources, &cx.mapping, &articles, args.at.as_deref())?;
     let count = |s: Status| steps.iter().filter(|r| r.resolution.status == s).count();
-    let summary = Summary { steps: steps.len(), found: count(Status::Found), missing: count(Status::Missing), ambiguous: count(Status::Ambiguous) };
+    let summary = Summary {
+        steps: steps.len(),
+        found: count(Status::Found),
+        missing: count(Status::Missing),
+        ambiguous: count(Status::Ambiguous),
+    };
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => {
-            let problems: Vec<_> = steps.iter().filter(|s| s.resolution.status != Status::Found).collect();
+            let problems: Vec<_> = steps
+                .iter()
+                .filter(|s| s.resolution.status != Status::Found)
+                .collect();
             let report = serde_json::json!({ "summary": summary, "problems": problems });
             serde_json::to_writer_pretty(&mut out, &report).map_err(std::io::Error::from)?;
             writeln!(out)?;
         }
         Format::Text => {
-            for s in steps.iter().filter(|s| s.resolution.status != Status::Found) {
+            for s in steps
+                .iter()
+                .filter(|s| s.resolution.status != Status::Found)
+            {
                 let origin = articles
                     .iter()
                     .find(|a| a.id == s.article)
                     .and_then(|a| a.steps.get(s.step - 1))
                     .map(|st| st.origin.to_string())
                     .unwrap_or_default();
-                writeln!(out, "{} {} step {}: {}  ({origin})", mark(s.resolution.status), s.article, s.step, s.resolution.symbol)?;
+                writeln!(
+                    out,
+                    "{} {} step {}: {}  ({origin})",
+                    mark(s.resolution.status),
+                    s.article,
+                    s.step,
+                    s.resolution.symbol
+                )?;
                 write_detail(&mut out, &s.resolution, "    ")?;
             }
-            writeln!(out, "{} steps: {} found, {} missing, {} ambiguous", summary.steps, summary.found, summary.missing, summary.ambiguous)?;
+            writeln!(
+                out,
+                "{} steps: {} found, {} missing, {} ambiguous",
+                summary.steps, summary.found, summary.missing, summary.ambiguous
+            )?;
         }
     }
-    Ok(if summary.found == summary.steps { exit::OK } else { exit::MISSING })
+    Ok(if summary.found == summary.steps {
+        exit::OK
+    } else {
+        exit::MISSING
+    })
 }

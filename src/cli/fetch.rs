@@ -1,8 +1,8 @@
 use std::io::Write as _;
 
 use clap::Args;
-use k8s_study::error::exit;
 use k8s_study::Error;
+use k8s_study::error::exit;
 use serde::Serialize;
 
 use super::output::short_commit;
@@ -10,7 +10,9 @@ use super::{Context, Format};
 
 /// Fill the cache: fetch repos at their pins (or at REPO@VERSION).
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  k8s-study fetch\n  k8s-study fetch kubernetes client-go@v0.32.3")]
+#[command(
+    after_help = "Examples:\n  k8s-study fetch\n  k8s-study fetch kubernetes client-go@v0.32.3"
+)]
 pub struct FetchArgs {
     /// Repos to fetch, as NAME or NAME@VERSION [default: every repo at its pin].
     #[arg(value_name = "REPO[@VERSION]")]
@@ -31,14 +33,23 @@ struct Fetched {
 
 pub fn run(cx: &Context, args: &FetchArgs) -> Result<u8, Error> {
     let wanted: Vec<(String, String)> = if args.repos.is_empty() {
-        cx.mapping.repos.values().map(|r| (r.name.clone(), r.pin.clone())).collect()
+        cx.mapping
+            .repos
+            .values()
+            .map(|r| (r.name.clone(), r.pin.clone()))
+            .collect()
     } else {
         args.repos
             .iter()
             .map(|spec| {
-                let (name, version) = spec.split_once('@').map_or((spec.as_str(), None), |(n, v)| (n, Some(v)));
+                let (name, version) = spec
+                    .split_once('@')
+                    .map_or((spec.as_str(), None), |(n, v)| (n, Some(v)));
                 let repo = cx.repo(name)?;
-                Ok((repo.name.clone(), version.map_or_else(|| repo.pin.clone(), str::to_string)))
+                Ok((
+                    repo.name.clone(),
+                    version.map_or_else(|| repo.pin.clone(), str::to_string),
+                ))
             })
             .collect::<Result<_, Error>>()?
     };
@@ -60,7 +71,13 @@ pub fn run(cx: &Context, args: &FetchArgs) -> Result<u8, Error> {
                 Some(url) => format!("fetched from {url} in {:.1}s", fetched.seconds),
                 None => "cached".to_string(),
             };
-            writeln!(out, "{} {} {} ({how})", fetched.repo, fetched.version, short_commit(&fetched.commit))?;
+            writeln!(
+                out,
+                "{} {} {} ({how})",
+                fetched.repo,
+                fetched.version,
+                short_commit(&fetched.commit)
+            )?;
         }
         results.push(fetched);
     }

@@ -1,10 +1,10 @@
 use std::io::Write as _;
 
 use clap::Args;
+use k8s_study::Error;
 use k8s_study::error::exit;
 use k8s_study::resolve::{Query, Resolver, Status};
 use k8s_study::symbol::Symbol;
-use k8s_study::Error;
 
 use super::output::{mark, short_commit, write_detail};
 use super::{Context, Format};
@@ -32,13 +32,21 @@ pub struct FindArgs {
 
 pub fn run(cx: &Context, args: &FindArgs) -> Result<u8, Error> {
     let symbol = Symbol::parse(&args.symbol).map_err(|e| {
-        Error::usage(format!("malformed symbol `{}`: {e}", args.symbol), Some("example: k8s.io/client-go/tools/cache.sharedIndexInformer.Run".to_string()))
+        Error::usage(
+            format!("malformed symbol `{}`: {e}", args.symbol),
+            Some("example: k8s.io/client-go/tools/cache.sharedIndexInformer.Run".to_string()),
+        )
     })?;
     let repo = cx.repo(&args.repo)?;
     let version = args.at.clone().unwrap_or_else(|| repo.pin.clone());
     let snapshot = cx.sources.snapshot(repo, &version)?;
     let resolver = Resolver::new(&snapshot)?;
-    let r = resolver.resolve(&[Query { symbol: &symbol, file_hint: None }])?.remove(0);
+    let r = resolver
+        .resolve(&[Query {
+            symbol: &symbol,
+            file_hint: None,
+        }])?
+        .remove(0);
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => {
@@ -46,10 +54,25 @@ pub fn run(cx: &Context, args: &FindArgs) -> Result<u8, Error> {
             writeln!(out)?;
         }
         Format::Text => {
-            let kind = r.kind.map(|k| format!(" ({})", k.as_str())).unwrap_or_default();
-            writeln!(out, "{} {}{kind}  [{} {} {}]", mark(r.status), r.symbol, r.repo, r.version, short_commit(&r.commit))?;
+            let kind = r
+                .kind
+                .map(|k| format!(" ({})", k.as_str()))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "{} {}{kind}  [{} {} {}]",
+                mark(r.status),
+                r.symbol,
+                r.repo,
+                r.version,
+                short_commit(&r.commit)
+            )?;
             write_detail(&mut out, &r, "  ")?;
         }
     }
-    Ok(if r.status == Status::Found { exit::OK } else { exit::MISSING })
+    Ok(if r.status == Status::Found {
+        exit::OK
+    } else {
+        exit::MISSING
+    })
 }

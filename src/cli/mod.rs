@@ -11,10 +11,10 @@ use std::io::IsTerminal as _;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use k8s_study::mapping::{self, Mapping};
-use k8s_study::source::url::Redirects;
-use k8s_study::source::Sources;
 use k8s_study::Error;
+use k8s_study::mapping::{self, Mapping};
+use k8s_study::source::Sources;
+use k8s_study::source::url::Redirects;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -46,7 +46,7 @@ pub struct GlobalArgs {
     /// Fetch repo NAME from URL instead of its upstream (repeatable).
     #[arg(long, global = true, value_name = "NAME=URL", value_parser = parse_mirror)]
     pub mirror: Vec<(String, String)>,
-    /// Base URL replacing https://github.com/ in every upstream (owner/name[.git] under it).
+    /// Base URL replacing `https://github.com/` in every upstream (owner/name[.git] under it).
     #[arg(long, global = true, value_name = "BASE", env = "K8S_STUDY_MIRROR")]
     pub mirror_base: Option<String>,
     /// No progress bars or chatter on stderr.
@@ -70,7 +70,9 @@ pub enum Format {
 }
 
 fn parse_mirror(s: &str) -> Result<(String, String), String> {
-    let (name, url) = s.split_once('=').ok_or_else(|| format!("expected NAME=URL, got `{s}`"))?;
+    let (name, url) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected NAME=URL, got `{s}`"))?;
     if name.is_empty() || url.is_empty() {
         return Err(format!("expected NAME=URL, got `{s}`"));
     }
@@ -95,9 +97,13 @@ impl Context {
                 return Err(unknown_repo(&mapping, name));
             }
         }
-        let redirects = Redirects { per_repo: global.mirror.iter().cloned().collect(), base: global.mirror_base.clone().filter(|b| !b.is_empty()) };
+        let redirects = Redirects {
+            per_repo: global.mirror.iter().cloned().collect(),
+            base: global.mirror_base.clone().filter(|b| !b.is_empty()),
+        };
         if let Some(base) = &redirects.base {
-            k8s_study::source::url::check_url(base).map_err(k8s_study::source::SourceError::from)?;
+            k8s_study::source::url::check_url(base)
+                .map_err(k8s_study::source::SourceError::from)?;
         }
         let progress = !global.quiet && std::io::stderr().is_terminal();
         let sources = Sources::new(global.cache.clone(), redirects, progress)?;
@@ -105,13 +111,18 @@ impl Context {
     }
 
     fn repo(&self, name: &str) -> Result<&mapping::Repo, Error> {
-        self.mapping.repo(name).ok_or_else(|| unknown_repo(&self.mapping, name))
+        self.mapping
+            .repo(name)
+            .ok_or_else(|| unknown_repo(&self.mapping, name))
     }
 }
 
 fn unknown_repo(mapping: &Mapping, name: &str) -> Error {
     let known: Vec<&str> = mapping.repos.keys().map(String::as_str).collect();
-    Error::usage(format!("unknown repo `{name}`"), Some(format!("repos in the mapping: {}", known.join(", "))))
+    Error::usage(
+        format!("unknown repo `{name}`"),
+        Some(format!("repos in the mapping: {}", known.join(", "))),
+    )
 }
 
 pub fn run(cli: &Cli) -> Result<u8, Error> {
@@ -140,9 +151,28 @@ mod tests {
         let ok: &[&[&str]] = &[
             &["k8s-study", "fetch"],
             &["k8s-study", "fetch", "kubernetes@v1.20.2", "client-go"],
-            &["k8s-study", "find", "k8s.io/x.F", "--repo", "client-go", "--at", "v0.32.3", "--format", "json"],
+            &[
+                "k8s-study",
+                "find",
+                "k8s.io/x.F",
+                "--repo",
+                "client-go",
+                "--at",
+                "v0.32.3",
+                "--format",
+                "json",
+            ],
             &["k8s-study", "resolve", "a", "b", "--at", "v1.20.2"],
-            &["k8s-study", "check", "--repo", "kubernetes", "--repo", "client-go", "--mirror", "kubernetes=file:///m/k"],
+            &[
+                "k8s-study",
+                "check",
+                "--repo",
+                "kubernetes",
+                "--repo",
+                "client-go",
+                "--mirror",
+                "kubernetes=file:///m/k",
+            ],
         ];
         for args in ok {
             Cli::try_parse_from(*args).unwrap_or_else(|e| panic!("{args:?}: {e}"));

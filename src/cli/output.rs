@@ -24,18 +24,46 @@ pub fn write_detail(out: &mut impl Write, r: &Resolution, indent: &str) -> std::
     if let Some(sig) = &r.signature {
         writeln!(out, "{indent}{sig}")?;
     }
-    if let Some(first) = r.doc.as_deref().and_then(|d| d.lines().next()).filter(|l| !l.is_empty()) {
+    if let Some(first) = r
+        .doc
+        .as_deref()
+        .and_then(|d| d.lines().next())
+        .filter(|l| !l.is_empty())
+    {
         writeln!(out, "{indent}// {first}")?;
     }
     for v in &r.variants {
-        writeln!(out, "{indent}also (build-constrained): {}:{}", v.file, v.start_line)?;
+        writeln!(
+            out,
+            "{indent}also (build-constrained): {}:{}",
+            v.file, v.start_line
+        )?;
     }
     if let Some(reason) = &r.reason {
-        writeln!(out, "{indent}{}: {reason}", if r.status == Status::Found { "note" } else { "why" })?;
+        writeln!(
+            out,
+            "{indent}{}: {reason}",
+            if r.status == Status::Found {
+                "note"
+            } else {
+                "why"
+            }
+        )?;
     }
-    let label = if r.status == Status::Ambiguous { "matches" } else { "did you mean" };
+    let label = if r.status == Status::Ambiguous {
+        "matches"
+    } else {
+        "did you mean"
+    };
     for c in &r.candidates {
-        writeln!(out, "{indent}{label}: {} ({}, {}:{})", c.symbol, c.kind.as_str(), c.file, c.start_line)?;
+        writeln!(
+            out,
+            "{indent}{label}: {} ({}, {}:{})",
+            c.symbol,
+            c.kind.as_str(),
+            c.file,
+            c.start_line
+        )?;
     }
     Ok(())
 }

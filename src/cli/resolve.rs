@@ -1,10 +1,10 @@
 use std::io::Write as _;
 
 use clap::Args;
+use k8s_study::Error;
 use k8s_study::error::exit;
 use k8s_study::mapping::Article;
-use k8s_study::resolve::{resolve_articles, Status};
-use k8s_study::Error;
+use k8s_study::resolve::{Status, resolve_articles};
 
 use super::output::{mark, write_detail};
 use super::{Context, Format};
@@ -33,7 +33,12 @@ pub fn select<'m>(cx: &'m Context, ids: &[String]) -> Result<Vec<&'m Article>, E
     ids.iter()
         .map(|id| {
             cx.mapping.article(id).ok_or_else(|| {
-                let near = cx.mapping.articles.iter().min_by_key(|a| strsim::levenshtein(&a.id, id)).map(|a| format!("did you mean `{}`?", a.id));
+                let near = cx
+                    .mapping
+                    .articles
+                    .iter()
+                    .min_by_key(|a| strsim::levenshtein(&a.id, id))
+                    .map(|a| format!("did you mean `{}`?", a.id));
                 Error::usage(format!("unknown article `{id}`"), near)
             })
         })
@@ -53,10 +58,17 @@ pub fn run(cx: &Context, args: &ResolveArgs) -> Result<u8, Error> {
             for article in &articles {
                 let repo = cx.repo(&article.repo)?;
                 let version = args.at.as_deref().unwrap_or(&repo.pin);
-                writeln!(out, "{}  {}\n  {}  [{} {version}]", article.id, article.title, article.url, repo.name)?;
+                writeln!(
+                    out,
+                    "{}  {}\n  {}  [{} {version}]",
+                    article.id, article.title, article.url, repo.name
+                )?;
                 for s in steps.iter().filter(|s| s.article == article.id) {
                     let r = &s.resolution;
-                    let kind = r.kind.map(|k| format!(" ({})", k.as_str())).unwrap_or_default();
+                    let kind = r
+                        .kind
+                        .map(|k| format!(" ({})", k.as_str()))
+                        .unwrap_or_default();
                     writeln!(out, "  {:>2} {} {}{kind}", s.step, mark(r.status), r.symbol)?;
                     write_detail(&mut out, r, "       ")?;
                 }
@@ -64,5 +76,11 @@ pub fn run(cx: &Context, args: &ResolveArgs) -> Result<u8, Error> {
             }
         }
     }
-    Ok(if steps.iter().all(|s| s.resolution.status == Status::Found) { exit::OK } else { exit::MISSING })
+    Ok(
+        if steps.iter().all(|s| s.resolution.status == Status::Found) {
+            exit::OK
+        } else {
+            exit::MISSING
+        },
+    )
 }

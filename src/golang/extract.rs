@@ -66,7 +66,11 @@ const MAX_SIGNATURE: usize = 400;
 pub fn extract(source: &[u8]) -> FileDecls {
     let build_constrained = has_build_constraint(source);
     let Some(tree) = lang::parse(source) else {
-        return FileDecls { decls: Vec::new(), syntax_errors: 1, build_constrained };
+        return FileDecls {
+            decls: Vec::new(),
+            syntax_errors: 1,
+            build_constrained,
+        };
     };
     let root = tree.root_node();
     let go = go();
@@ -82,11 +86,15 @@ pub fn extract(source: &[u8]) -> FileDecls {
                 name = Some(c.node);
             } else if c.index == go.capture_receiver {
                 receiver = Some(c.node);
-            } else if let Some(kind) = go.definitions.capture_names()[c.index as usize].strip_prefix("definition.") {
+            } else if let Some(kind) =
+                go.definitions.capture_names()[c.index as usize].strip_prefix("definition.")
+            {
                 definition = Some((c.node, kind));
             }
         }
-        let (Some(name), Some((node, capture))) = (name, definition) else { continue };
+        let (Some(name), Some((node, capture))) = (name, definition) else {
+            continue;
+        };
         if is_local(node) {
             continue;
         }
@@ -106,13 +114,25 @@ pub fn extract(source: &[u8]) -> FileDecls {
         // `const a, b = 1, 2`: one spec, several names; the query reports the spec once.
         if matches!(kind, Kind::Const | Kind::Var) {
             let mut walk = node.walk();
-            let names: Vec<Node<'_>> = node.children_by_field_name("name", &mut walk).filter(|n| n.kind() == "identifier").collect();
+            let names: Vec<Node<'_>> = node
+                .children_by_field_name("name", &mut walk)
+                .filter(|n| n.kind() == "identifier")
+                .collect();
             let outer = outer_node(node);
             for n in names {
-                if decls.iter().any(|d: &Decl| d.start_byte == outer.start_byte() && d.name.name.as_bytes() == &source[n.byte_range()]) {
+                if decls.iter().any(|d: &Decl| {
+                    d.start_byte == outer.start_byte()
+                        && d.name.name.as_bytes() == &source[n.byte_range()]
+                }) {
                     continue;
                 }
-                decls.push(make_decl(QualName::plain(text(n, source)), kind, node, outer, source));
+                decls.push(make_decl(
+                    QualName::plain(text(n, source)),
+                    kind,
+                    node,
+                    outer,
+                    source,
+                ));
             }
             continue;
         }
@@ -126,8 +146,16 @@ pub fn extract(source: &[u8]) -> FileDecls {
         };
         decls.push(make_decl(qual, kind, node, outer_node(node), source));
     }
-    let syntax_errors = if root.has_error() { count_errors(root) } else { 0 };
-    FileDecls { decls, syntax_errors, build_constrained }
+    let syntax_errors = if root.has_error() {
+        count_errors(root)
+    } else {
+        0
+    };
+    FileDecls {
+        decls,
+        syntax_errors,
+        build_constrained,
+    }
 }
 
 fn make_decl(name: QualName, kind: Kind, node: Node<'_>, outer: Node<'_>, source: &[u8]) -> Decl {
@@ -178,8 +206,13 @@ fn outer_node(node: Node<'_>) -> Node<'_> {
         return node;
     }
     match decl.take() {
-        Some(d) if matches!(d.kind(), "const_declaration" | "var_declaration" | "type_declaration") => {
-            let grouped = (0..d.child_count()).filter_map(|i| d.child(i as u32)).any(|c| c.kind() == "(");
+        Some(d)
+            if matches!(
+                d.kind(),
+                "const_declaration" | "var_declaration" | "type_declaration"
+            ) =>
+        {
+            let grouped = d.children(&mut d.walk()).any(|c| c.kind() == "(");
             if grouped { node } else { d }
         }
         _ => node,
@@ -189,13 +222,19 @@ fn outer_node(node: Node<'_>) -> Node<'_> {
 fn signature(node: Node<'_>, outer: Node<'_>, kind: Kind, source: &[u8]) -> String {
     let raw = match kind {
         Kind::Func | Kind::Method => {
-            let end = node.child_by_field_name("body").map_or(node.end_byte(), |b| b.start_byte());
+            let end = node
+                .child_by_field_name("body")
+                .map_or(node.end_byte(), |b| b.start_byte());
             String::from_utf8_lossy(&source[node.start_byte()..end]).into_owned()
         }
         Kind::Struct | Kind::Interface => {
             let full = text(outer, source);
             let head = full.split('{').next().unwrap_or(&full).to_string();
-            if outer.id() == node.id() { format!("type {head}") } else { head }
+            if outer.id() == node.id() {
+                format!("type {head}")
+            } else {
+                head
+            }
         }
         Kind::Alias | Kind::Type | Kind::Const | Kind::Var => {
             let full = text(outer, source);
@@ -215,7 +254,10 @@ fn signature(node: Node<'_>, outer: Node<'_>, kind: Kind, source: &[u8]) -> Stri
     };
     let mut sig = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     if sig.len() > MAX_SIGNATURE {
-        let cut = (0..=MAX_SIGNATURE).rev().find(|&i| sig.is_char_boundary(i)).unwrap_or(0);
+        let cut = (0..=MAX_SIGNATURE)
+            .rev()
+            .find(|&i| sig.is_char_boundary(i))
+            .unwrap_or(0);
         sig.truncate(cut);
         sig.push('…');
     }
@@ -240,10 +282,16 @@ fn doc_comment(node: Node<'_>, source: &[u8]) -> String {
         .iter()
         .flat_map(|c| {
             let body = c.strip_prefix("//").map_or_else(
-                || c.trim_start_matches("/*").trim_end_matches("*/").to_string(),
+                || {
+                    c.trim_start_matches("/*")
+                        .trim_end_matches("*/")
+                        .to_string()
+                },
                 |rest| rest.strip_prefix(' ').unwrap_or(rest).to_string(),
             );
-            body.lines().map(|l| l.trim_end().to_string()).collect::<Vec<_>>()
+            body.lines()
+                .map(|l| l.trim_end().to_string())
+                .collect::<Vec<_>>()
         })
         .collect::<Vec<_>>()
         .join("\n")
@@ -303,11 +351,19 @@ mod tests {
     use super::*;
 
     fn names(src: &str) -> Vec<(String, Kind, usize, usize)> {
-        extract(src.as_bytes()).decls.into_iter().map(|d| (d.name.to_string(), d.kind, d.start_line, d.end_line)).collect()
+        extract(src.as_bytes())
+            .decls
+            .into_iter()
+            .map(|d| (d.name.to_string(), d.kind, d.start_line, d.end_line))
+            .collect()
     }
 
     fn find(src: &[u8], name: &str) -> Decl {
-        extract(src).decls.into_iter().find(|d| d.name.to_string() == name).unwrap_or_else(|| panic!("{name} not found"))
+        extract(src)
+            .decls
+            .into_iter()
+            .find(|d| d.name.to_string() == name)
+            .unwrap_or_else(|| panic!("{name} not found"))
     }
 
     const RECEIVERS: &str = "package q
@@ -340,7 +396,10 @@ func (Value) Anonymous() {}
                 ("Value.Anonymous".into(), Kind::Method, 15, 15),
             ]
         );
-        assert_eq!(find(RECEIVERS.as_bytes(), "Typed.Add").signature, "func (q *Typed[T]) Add(item T)");
+        assert_eq!(
+            find(RECEIVERS.as_bytes(), "Typed.Add").signature,
+            "func (q *Typed[T]) Add(item T)"
+        );
     }
 
     const DECLS: &str = r#"package cache
@@ -405,11 +464,18 @@ func New() Store {
             ("errB", Kind::Var),
             ("New", Kind::Func),
         ];
-        let mut got_pairs: Vec<(String, Kind)> = got.iter().map(|(n, k, _, _)| (n.clone(), *k)).collect();
-        let mut want: Vec<(String, Kind)> = expect.into_iter().map(|(n, k)| (n.to_string(), k)).collect();
+        let mut got_pairs: Vec<(String, Kind)> =
+            got.iter().map(|(n, k, _, _)| (n.clone(), *k)).collect();
+        let mut want: Vec<(String, Kind)> = expect
+            .into_iter()
+            .map(|(n, k)| (n.to_string(), k))
+            .collect();
         got_pairs.sort_by(|a, b| a.0.cmp(&b.0));
         want.sort_by(|a, b| a.0.cmp(&b.0));
-        assert_eq!(got_pairs, want, "function-local const/type/var must not appear");
+        assert_eq!(
+            got_pairs, want,
+            "function-local const/type/var must not appear"
+        );
     }
 
     #[test]
@@ -417,22 +483,36 @@ func New() Store {
         let src = DECLS.as_bytes();
         let store = find(src, "Store");
         assert_eq!((store.start_line, store.end_line), (5, 9));
-        assert_eq!(store.doc, "Store is a generic object storage.\nIt is thread-safe.");
+        assert_eq!(
+            store.doc,
+            "Store is a generic object storage.\nIt is thread-safe."
+        );
         assert_eq!(store.signature, "type Store interface");
         let add = find(src, "Store.Add");
-        assert_eq!((add.doc.as_str(), add.signature.as_str()), ("Add adds an item.", "Add(obj interface{}) error"));
+        assert_eq!(
+            (add.doc.as_str(), add.signature.as_str()),
+            ("Add adds an item.", "Add(obj interface{}) error")
+        );
         assert_eq!(find(src, "First").doc, "First is first.");
-        assert_eq!(find(src, "First").signature, "const First Phase = \"first\"", "grouped specs keep their keyword");
+        assert_eq!(
+            find(src, "First").signature,
+            "const First Phase = \"first\"",
+            "grouped specs keep their keyword"
+        );
         assert_eq!(find(src, "Single").signature, "const Single = 1");
         assert_eq!(find(src, "Alias").signature, "type Alias = map[string]int");
         assert_eq!(find(src, "New").signature, "func New() Store");
-        assert_eq!((find(src, "New").start_line, find(src, "New").end_line), (34, 40));
+        assert_eq!(
+            (find(src, "New").start_line, find(src, "New").end_line),
+            (34, 40)
+        );
         assert_eq!(find(src, "Phase").doc, "");
     }
 
     #[test]
     fn syntax_errors_keep_what_parses() {
-        let src = "package x\n\nfunc Good() {}\n\nfunc Broken( {\n\nfunc AlsoGood() int { return 1 }\n";
+        let src =
+            "package x\n\nfunc Good() {}\n\nfunc Broken( {\n\nfunc AlsoGood() int { return 1 }\n";
         let file = extract(src.as_bytes());
         assert!(file.syntax_errors > 0);
         let got: Vec<String> = file.decls.iter().map(|d| d.name.to_string()).collect();

@@ -6,7 +6,7 @@
 //! monorepo's `vendor/k8s.io/*` are symlinks into staging, which the staging modules already
 //! cover.
 
-use crate::source::{SourceError, Snapshot};
+use crate::source::{Snapshot, SourceError};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Module {
@@ -24,10 +24,16 @@ pub struct ModuleMap {
 impl ModuleMap {
     pub fn build(snapshot: &Snapshot) -> Result<Self, SourceError> {
         let mut modules = Vec::new();
-        for (path, oid) in snapshot.find_named("go.mod", &["vendor", "testdata", ".git", "node_modules"])? {
+        for (path, oid) in
+            snapshot.find_named("go.mod", &["vendor", "testdata", ".git", "node_modules"])?
+        {
             let bytes = snapshot.blob(oid)?;
             if let Some(module) = module_path(&bytes) {
-                let dir = path.strip_suffix("go.mod").unwrap_or_default().trim_end_matches('/').to_string();
+                let dir = path
+                    .strip_suffix("go.mod")
+                    .unwrap_or_default()
+                    .trim_end_matches('/')
+                    .to_string();
                 modules.push(Module { path: module, dir });
             }
         }
@@ -64,7 +70,9 @@ impl ModuleMap {
 
     /// The folder of `import_path` in this tree, if any.
     pub fn locate(&self, snapshot: &Snapshot, import_path: &str) -> Option<String> {
-        self.candidate_dirs(import_path).into_iter().find(|d| snapshot.is_dir(d))
+        self.candidate_dirs(import_path)
+            .into_iter()
+            .find(|d| snapshot.is_dir(d))
     }
 }
 
@@ -96,16 +104,28 @@ mod tests {
 
     #[test]
     fn module_directive_forms() {
-        assert_eq!(module_path(b"// c\nmodule k8s.io/kubernetes\n\ngo 1.15\n").as_deref(), Some("k8s.io/kubernetes"));
-        assert_eq!(module_path(b"module \"k8s.io/client-go\" // x\n").as_deref(), Some("k8s.io/client-go"));
+        assert_eq!(
+            module_path(b"// c\nmodule k8s.io/kubernetes\n\ngo 1.15\n").as_deref(),
+            Some("k8s.io/kubernetes")
+        );
+        assert_eq!(
+            module_path(b"module \"k8s.io/client-go\" // x\n").as_deref(),
+            Some("k8s.io/client-go")
+        );
         assert_eq!(module_path(b"go 1.15\nmodulex foo\n"), None);
     }
 
     #[test]
     fn staging_beats_root_and_vendor_comes_last() {
         let map = ModuleMap::from_modules(vec![
-            Module { path: "k8s.io/kubernetes".into(), dir: String::new() },
-            Module { path: "k8s.io/client-go".into(), dir: "staging/src/k8s.io/client-go".into() },
+            Module {
+                path: "k8s.io/kubernetes".into(),
+                dir: String::new(),
+            },
+            Module {
+                path: "k8s.io/client-go".into(),
+                dir: "staging/src/k8s.io/client-go".into(),
+            },
         ]);
         assert_eq!(
             map.candidate_dirs("k8s.io/client-go/tools/cache"),
@@ -115,7 +135,10 @@ mod tests {
                 "staging/src/k8s.io/client-go/vendor/k8s.io/client-go/tools/cache"
             ]
         );
-        assert_eq!(map.candidate_dirs("k8s.io/kubernetes-extra/x")[0], "vendor/k8s.io/kubernetes-extra/x");
+        assert_eq!(
+            map.candidate_dirs("k8s.io/kubernetes-extra/x")[0],
+            "vendor/k8s.io/kubernetes-extra/x"
+        );
         assert_eq!(map.candidate_dirs("k8s.io/kubernetes")[0], "");
     }
 }

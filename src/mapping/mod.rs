@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 
-pub use load::{load_builtin, load_path, Source};
+pub use load::{Source, load_builtin, load_path};
 
 use crate::symbol::Symbol;
 
@@ -49,7 +49,10 @@ impl fmt::Display for Diagnostic {
 #[derive(Debug, thiserror::Error)]
 pub enum MappingError {
     #[error("cannot read mapping {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("no mapping files (*.yaml, *.yml) in {0}")]
     NoFiles(PathBuf),
     #[error("{} problem(s) in the mapping:\n{}", .0.len(), render_all(.0))]
@@ -57,7 +60,11 @@ pub enum MappingError {
 }
 
 fn render_all(diags: &[Diagnostic]) -> String {
-    diags.iter().map(|d| format!("  {d}")).collect::<Vec<_>>().join("\n")
+    diags
+        .iter()
+        .map(|d| format!("  {d}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[derive(Clone, Debug)]

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_saphyr::{Location, Spanned};
 
-use super::{raw, Article, Diagnostic, Mapping, Origin, Repo, Step, SCHEMA_VERSION};
+use super::{Article, Diagnostic, Mapping, Origin, Repo, SCHEMA_VERSION, Step, raw};
 use crate::source::url::check_url;
 use crate::symbol::Symbol;
 
@@ -16,12 +16,19 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn origin(&self, loc: &Location) -> Origin {
-        Origin { file: self.file.to_string(), line: loc.line(), column: loc.column() }
+        Origin {
+            file: self.file.to_string(),
+            line: loc.line(),
+            column: loc.column(),
+        }
     }
 
     fn error(&mut self, loc: &Location, message: impl Into<String>) {
         let origin = self.origin(loc);
-        self.diags.push(Diagnostic { origin, message: message.into() });
+        self.diags.push(Diagnostic {
+            origin,
+            message: message.into(),
+        });
     }
 
     fn require_text(&mut self, field: &str, value: &Spanned<String>) {
@@ -42,42 +49,69 @@ pub fn merge(files: &[(&str, raw::File)], diags: &mut Vec<Diagnostic>) -> Mappin
         if raw.schema.value != SCHEMA_VERSION {
             cx.error(
                 &raw.schema.referenced,
-                format!("unsupported schema {}: this k8s-study reads schema {SCHEMA_VERSION}", raw.schema.value),
+                format!(
+                    "unsupported schema {}: this k8s-study reads schema {SCHEMA_VERSION}",
+                    raw.schema.value
+                ),
             );
         }
         for (name, repo) in &raw.repos {
             let origin = cx.origin(&repo.referenced);
             if !is_name(name) {
-                cx.error(&repo.referenced, format!("repo name `{name}` must use only letters, digits, `-`, `_`, `.`"));
+                cx.error(
+                    &repo.referenced,
+                    format!("repo name `{name}` must use only letters, digits, `-`, `_`, `.`"),
+                );
             }
             if let Some(first) = repo_origin.get(name) {
-                cx.error(&repo.referenced, format!("repo `{name}` is already defined at {first}"));
+                cx.error(
+                    &repo.referenced,
+                    format!("repo `{name}` is already defined at {first}"),
+                );
                 continue;
             }
             if let Err(e) = check_url(&repo.value.url.value) {
                 cx.error(&repo.value.url.referenced, format!("repo `{name}`: {e}"));
             }
             let pin = &repo.value.pin;
-            if pin.value.is_empty() || pin.value.starts_with('-') || pin.value.chars().any(char::is_whitespace) {
-                cx.error(&pin.referenced, format!("repo `{name}`: `pin` must be a tag name like v1.20.2"));
+            if pin.value.is_empty()
+                || pin.value.starts_with('-')
+                || pin.value.chars().any(char::is_whitespace)
+            {
+                cx.error(
+                    &pin.referenced,
+                    format!("repo `{name}`: `pin` must be a tag name like v1.20.2"),
+                );
             }
             repo_origin.insert(name.clone(), origin);
             mapping.repos.insert(
                 name.clone(),
-                Repo { name: name.clone(), url: repo.value.url.value.clone(), pin: pin.value.clone() },
+                Repo {
+                    name: name.clone(),
+                    url: repo.value.url.value.clone(),
+                    pin: pin.value.clone(),
+                },
             );
         }
         for (name, description) in &raw.components {
             if !is_id(name) {
-                cx.error(&description.referenced, format!("component `{name}` must be lowercase letters, digits and `-`"));
+                cx.error(
+                    &description.referenced,
+                    format!("component `{name}` must be lowercase letters, digits and `-`"),
+                );
             }
             if let Some(first) = component_origin.get(name) {
-                cx.error(&description.referenced, format!("component `{name}` is already defined at {first}"));
+                cx.error(
+                    &description.referenced,
+                    format!("component `{name}` is already defined at {first}"),
+                );
                 continue;
             }
             cx.require_text("description", description);
             component_origin.insert(name.clone(), cx.origin(&description.referenced));
-            mapping.components.insert(name.clone(), description.value.clone());
+            mapping
+                .components
+                .insert(name.clone(), description.value.clone());
         }
     }
 
@@ -103,35 +137,66 @@ fn check_article(
     let id = &raw.id.value;
     let errors_before = cx.diags.len();
     if !is_id(id) {
-        cx.error(&raw.id.referenced, format!("article id `{id}` must be lowercase letters, digits and `-`"));
+        cx.error(
+            &raw.id.referenced,
+            format!("article id `{id}` must be lowercase letters, digits and `-`"),
+        );
     }
     if let Some(first) = seen.get(id) {
-        cx.error(&raw.id.referenced, format!("duplicate article id `{id}`: first defined at {first}"));
+        cx.error(
+            &raw.id.referenced,
+            format!("duplicate article id `{id}`: first defined at {first}"),
+        );
     } else {
         seen.insert(id.clone(), cx.origin(&raw.id.referenced));
     }
     cx.require_text("title", &raw.title);
     cx.require_text("author", &raw.author);
     if !(raw.url.value.starts_with("https://") || raw.url.value.starts_with("http://")) {
-        cx.error(&raw.url.referenced, "article `url` must start with https:// or http://");
+        cx.error(
+            &raw.url.referenced,
+            "article `url` must start with https:// or http://",
+        );
     }
     if raw.components.value.is_empty() {
-        cx.error(&raw.components.referenced, "`components` is empty: name at least one component");
+        cx.error(
+            &raw.components.referenced,
+            "`components` is empty: name at least one component",
+        );
     }
     for c in &raw.components.value {
         if !mapping.components.contains_key(&c.value) {
-            let known = mapping.components.keys().cloned().collect::<Vec<_>>().join(", ");
-            cx.error(&c.referenced, format!("unknown component `{}` (known: {known})", c.value));
+            let known = mapping
+                .components
+                .keys()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ");
+            cx.error(
+                &c.referenced,
+                format!("unknown component `{}` (known: {known})", c.value),
+            );
         }
     }
     if !mapping.repos.contains_key(&raw.repo.value) {
         let known = mapping.repos.keys().cloned().collect::<Vec<_>>().join(", ");
-        cx.error(&raw.repo.referenced, format!("unknown repo `{}` (known: {known})", raw.repo.value));
+        cx.error(
+            &raw.repo.referenced,
+            format!("unknown repo `{}` (known: {known})", raw.repo.value),
+        );
     }
     if raw.steps.value.is_empty() {
-        cx.error(&raw.steps.referenced, format!("article `{id}` has no steps"));
+        cx.error(
+            &raw.steps.referenced,
+            format!("article `{id}` has no steps"),
+        );
     }
-    let steps: Vec<Step> = raw.steps.value.iter().filter_map(|s| check_step(cx, s)).collect();
+    let steps: Vec<Step> = raw
+        .steps
+        .value
+        .iter()
+        .filter_map(|s| check_step(cx, s))
+        .collect();
     if cx.diags.len() > errors_before {
         return None;
     }
@@ -141,7 +206,12 @@ fn check_article(
         url: raw.url.value.clone(),
         author: raw.author.value.clone(),
         written_for: raw.written_for.as_ref().map(|w| w.value.clone()),
-        components: raw.components.value.iter().map(|c| c.value.clone()).collect(),
+        components: raw
+            .components
+            .value
+            .iter()
+            .map(|c| c.value.clone())
+            .collect(),
         repo: raw.repo.value.clone(),
         steps,
         origin: cx.origin(&raw.id.referenced),
@@ -152,7 +222,10 @@ fn check_step(cx: &mut Ctx<'_>, raw: &raw::Step) -> Option<Step> {
     let symbol = match Symbol::parse(&raw.symbol.value) {
         Ok(s) => Some(s),
         Err(e) => {
-            cx.error(&raw.symbol.referenced, format!("malformed symbol `{}`: {e}", raw.symbol.value));
+            cx.error(
+                &raw.symbol.referenced,
+                format!("malformed symbol `{}`: {e}", raw.symbol.value),
+            );
             None
         }
     };
@@ -183,7 +256,7 @@ pub fn check_repo_path(path: &str) -> Result<(), &'static str> {
     if path.contains('\\') {
         return Err("must use `/` as separator");
     }
-    if path.split('/').any(|c| c == ".." ) {
+    if path.split('/').any(|c| c == "..") {
         return Err("must not contain `..`");
     }
     if path.split('/').any(|c| c.is_empty() || c == ".") || path.chars().any(char::is_control) {
@@ -194,25 +267,35 @@ pub fn check_repo_path(path: &str) -> Result<(), &'static str> {
 
 fn is_id(s: &str) -> bool {
     !s.is_empty()
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !s.starts_with('-')
 }
 
 fn is_name(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)) && !s.starts_with('.')
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+        && !s.starts_with('.')
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::load::{load_sources, Source};
     use super::super::MappingError;
+    use super::super::load::{Source, load_sources};
     use super::*;
 
     const HEADER: &str = "schema: 1\nrepos:\n  kubernetes: { url: https://github.com/kubernetes/kubernetes, pin: v1.20.2 }\ncomponents:\n  informer: shared informers\n";
 
     fn errors(files: &[(&str, &str)]) -> Vec<String> {
-        let sources = files.iter().map(|(n, t)| Source { name: (*n).into(), bytes: t.as_bytes().to_vec() }).collect();
-        match load_sources(sources) {
+        let sources: Vec<Source> = files
+            .iter()
+            .map(|(n, t)| Source {
+                name: (*n).into(),
+                bytes: t.as_bytes().to_vec(),
+            })
+            .collect();
+        match load_sources(&sources) {
             Ok(_) => vec![],
             Err(MappingError::Invalid(d)) => d.iter().map(ToString::to_string).collect(),
             Err(e) => vec![e.to_string()],
@@ -258,7 +341,10 @@ mod tests {
         let b = "schema: 1\narticles:\n  - id: a\n    title: T\n    url: https://e.com\n    author: me\n    components: [informer]\n    repo: kubernetes\n    steps: []\n";
         assert_eq!(
             errors(&[("a.yaml", &a), ("b.yaml", b)]),
-            vec!["b.yaml:3:9: duplicate article id `a`: first defined at a.yaml:7:9", "b.yaml:9:12: article `a` has no steps"]
+            vec![
+                "b.yaml:3:9: duplicate article id `a`: first defined at a.yaml:7:9",
+                "b.yaml:9:12: article `a` has no steps"
+            ]
         );
     }
 
@@ -266,17 +352,34 @@ mod tests {
     fn unknown_keys_and_bad_schema_are_positioned() {
         let errs = errors(&[("k.yaml", &article(STEP).replace("author: me", "auther: me"))]);
         assert_eq!(errs.len(), 1);
-        assert!(errs[0].starts_with("k.yaml:10:5: ") && errs[0].contains("auther"), "{errs:?}");
+        assert!(
+            errs[0].starts_with("k.yaml:10:5: ") && errs[0].contains("auther"),
+            "{errs:?}"
+        );
         let errs = errors(&[("s.yaml", "schema: 2\n")]);
-        assert_eq!(errs, vec!["s.yaml:1:9: unsupported schema 2: this k8s-study reads schema 1"]);
+        assert_eq!(
+            errs,
+            vec!["s.yaml:1:9: unsupported schema 2: this k8s-study reads schema 1"]
+        );
     }
 
     #[test]
     fn non_utf8_and_empty_files_are_refused() {
-        let sources = vec![Source { name: "u.yaml".into(), bytes: b"schema: 1\n# caf\xe9\n".to_vec() }];
-        let Err(MappingError::Invalid(d)) = load_sources(sources) else { panic!("accepted non-UTF-8") };
-        assert_eq!(d[0].to_string(), "u.yaml:2:6: not valid UTF-8: mapping files are UTF-8 text");
-        assert_eq!(errors(&[("e.yaml", "\n")]), vec!["e.yaml:1:1: empty mapping file: expected `schema: 1`"]);
+        let sources = [Source {
+            name: "u.yaml".into(),
+            bytes: b"schema: 1\n# caf\xe9\n".to_vec(),
+        }];
+        let Err(MappingError::Invalid(d)) = load_sources(&sources) else {
+            panic!("accepted non-UTF-8")
+        };
+        assert_eq!(
+            d[0].to_string(),
+            "u.yaml:2:6: not valid UTF-8: mapping files are UTF-8 text"
+        );
+        assert_eq!(
+            errors(&[("e.yaml", "\n")]),
+            vec!["e.yaml:1:1: empty mapping file: expected `schema: 1`"]
+        );
     }
 
     #[test]

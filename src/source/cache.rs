@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use git2::{AutotagOption, FetchOptions, Oid, RemoteCallbacks, Repository};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::url::{cache_key, check_url, local_path, Redirects};
+use super::url::{Redirects, cache_key, check_url, local_path};
 use super::{Snapshot, SourceError};
 use crate::mapping::Repo;
 
@@ -32,12 +32,23 @@ pub struct FetchOutcome {
 
 impl Sources {
     /// `cache`: the cache folder, or the platform's user cache folder when `None`.
-    pub fn new(cache: Option<PathBuf>, redirects: Redirects, progress: bool) -> Result<Self, SourceError> {
+    pub fn new(
+        cache: Option<PathBuf>,
+        redirects: Redirects,
+        progress: bool,
+    ) -> Result<Self, SourceError> {
         let root = match cache {
             Some(dir) => dir,
-            None => directories::ProjectDirs::from("", "", "k8s-study").ok_or(SourceError::NoCacheDir)?.cache_dir().to_path_buf(),
+            None => directories::ProjectDirs::from("", "", "k8s-study")
+                .ok_or(SourceError::NoCacheDir)?
+                .cache_dir()
+                .to_path_buf(),
         };
-        Ok(Self { root, redirects, progress })
+        Ok(Self {
+            root,
+            redirects,
+            progress,
+        })
     }
 
     pub fn root(&self) -> &Path {
@@ -59,33 +70,63 @@ impl Sources {
         self.ensure(repo, version).map(|(_, o)| o)
     }
 
-    fn ensure(&self, repo: &Repo, version: &str) -> Result<(Repository, FetchOutcome), SourceError> {
+    fn ensure(
+        &self,
+        repo: &Repo,
+        version: &str,
+    ) -> Result<(Repository, FetchOutcome), SourceError> {
         let started = Instant::now();
         let dir = self.repo_dir(repo);
         let marker = marker_path(&dir, version);
         // Fast path, no lock: markers are written by rename, so a present one is complete.
         if let Some(commit) = read_marker(&marker) {
             let git = open(repo, &dir)?;
-            return Ok((git, FetchOutcome { commit, cached: true, url: None, elapsed: started.elapsed() }));
+            return Ok((
+                git,
+                FetchOutcome {
+                    commit,
+                    cached: true,
+                    url: None,
+                    elapsed: started.elapsed(),
+                },
+            ));
         }
-        fs::create_dir_all(dir.parent().unwrap_or(&self.root)).map_err(io_err("cannot create", &self.root))?;
+        fs::create_dir_all(dir.parent().unwrap_or(&self.root))
+            .map_err(io_err("cannot create", &self.root))?;
         let lock_path = dir.with_extension("lock");
-        let lock = OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path).map_err(io_err("cannot open", &lock_path))?;
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(io_err("cannot open", &lock_path))?;
         lock.lock().map_err(io_err("cannot lock", &lock_path))?;
         // Another process may have finished the same fetch while we waited for the lock.
         if let Some(commit) = read_marker(&marker) {
             let git = open(repo, &dir)?;
-            return Ok((git, FetchOutcome { commit, cached: true, url: None, elapsed: started.elapsed() }));
+            return Ok((
+                git,
+                FetchOutcome {
+                    commit,
+                    cached: true,
+                    url: None,
+                    elapsed: started.elapsed(),
+                },
+            ));
         }
-        let git = match Repository::open_bare(&dir) {
-            Ok(g) => g,
-            Err(_) => {
+        let git = if let Ok(g) = Repository::open_bare(&dir) {
+            g
+        } else {
+            {
                 // A folder without a readable repository is the leftover of a killed first
                 // fetch: start over.
                 if dir.exists() {
                     fs::remove_dir_all(&dir).map_err(io_err("cannot remove", &dir))?;
                 }
-                Repository::init_bare(&dir).map_err(|e| SourceError::Corrupt { repo: repo.name.clone(), detail: e.message().to_string() })?
+                Repository::init_bare(&dir).map_err(|e| SourceError::Corrupt {
+                    repo: repo.name.clone(),
+                    detail: e.message().to_string(),
+                })?
             }
         };
         let mut last_err = None;
@@ -102,7 +143,12 @@ impl Sources {
                     let commit = verify(&git, repo, version)?;
                     write_marker(&marker, commit)?;
                     drop(lock);
-                    let outcome = FetchOutcome { commit, cached: false, url: Some(url), elapsed: started.elapsed() };
+                    let outcome = FetchOutcome {
+                        commit,
+                        cached: false,
+                        url: Some(url),
+                        elapsed: started.elapsed(),
+                    };
                     return Ok((git, outcome));
                 }
                 Err(e @ SourceError::TagNotFound { .. }) => return Err(e),
@@ -112,14 +158,27 @@ impl Sources {
         Err(last_err.expect("at least one candidate URL"))
     }
 
-    fn fetch_remote(&self, git: &Repository, repo: &Repo, url: &str, tag: &str) -> Result<(), SourceError> {
-        let fail = |e: git2::Error| SourceError::Fetch { repo: repo.name.clone(), tag: tag.into(), url: url.into(), detail: e.message().to_string() };
+    fn fetch_remote(
+        &self,
+        git: &Repository,
+        repo: &Repo,
+        url: &str,
+        tag: &str,
+    ) -> Result<(), SourceError> {
+        let fail = |e: git2::Error| SourceError::Fetch {
+            repo: repo.name.clone(),
+            tag: tag.into(),
+            url: url.into(),
+            detail: e.message().to_string(),
+        };
         let bar = self.progress.then(|| {
             let bar = ProgressBar::new(0).with_message(format!("{} {tag}", repo.name));
             bar.set_style(
-                ProgressStyle::with_template("{spinner} fetching {msg} [{bar:30}] {pos}/{len} objects {binary_bytes}")
-                    .expect("static template")
-                    .progress_chars("=> "),
+                ProgressStyle::with_template(
+                    "{spinner} fetching {msg} [{bar:30}] {pos}/{len} objects {binary_bytes}",
+                )
+                .expect("static template")
+                .progress_chars("=> "),
             );
             bar
         });
@@ -132,17 +191,26 @@ impl Sources {
             true
         });
         let mut options = FetchOptions::new();
-        options.remote_callbacks(callbacks).download_tags(AutotagOption::None).depth(1);
+        options
+            .remote_callbacks(callbacks)
+            .download_tags(AutotagOption::None)
+            .depth(1);
         let mut remote = git.remote_anonymous(url).map_err(fail)?;
         let refspec = format!("+refs/tags/{tag}:refs/tags/{tag}");
-        remote.fetch(&[&refspec], Some(&mut options), None).map_err(fail)?;
+        remote
+            .fetch(&[&refspec], Some(&mut options), None)
+            .map_err(fail)?;
         drop(remote);
         drop(options);
         if let Some(bar) = &bar {
             bar.finish_and_clear();
         }
         if git.find_reference(&format!("refs/tags/{tag}")).is_err() {
-            return Err(SourceError::TagNotFound { repo: repo.name.clone(), tag: tag.into(), url: url.into() });
+            return Err(SourceError::TagNotFound {
+                repo: repo.name.clone(),
+                tag: tag.into(),
+                url: url.into(),
+            });
         }
         Ok(())
     }
@@ -150,26 +218,51 @@ impl Sources {
 
 fn io_err(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> SourceError {
     let path = path.to_path_buf();
-    move |source| SourceError::Io { action, path, source }
+    move |source| SourceError::Io {
+        action,
+        path,
+        source,
+    }
 }
 
 fn open(repo: &Repo, dir: &Path) -> Result<Repository, SourceError> {
-    Repository::open_bare(dir).map_err(|e| SourceError::Corrupt { repo: repo.name.clone(), detail: format!("{}: {}", dir.display(), e.message()) })
+    Repository::open_bare(dir).map_err(|e| SourceError::Corrupt {
+        repo: repo.name.clone(),
+        detail: format!("{}: {}", dir.display(), e.message()),
+    })
 }
 
 /// Borrow a local mirror's objects through `objects/info/alternates` and copy its tag ref.
 fn link_local(dir: &Path, repo: &Repo, mirror: &Path, tag: &str) -> Result<(), SourceError> {
     if !mirror.exists() {
-        return Err(SourceError::MirrorMissing { repo: repo.name.clone(), path: mirror.to_path_buf() });
+        return Err(SourceError::MirrorMissing {
+            repo: repo.name.clone(),
+            path: mirror.to_path_buf(),
+        });
     }
     let url = mirror.display().to_string();
-    let fail = |e: git2::Error| SourceError::Fetch { repo: repo.name.clone(), tag: tag.into(), url: url.clone(), detail: e.message().to_string() };
+    let fail = |e: git2::Error| SourceError::Fetch {
+        repo: repo.name.clone(),
+        tag: tag.into(),
+        url: url.clone(),
+        detail: e.message().to_string(),
+    };
     let source = Repository::open(mirror).map_err(fail)?;
     let Ok(reference) = source.find_reference(&format!("refs/tags/{tag}")) else {
-        return Err(SourceError::TagNotFound { repo: repo.name.clone(), tag: tag.into(), url });
+        return Err(SourceError::TagNotFound {
+            repo: repo.name.clone(),
+            tag: tag.into(),
+            url,
+        });
     };
-    let target = reference.target().ok_or_else(|| fail(git2::Error::from_str("symbolic tag reference")))?;
-    let objects = fs::canonicalize(source.path().join("objects")).map_err(|e| SourceError::Io { action: "cannot resolve", path: source.path().join("objects"), source: e })?;
+    let target = reference
+        .target()
+        .ok_or_else(|| fail(git2::Error::from_str("symbolic tag reference")))?;
+    let objects = fs::canonicalize(source.path().join("objects")).map_err(|e| SourceError::Io {
+        action: "cannot resolve",
+        path: source.path().join("objects"),
+        source: e,
+    })?;
     let alternates = dir.join("objects/info/alternates");
     let existing = fs::read_to_string(&alternates).unwrap_or_default();
     let line = objects.display().to_string();
@@ -184,20 +277,42 @@ fn link_local(dir: &Path, repo: &Repo, mirror: &Path, tag: &str) -> Result<(), S
     }
     // Reopen so the new alternate is seen; the caller verifies that the objects are readable.
     let linked = Repository::open_bare(dir).map_err(fail)?;
-    linked.reference(&format!("refs/tags/{tag}"), target, true, "k8s-study: linked from local mirror").map_err(fail)?;
+    linked
+        .reference(
+            &format!("refs/tags/{tag}"),
+            target,
+            true,
+            "k8s-study: linked from local mirror",
+        )
+        .map_err(fail)?;
     Ok(())
 }
 
 /// Peel the tag to a commit and read its tree back: the proof that the objects arrived.
 fn verify(git: &Repository, repo: &Repo, tag: &str) -> Result<Oid, SourceError> {
-    let corrupt = |e: git2::Error| SourceError::Corrupt { repo: repo.name.clone(), detail: format!("{tag}: {}", e.message()) };
-    let commit = git.find_reference(&format!("refs/tags/{tag}")).and_then(|r| r.peel_to_commit()).map_err(corrupt)?;
+    let corrupt = |e: git2::Error| SourceError::Corrupt {
+        repo: repo.name.clone(),
+        detail: format!("{tag}: {}", e.message()),
+    };
+    let commit = git
+        .find_reference(&format!("refs/tags/{tag}"))
+        .and_then(|r| r.peel_to_commit())
+        .map_err(corrupt)?;
     commit.tree().map_err(corrupt)?;
     Ok(commit.id())
 }
 
 fn marker_path(dir: &Path, tag: &str) -> PathBuf {
-    let name: String = tag.chars().map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c.to_string() } else { format!("%{:02X}", c as u32) }).collect();
+    let name: String = tag
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c.to_string()
+            } else {
+                format!("%{:02X}", c as u32)
+            }
+        })
+        .collect();
     dir.join("k8s-study-verified").join(name)
 }
 
@@ -213,8 +328,14 @@ fn write_marker(path: &Path, commit: Oid) -> Result<(), SourceError> {
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SourceError> {
     let parent = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(parent).map_err(io_err("cannot create", parent))?;
-    let tmp = parent.join(format!(".{}.tmp{}", path.file_name().unwrap_or_default().to_string_lossy(), std::process::id()));
+    let tmp = parent.join(format!(
+        ".{}.tmp{}",
+        path.file_name().unwrap_or_default().to_string_lossy(),
+        std::process::id()
+    ));
     let mut file = File::create(&tmp).map_err(io_err("cannot write", &tmp))?;
-    file.write_all(bytes).and_then(|()| file.sync_all()).map_err(io_err("cannot write", &tmp))?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .map_err(io_err("cannot write", &tmp))?;
     fs::rename(&tmp, path).map_err(io_err("cannot rename", path))
 }

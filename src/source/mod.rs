@@ -21,11 +21,24 @@ pub enum SourceError {
     #[error("no cache folder: the platform has no user cache directory; pass --cache DIR")]
     NoCacheDir,
     #[error("{action} {path}: {source}")]
-    Io { action: &'static str, path: PathBuf, source: std::io::Error },
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot fetch {tag} of {repo} from {url}: {detail}")]
-    Fetch { repo: String, tag: String, url: String, detail: String },
+    Fetch {
+        repo: String,
+        tag: String,
+        url: String,
+        detail: String,
+    },
     #[error("tag {tag} of {repo} does not exist at {url}")]
-    TagNotFound { repo: String, tag: String, url: String },
+    TagNotFound {
+        repo: String,
+        tag: String,
+        url: String,
+    },
     #[error("mirror of {repo} not found: {path} does not exist")]
     MirrorMissing { repo: String, path: PathBuf },
     #[error("the cache of {repo} is damaged ({detail})")]

@@ -29,47 +29,88 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    pub(super) fn new(repo_name: &str, version: &str, git: Repository, commit: Oid) -> Result<Self, SourceError> {
-        let tree = git.find_commit(commit).and_then(|c| c.tree()).map(|t| t.id()).map_err(|e| SourceError::Corrupt {
-            repo: repo_name.to_string(),
-            detail: format!("commit {commit} of {version}: {}", e.message()),
-        })?;
-        Ok(Self { repo_name: repo_name.to_string(), version: version.to_string(), commit, tree, git })
+    pub(super) fn new(
+        repo_name: &str,
+        version: &str,
+        git: Repository,
+        commit: Oid,
+    ) -> Result<Self, SourceError> {
+        let tree = git
+            .find_commit(commit)
+            .and_then(|c| c.tree())
+            .map(|t| t.id())
+            .map_err(|e| SourceError::Corrupt {
+                repo: repo_name.to_string(),
+                detail: format!("commit {commit} of {version}: {}", e.message()),
+            })?;
+        Ok(Self {
+            repo_name: repo_name.to_string(),
+            version: version.to_string(),
+            commit,
+            tree,
+            git,
+        })
     }
 
     fn corrupt(&self, what: &str, e: &git2::Error) -> SourceError {
-        SourceError::Corrupt { repo: self.repo_name.clone(), detail: format!("{what}: {}", e.message()) }
+        SourceError::Corrupt {
+            repo: self.repo_name.clone(),
+            detail: format!("{what}: {}", e.message()),
+        }
     }
 
     /// The entries of a directory (`""` is the root); `None` when it is not a directory.
     pub fn list_dir(&self, dir: &str) -> Result<Option<Vec<Entry>>, SourceError> {
-        let root = self.git.find_tree(self.tree).map_err(|e| self.corrupt("root tree", &e))?;
+        let root = self
+            .git
+            .find_tree(self.tree)
+            .map_err(|e| self.corrupt("root tree", &e))?;
         let tree = if dir.is_empty() {
             root
         } else {
             match root.get_path(std::path::Path::new(dir)) {
-                Ok(entry) if entry.kind() == Some(ObjectType::Tree) => {
-                    self.git.find_tree(entry.id()).map_err(|e| self.corrupt(dir, &e))?
-                }
+                Ok(entry) if entry.kind() == Some(ObjectType::Tree) => self
+                    .git
+                    .find_tree(entry.id())
+                    .map_err(|e| self.corrupt(dir, &e))?,
                 _ => return Ok(None),
             }
         };
-        Ok(Some(tree.iter().map(|e| Entry { name: String::from_utf8_lossy(e.name_bytes()).into_owned(), kind: kind(&e), oid: e.id() }).collect()))
+        Ok(Some(
+            tree.iter()
+                .map(|e| Entry {
+                    name: String::from_utf8_lossy(e.name_bytes()).into_owned(),
+                    kind: kind(&e),
+                    oid: e.id(),
+                })
+                .collect(),
+        ))
     }
 
     pub fn is_dir(&self, dir: &str) -> bool {
-        let Ok(root) = self.git.find_tree(self.tree) else { return false };
-        dir.is_empty() || root.get_path(std::path::Path::new(dir)).is_ok_and(|e| e.kind() == Some(ObjectType::Tree) && e.filemode() == 0o040_000)
+        let Ok(root) = self.git.find_tree(self.tree) else {
+            return false;
+        };
+        dir.is_empty()
+            || root
+                .get_path(std::path::Path::new(dir))
+                .is_ok_and(|e| e.kind() == Some(ObjectType::Tree) && e.filemode() == 0o040_000)
     }
 
     /// A blob's bytes.
     pub fn blob(&self, oid: Oid) -> Result<Vec<u8>, SourceError> {
-        self.git.find_blob(oid).map(|b| b.content().to_vec()).map_err(|e| self.corrupt(&format!("blob {oid}"), &e))
+        self.git
+            .find_blob(oid)
+            .map(|b| b.content().to_vec())
+            .map_err(|e| self.corrupt(&format!("blob {oid}"), &e))
     }
 
     /// The bytes of a regular file, `None` if missing, a directory or a symlink.
     pub fn read(&self, path: &str) -> Result<Option<Vec<u8>>, SourceError> {
-        let root = self.git.find_tree(self.tree).map_err(|e| self.corrupt("root tree", &e))?;
+        let root = self
+            .git
+            .find_tree(self.tree)
+            .map_err(|e| self.corrupt("root tree", &e))?;
         match root.get_path(std::path::Path::new(path)) {
             Ok(e) if kind(&e) == EntryKind::File => self.blob(e.id()).map(Some),
             _ => Ok(None),
@@ -77,15 +118,25 @@ impl Snapshot {
     }
 
     /// Every regular file named `file_name`, skipping directories in `skip` at any depth.
-    pub fn find_named(&self, file_name: &str, skip: &[&str]) -> Result<Vec<(String, Oid)>, SourceError> {
-        let root = self.git.find_tree(self.tree).map_err(|e| self.corrupt("root tree", &e))?;
+    pub fn find_named(
+        &self,
+        file_name: &str,
+        skip: &[&str],
+    ) -> Result<Vec<(String, Oid)>, SourceError> {
+        let root = self
+            .git
+            .find_tree(self.tree)
+            .map_err(|e| self.corrupt("root tree", &e))?;
         let mut found = Vec::new();
         root.walk(TreeWalkMode::PreOrder, |dir, entry| {
             let name = entry.name_bytes();
             match kind(entry) {
                 EntryKind::Dir if skip.iter().any(|s| s.as_bytes() == name) => TreeWalkResult::Skip,
                 EntryKind::File if name == file_name.as_bytes() => {
-                    found.push((format!("{dir}{}", String::from_utf8_lossy(name)), entry.id()));
+                    found.push((
+                        format!("{dir}{}", String::from_utf8_lossy(name)),
+                        entry.id(),
+                    ));
                     TreeWalkResult::Ok
                 }
                 _ => TreeWalkResult::Ok,

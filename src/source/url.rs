@@ -14,7 +14,9 @@ pub enum UrlError {
     BadCharacters(String),
     #[error("URL `{0}` starts with `-`")]
     LeadingDash(String),
-    #[error("URL `{url}` uses the `{scheme}` transport; only https, http, ssh, git and file are allowed")]
+    #[error(
+        "URL `{url}` uses the `{scheme}` transport; only https, http, ssh, git and file are allowed"
+    )]
     Transport { url: String, scheme: String },
 }
 
@@ -33,11 +35,17 @@ pub fn check_url(url: &str) -> Result<(), UrlError> {
     if let Some((scheme, _)) = url.split_once("://") {
         return match scheme.to_ascii_lowercase().as_str() {
             "https" | "http" | "ssh" | "git" | "file" => Ok(()),
-            _ => Err(UrlError::Transport { url: url.to_string(), scheme: scheme.to_string() }),
+            _ => Err(UrlError::Transport {
+                url: url.to_string(),
+                scheme: scheme.to_string(),
+            }),
         };
     }
     if let Some((transport, _)) = url.split_once("::") {
-        return Err(UrlError::Transport { url: url.to_string(), scheme: transport.to_string() });
+        return Err(UrlError::Transport {
+            url: url.to_string(),
+            scheme: transport.to_string(),
+        });
     }
     if url.starts_with('/') {
         return Ok(());
@@ -45,7 +53,10 @@ pub fn check_url(url: &str) -> Result<(), UrlError> {
     // scp-like ssh: user@host:path (a colon before any slash).
     match (url.find(':'), url.find('/')) {
         (Some(c), slash) if slash.is_none_or(|s| c < s) && c > 0 => Ok(()),
-        _ => Err(UrlError::Transport { url: url.to_string(), scheme: "unknown".into() }),
+        _ => Err(UrlError::Transport {
+            url: url.to_string(),
+            scheme: "unknown".into(),
+        }),
     }
 }
 
@@ -73,7 +84,9 @@ impl Redirects {
         if let Some(url) = self.per_repo.get(repo_name) {
             return vec![url.clone()];
         }
-        let Some(base) = &self.base else { return vec![upstream.to_string()] };
+        let Some(base) = &self.base else {
+            return vec![upstream.to_string()];
+        };
         let Some(rest) = upstream.strip_prefix("https://github.com/") else {
             return vec![upstream.to_string()];
         };
@@ -81,8 +94,12 @@ impl Redirects {
         let base = base.trim_end_matches('/');
         let both = [format!("{base}/{rest}.git"), format!("{base}/{rest}")];
         if let Some(dir) = local_path(base) {
-            let existing: Vec<String> =
-                both.iter().zip([format!("{rest}.git"), rest.to_string()]).filter(|(_, p)| dir.join(p).exists()).map(|(u, _)| u.clone()).collect();
+            let existing: Vec<String> = both
+                .iter()
+                .zip([format!("{rest}.git"), rest.to_string()])
+                .filter(|(_, p)| dir.join(p).exists())
+                .map(|(u, _)| u.clone())
+                .collect();
             if !existing.is_empty() {
                 return existing;
             }
@@ -95,15 +112,34 @@ impl Redirects {
 /// `https://github.com/kubernetes/client-go` → `github.com/kubernetes/client-go.git`.
 pub fn cache_key(upstream: &str) -> PathBuf {
     let rest = upstream.split_once("://").map_or(upstream, |(_, r)| r);
-    let rest = rest.rsplit_once('@').map_or(rest, |(_, r)| r).replace(':', "/");
+    let rest = rest
+        .rsplit_once('@')
+        .map_or(rest, |(_, r)| r)
+        .replace(':', "/");
     let mut key = PathBuf::new();
-    for part in rest.trim_end_matches('/').trim_end_matches(".git").split('/') {
-        let clean: String = part.chars().map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '_' }).collect();
+    for part in rest
+        .trim_end_matches('/')
+        .trim_end_matches(".git")
+        .split('/')
+    {
+        let clean: String = part
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
         if !clean.is_empty() && clean != "." && clean != ".." {
             key.push(clean);
         }
     }
-    let name = key.file_name().map(|n| format!("{}.git", n.to_string_lossy())).unwrap_or_else(|| "repo.git".into());
+    let name = key.file_name().map_or_else(
+        || "repo.git".into(),
+        |n| format!("{}.git", n.to_string_lossy()),
+    );
     key.set_file_name(name);
     key
 }
@@ -114,25 +150,55 @@ mod tests {
 
     #[test]
     fn only_data_transports_are_allowed() {
-        for ok in ["https://github.com/a/b", "http://x/y", "ssh://git@h/x", "git://h/x", "file:///srv/m", "/srv/m", "git@github.com:a/b.git"] {
+        for ok in [
+            "https://github.com/a/b",
+            "http://x/y",
+            "ssh://git@h/x",
+            "git://h/x",
+            "file:///srv/m",
+            "/srv/m",
+            "git@github.com:a/b.git",
+        ] {
             assert_eq!(check_url(ok), Ok(()), "{ok}");
         }
-        for bad in ["ext::sh -c touch% /tmp/pwned", "ext::sh", "fd::17", "ftp://x/y", "-uhttps://x", "https://x/ y", "relative/path", ""] {
+        for bad in [
+            "ext::sh -c touch% /tmp/pwned",
+            "ext::sh",
+            "fd::17",
+            "ftp://x/y",
+            "-uhttps://x",
+            "https://x/ y",
+            "relative/path",
+            "",
+        ] {
             assert!(check_url(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn base_mirror_replaces_github() {
-        let r = Redirects { base: Some("https://mirror.example/git/".into()), ..Redirects::default() };
+        let r = Redirects {
+            base: Some("https://mirror.example/git/".into()),
+            ..Redirects::default()
+        };
         assert_eq!(
             r.candidates("client-go", "https://github.com/kubernetes/client-go"),
-            vec!["https://mirror.example/git/kubernetes/client-go.git", "https://mirror.example/git/kubernetes/client-go"]
+            vec![
+                "https://mirror.example/git/kubernetes/client-go.git",
+                "https://mirror.example/git/kubernetes/client-go"
+            ]
         );
         let mut per = Redirects::default();
-        per.per_repo.insert("client-go".into(), "file:///m/cg".into());
-        assert_eq!(per.candidates("client-go", "https://github.com/kubernetes/client-go"), vec!["file:///m/cg"]);
-        assert_eq!(per.candidates("kubernetes", "https://github.com/kubernetes/kubernetes"), vec!["https://github.com/kubernetes/kubernetes"]);
+        per.per_repo
+            .insert("client-go".into(), "file:///m/cg".into());
+        assert_eq!(
+            per.candidates("client-go", "https://github.com/kubernetes/client-go"),
+            vec!["file:///m/cg"]
+        );
+        assert_eq!(
+            per.candidates("kubernetes", "https://github.com/kubernetes/kubernetes"),
+            vec!["https://github.com/kubernetes/kubernetes"]
+        );
     }
 
     #[test]
@@ -140,14 +206,29 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("kubernetes/client-go")).unwrap();
         let base = format!("file://{}", dir.path().display());
-        let r = Redirects { base: Some(base.clone()), ..Redirects::default() };
-        assert_eq!(r.candidates("client-go", "https://github.com/kubernetes/client-go"), vec![format!("{base}/kubernetes/client-go")]);
+        let r = Redirects {
+            base: Some(base.clone()),
+            ..Redirects::default()
+        };
+        assert_eq!(
+            r.candidates("client-go", "https://github.com/kubernetes/client-go"),
+            vec![format!("{base}/kubernetes/client-go")]
+        );
     }
 
     #[test]
     fn cache_keys_stay_inside_the_cache() {
-        assert_eq!(cache_key("https://github.com/kubernetes/client-go"), PathBuf::from("github.com/kubernetes/client-go.git"));
-        assert_eq!(cache_key("git@github.com:a/b.git"), PathBuf::from("github.com/a/b.git"));
-        assert_eq!(cache_key("https://h/../../etc/x"), PathBuf::from("h/etc/x.git"));
+        assert_eq!(
+            cache_key("https://github.com/kubernetes/client-go"),
+            PathBuf::from("github.com/kubernetes/client-go.git")
+        );
+        assert_eq!(
+            cache_key("git@github.com:a/b.git"),
+            PathBuf::from("github.com/a/b.git")
+        );
+        assert_eq!(
+            cache_key("https://h/../../etc/x"),
+            PathBuf::from("h/etc/x.git")
+        );
     }
 }
