@@ -336,3 +336,84 @@ fn the_builtin_mapping_is_valid() {
             "unknown article `no-such-article`",
         ));
 }
+
+/// `git daemon` on loopback: the network transport, where the fetch is shallow.
+struct GitDaemon {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl GitDaemon {
+    fn start(base: &std::path::Path) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = std::process::Command::new("git")
+            .args([
+                "daemon",
+                "--export-all",
+                "--reuseaddr",
+                "--listen=127.0.0.1",
+            ])
+            .arg(format!("--port={port}"))
+            .arg(format!("--base-path={}", base.display()))
+            .arg(base)
+            // It logs the first candidate URL (`owner/name.git`) as a hang-up: expected noise.
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("git daemon");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "git daemon did not start"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Self { child, port }
+    }
+}
+
+impl Drop for GitDaemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn network_fetch_is_shallow_and_tag_only() {
+    let ws = Workspace::new();
+    let daemon = GitDaemon::start(&ws.path("mirrors"));
+    let base = format!("git://127.0.0.1:{}", daemon.port);
+    ws.cmd()
+        .env("K8S_STUDY_MIRROR", &base)
+        .args(["fetch", "widgets@v2"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "fetched from {base}/acme/widgets"
+        )));
+    let cache =
+        git2::Repository::open_bare(ws.path("cache/repos/github.com/acme/widgets.git")).unwrap();
+    assert!(cache.is_shallow(), "a network fetch must be shallow");
+    assert!(
+        cache.find_reference("refs/tags/v1").is_err(),
+        "only the asked tag is fetched"
+    );
+    ws.cmd()
+        .env("K8S_STUDY_MIRROR", &base)
+        .args([
+            "find",
+            "github.com/acme/widgets/queue.Queue.Add",
+            "--repo",
+            "widgets",
+            "--at",
+            "v2",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("queue/add.go:4-6"));
+}
