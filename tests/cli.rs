@@ -417,3 +417,24 @@ fn network_fetch_is_shallow_and_tag_only() {
         .success()
         .stdout(predicate::str::contains("queue/add.go:4-6"));
 }
+
+#[test]
+fn a_cache_whose_mirror_vanished_is_fetched_again() {
+    let ws = Workspace::new();
+    let moved = ws.path("moved");
+    std::fs::create_dir_all(moved.join("acme")).unwrap();
+    ws.cmd().args(["fetch", "widgets"]).assert().success();
+    // The linked mirror moves away: the cached objects behind alternates are gone.
+    std::fs::rename(ws.path("mirrors/acme/widgets"), moved.join("acme/widgets")).unwrap();
+    ws.cmd()
+        .env("K8S_STUDY_MIRROR", format!("file://{}", moved.display()))
+        .args([
+            "find",
+            "github.com/acme/widgets/queue.NewQueue",
+            "--repo",
+            "widgets",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("queue/queue.go:7-7"));
+}

@@ -79,8 +79,13 @@ impl Sources {
         let dir = self.repo_dir(repo);
         let marker = marker_path(&dir, version);
         // Fast path, no lock: markers are written by rename, so a present one is complete.
-        if let Some(commit) = read_marker(&marker) {
-            let git = open(repo, &dir)?;
+        // The commit and its tree are read back (a millisecond): objects can vanish after the
+        // marker was written (a deleted mirror behind alternates, a pruned pack), and then
+        // the tag is fetched again instead of failing later in the middle of a read.
+        if let Some(commit) = read_marker(&marker)
+            && let Ok(git) = Repository::open_bare(&dir)
+            && readable(&git, commit)
+        {
             return Ok((
                 git,
                 FetchOutcome {
@@ -102,8 +107,10 @@ impl Sources {
             .map_err(io_err("cannot open", &lock_path))?;
         lock.lock().map_err(io_err("cannot lock", &lock_path))?;
         // Another process may have finished the same fetch while we waited for the lock.
-        if let Some(commit) = read_marker(&marker) {
-            let git = open(repo, &dir)?;
+        if let Some(commit) = read_marker(&marker)
+            && let Ok(git) = Repository::open_bare(&dir)
+            && readable(&git, commit)
+        {
             return Ok((
                 git,
                 FetchOutcome {
@@ -300,6 +307,10 @@ fn verify(git: &Repository, repo: &Repo, tag: &str) -> Result<Oid, SourceError> 
         .map_err(corrupt)?;
     commit.tree().map_err(corrupt)?;
     Ok(commit.id())
+}
+
+fn readable(git: &Repository, commit: Oid) -> bool {
+    git.find_commit(commit).and_then(|c| c.tree()).is_ok()
 }
 
 fn marker_path(dir: &Path, tag: &str) -> PathBuf {
