@@ -438,3 +438,23 @@ fn a_cache_whose_mirror_vanished_is_fetched_again() {
         .success()
         .stdout(predicate::str::contains("queue/queue.go:7-7"));
 }
+
+#[test]
+fn one_failing_repo_does_not_stop_the_others() {
+    let ws = Workspace::new();
+    let two_repos = format!(
+        "{}  gadgets: {{ url: https://github.com/acme/gadgets, pin: v1 }}\n",
+        "schema: 1\nrepos:\n"
+    );
+    std::fs::write(ws.path("extra.yaml"), two_repos).unwrap();
+    std::fs::create_dir_all(ws.path("maps")).unwrap();
+    std::fs::copy(ws.path("mapping.yaml"), ws.path("maps/a.yaml")).unwrap();
+    std::fs::copy(ws.path("extra.yaml"), ws.path("maps/b.yaml")).unwrap();
+    ws.cmd()
+        .env("K8S_STUDY_MAPPING", ws.path("maps"))
+        .arg("fetch")
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("widgets v1"))
+        .stderr(predicate::str::contains("mirror of gadgets not found"));
+}

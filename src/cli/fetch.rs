@@ -55,9 +55,18 @@ pub fn run(cx: &Context, args: &FetchArgs) -> Result<u8, Error> {
     };
     let mut out = std::io::stdout().lock();
     let mut results = Vec::new();
+    // One unreachable repo does not stop the others; every failure is reported, the last
+    // one through the caller (exit 2).
+    let mut failures: Vec<Error> = Vec::new();
     for (name, version) in wanted {
         let repo = cx.repo(&name)?;
-        let o = cx.sources.fetch(repo, &version)?;
+        let o = match cx.sources.fetch(repo, &version) {
+            Ok(o) => o,
+            Err(e) => {
+                failures.push(e.into());
+                continue;
+            }
+        };
         let fetched = Fetched {
             repo: name,
             version,
@@ -84,6 +93,12 @@ pub fn run(cx: &Context, args: &FetchArgs) -> Result<u8, Error> {
     if args.format == Format::Json {
         serde_json::to_writer_pretty(&mut out, &results).map_err(std::io::Error::from)?;
         writeln!(out)?;
+    }
+    if let Some(last) = failures.pop() {
+        for e in failures {
+            eprintln!("error: {e}");
+        }
+        return Err(last);
     }
     Ok(exit::OK)
 }
