@@ -82,19 +82,8 @@ impl Sources {
         // The commit and its tree are read back (a millisecond): objects can vanish after the
         // marker was written (a deleted mirror behind alternates, a pruned pack), and then
         // the tag is fetched again instead of failing later in the middle of a read.
-        if let Some(commit) = read_marker(&marker)
-            && let Ok(git) = Repository::open_bare(&dir)
-            && readable(&git, commit)
-        {
-            return Ok((
-                git,
-                FetchOutcome {
-                    commit,
-                    cached: true,
-                    url: None,
-                    elapsed: started.elapsed(),
-                },
-            ));
+        if let Some(hit) = trusted(&dir, &marker, started) {
+            return Ok(hit);
         }
         fs::create_dir_all(dir.parent().unwrap_or(&self.root))
             .map_err(io_err("cannot create", &self.root))?;
@@ -107,19 +96,8 @@ impl Sources {
             .map_err(io_err("cannot open", &lock_path))?;
         lock.lock().map_err(io_err("cannot lock", &lock_path))?;
         // Another process may have finished the same fetch while we waited for the lock.
-        if let Some(commit) = read_marker(&marker)
-            && let Ok(git) = Repository::open_bare(&dir)
-            && readable(&git, commit)
-        {
-            return Ok((
-                git,
-                FetchOutcome {
-                    commit,
-                    cached: true,
-                    url: None,
-                    elapsed: started.elapsed(),
-                },
-            ));
+        if let Some(hit) = trusted(&dir, &marker, started) {
+            return Ok(hit);
         }
         let git = if let Ok(g) = Repository::open_bare(&dir) {
             g
@@ -309,8 +287,18 @@ fn verify(git: &Repository, repo: &Repo, tag: &str) -> Result<Oid, SourceError> 
     Ok(commit.id())
 }
 
-fn readable(git: &Repository, commit: Oid) -> bool {
-    git.find_commit(commit).and_then(|c| c.tree()).is_ok()
+/// The cached tag, if its marker exists and its commit and tree can still be read.
+fn trusted(dir: &Path, marker: &Path, started: Instant) -> Option<(Repository, FetchOutcome)> {
+    let commit = read_marker(marker)?;
+    let git = Repository::open_bare(dir).ok()?;
+    git.find_commit(commit).and_then(|c| c.tree()).ok()?;
+    let outcome = FetchOutcome {
+        commit,
+        cached: true,
+        url: None,
+        elapsed: started.elapsed(),
+    };
+    Some((git, outcome))
 }
 
 fn marker_path(dir: &Path, tag: &str) -> PathBuf {
