@@ -458,3 +458,14 @@ fn one_failing_repo_does_not_stop_the_others() {
         .stdout(predicate::str::contains("widgets v1"))
         .stderr(predicate::str::contains("mirror of gadgets not found"));
 }
+
+#[test]
+fn debug_tree_prints_the_syntax_tree() {
+    let ws = Workspace::new();
+    std::fs::write(ws.path("x.go"), "package x\nfunc (q *T[K]) M() {}\n").unwrap();
+    ws.cmd()
+        .args(["debug-tree", ws.path("x.go").to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("(method_declaration receiver: (parameter_list (parameter_declaration name: (identifier) type: (pointer_type (generic_type"));
+}

@@ -60,6 +60,11 @@ pub enum Command {
     Find(find::FindArgs),
     Resolve(resolve::ResolveArgs),
     Check(check::CheckArgs),
+    /// Print the tree-sitter-go syntax tree of a local Go file (for query authors).
+    #[command(hide = true)]
+    DebugTree {
+        file: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -126,12 +131,18 @@ fn unknown_repo(mapping: &Mapping, name: &str) -> Error {
 }
 
 pub fn run(cli: &Cli) -> Result<u8, Error> {
-    let cx = Context::new(&cli.global)?;
+    let cx = || Context::new(&cli.global);
     match &cli.command {
-        Command::Fetch(args) => fetch::run(&cx, args),
-        Command::Find(args) => find::run(&cx, args),
-        Command::Resolve(args) => resolve::run(&cx, args),
-        Command::Check(args) => check::run(&cx, args),
+        Command::Fetch(args) => fetch::run(&cx()?, args),
+        Command::Find(args) => find::run(&cx()?, args),
+        Command::Resolve(args) => resolve::run(&cx()?, args),
+        Command::Check(args) => check::run(&cx()?, args),
+        Command::DebugTree { file } => {
+            let bytes = std::fs::read(file)
+                .map_err(|e| Error::usage(format!("cannot read {}: {e}", file.display()), None))?;
+            println!("{}", k8s_study::golang::syntax_tree(&bytes));
+            Ok(k8s_study::error::exit::OK)
+        }
     }
 }
 

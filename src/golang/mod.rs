@@ -12,6 +12,12 @@ use rayon::prelude::*;
 
 use crate::source::{EntryKind, Snapshot, SourceError};
 
+/// The syntax tree of a Go file as an S-expression, for whoever writes queries
+/// (`k8s-study debug-tree FILE`).
+pub fn syntax_tree(source: &[u8]) -> String {
+    lang::parse(source).map_or_else(|| "(parse failed)".into(), |t| t.root_node().to_sexp())
+}
+
 /// A declaration and the file it is in.
 #[derive(Clone, Debug)]
 pub struct Located {
