@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::golang::{Kind, Located, ModuleMap, PackageFiles, index_files};
+use crate::golang::{Kind, Located, Module, ModuleMap, PackageFiles, index_files};
 use crate::mapping::{Article, Mapping};
 use crate::source::{Snapshot, SourceError, Sources};
 use crate::symbol::{QualName, Symbol};
@@ -64,11 +64,17 @@ pub struct Resolver<'s> {
 }
 
 impl<'s> Resolver<'s> {
-    pub fn new(snapshot: &'s Snapshot) -> Result<Self, SourceError> {
-        Ok(Self {
-            snapshot,
-            modules: ModuleMap::build(snapshot)?,
-        })
+    /// `root_module`: the import path of the tree's root when it has no go.mod (GOPATH-era
+    /// repositories, see `module:` in the mapping's repos).
+    pub fn new(snapshot: &'s Snapshot, root_module: Option<&str>) -> Result<Self, SourceError> {
+        let mut modules = ModuleMap::build(snapshot)?;
+        if let Some(path) = root_module {
+            modules.add(Module {
+                path: path.to_string(),
+                dir: String::new(),
+            });
+        }
+        Ok(Self { snapshot, modules })
     }
 
     pub fn modules(&self) -> &ModuleMap {
@@ -385,7 +391,7 @@ pub fn resolve_articles(
             .repo(repo_name)
             .expect("validated: articles name known repos");
         let snapshot = sources.snapshot(repo, at.unwrap_or(&repo.pin))?;
-        let resolver = Resolver::new(&snapshot)?;
+        let resolver = Resolver::new(&snapshot, repo.module.as_deref())?;
         let queries: Vec<Query<'_>> = steps
             .iter()
             .map(|&(ai, si)| {

@@ -316,8 +316,8 @@ fn a_bad_mapping_is_reported_with_positions_and_exit_2() {
         .assert()
         .code(2)
         .stderr(
-            predicate::str::contains("bad.yaml:11:18: unknown component `workqueu`").and(
-                predicate::str::contains("bad.yaml:12:11: unknown repo `gadgets`"),
+            predicate::str::contains("bad.yaml:13:18: unknown component `workqueu`").and(
+                predicate::str::contains("bad.yaml:14:11: unknown repo `gadgets`"),
             ),
         );
 }
@@ -468,4 +468,76 @@ fn debug_tree_prints_the_syntax_tree() {
         .assert()
         .success()
         .stdout(predicate::str::contains("(method_declaration receiver: (parameter_list (parameter_declaration name: (identifier) type: (pointer_type (generic_type"));
+}
+
+#[test]
+fn a_repo_without_go_mod_or_tags_is_pinned_by_commit() {
+    let ws = Workspace::new();
+    ws.cmd()
+        .args([
+            "find",
+            "github.com/acme/legacy/pkg/foo.Foo",
+            "--repo",
+            "legacy",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("pkg/foo/foo.go:4-4"));
+    ws.cmd()
+        .args([
+            "find",
+            "github.com/acme/legacy.main",
+            "--repo",
+            "legacy",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"file\": \"main.go\""));
+}
+
+#[test]
+fn lookup_lists_a_component_and_shows_an_article_offline() {
+    let ws = Workspace::new();
+    // No mirror at all: lookup never touches sources.
+    ws.cmd()
+        .env("K8S_STUDY_MIRROR", "file:///nonexistent")
+        .args(["lookup", "workqueue"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1. A tour of widgets  (3 steps)"));
+    ws.cmd()
+        .args(["lookup", "widgets-tour"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "github.com/acme/widgets/queue.Queue.Add",
+        ));
+    ws.cmd()
+        .args(["lookup", "workqueu"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `workqueue`?"));
+}
+
+#[test]
+fn stats_counts_entries_and_resolution() {
+    let ws = Workspace::new();
+    let out = ws
+        .cmd()
+        .args(["stats", "--resolve", "--format", "json"])
+        .assert()
+        .success();
+    let v = json(&out.get_output().stdout);
+    assert_eq!(
+        (
+            v["articles"].as_u64(),
+            v["steps"].as_u64(),
+            v["inferred"].as_u64()
+        ),
+        (Some(1), Some(3), Some(1))
+    );
+    assert_eq!(v["resolution"]["widgets"]["resolved"], 3);
+    assert_eq!(v["rows"][0]["resolved"], 3);
 }

@@ -2,5 +2,6 @@
 //! (ignored unless mirrors are built) against real Kubernetes source.
 
 mod cli;
+mod mapping;
 mod real_source;
 mod util;

@@ -17,7 +17,15 @@ impl Workspace {
             dir: tempfile::tempdir().unwrap(),
         };
         ws.make_widgets();
-        std::fs::write(ws.path("mapping.yaml"), MAPPING).unwrap();
+        let legacy = ws.make_legacy();
+        std::fs::write(
+            ws.path("mapping.yaml"),
+            MAPPING.replace(
+                "repos:\n",
+                &format!("repos:\n  legacy: {{ url: https://github.com/acme/legacy, pin: {legacy}, module: github.com/acme/legacy }}\n"),
+            ),
+        )
+        .unwrap();
         ws
     }
 
@@ -78,6 +86,25 @@ impl Workspace {
     }
 }
 
+impl Workspace {
+    /// A GOPATH-era repository: no go.mod and no tags, pinned by commit id.
+    fn make_legacy(&self) -> String {
+        let root = self.path("mirrors/acme/legacy");
+        let repo = Repository::init(&root).unwrap();
+        write(
+            &root,
+            "main.go",
+            "package main\n\nfunc main() { foo.Foo() }\n",
+        );
+        write(
+            &root,
+            "pkg/foo/foo.go",
+            "package foo\n\n// Foo does foo.\nfunc Foo() {}\n",
+        );
+        commit(&repo, "legacy").to_string()
+    }
+}
+
 fn write(root: &Path, rel: &str, text: &str) {
     let path = root.join(rel);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -85,6 +112,13 @@ fn write(root: &Path, rel: &str, text: &str) {
 }
 
 fn commit_and_tag(repo: &Repository, tag: &str) {
+    let oid = commit(repo, tag);
+    let sig = Signature::now("test", "test@example.com").unwrap();
+    let object = repo.find_object(oid, None).unwrap();
+    repo.tag(tag, &object, &sig, tag, false).unwrap();
+}
+
+fn commit(repo: &Repository, message: &str) -> git2::Oid {
     let mut index = repo.index().unwrap();
     index
         .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
@@ -100,11 +134,8 @@ fn commit_and_tag(repo: &Repository, tag: &str) {
         .into_iter()
         .collect();
     let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
-    let oid = repo
-        .commit(Some("HEAD"), &sig, &sig, tag, &tree, &parents)
-        .unwrap();
-    let object = repo.find_object(oid, None).unwrap();
-    repo.tag(tag, &object, &sig, tag, false).unwrap();
+    repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
+        .unwrap()
 }
 
 const V1_QUEUE: &str = "package queue
@@ -151,6 +182,8 @@ articles:
     title: A tour of widgets
     url: https://example.com/widgets
     author: tester
+    found: false
+    source: inferred
     components: [workqueue]
     repo: widgets
     steps:

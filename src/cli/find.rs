@@ -40,7 +40,7 @@ pub fn run(cx: &Context, args: &FindArgs) -> Result<u8, Error> {
     let repo = cx.repo(&args.repo)?;
     let version = args.at.clone().unwrap_or_else(|| repo.pin.clone());
     let snapshot = cx.sources.snapshot(repo, &version)?;
-    let resolver = Resolver::new(&snapshot)?;
+    let resolver = Resolver::new(&snapshot, repo.module.as_deref())?;
     let r = resolver
         .resolve(&[Query {
             symbol: &symbol,

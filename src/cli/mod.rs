@@ -4,8 +4,10 @@
 mod check;
 mod fetch;
 mod find;
+mod lookup;
 mod output;
 mod resolve;
+mod stats;
 
 use std::io::IsTerminal as _;
 use std::path::PathBuf;
@@ -60,6 +62,8 @@ pub enum Command {
     Find(find::FindArgs),
     Resolve(resolve::ResolveArgs),
     Check(check::CheckArgs),
+    Lookup(lookup::LookupArgs),
+    Stats(stats::StatsArgs),
     /// Print the tree-sitter-go syntax tree of a local Go file (for query authors).
     #[command(hide = true)]
     DebugTree {
@@ -137,6 +141,8 @@ pub fn run(cli: &Cli) -> Result<u8, Error> {
         Command::Find(args) => find::run(&cx()?, args),
         Command::Resolve(args) => resolve::run(&cx()?, args),
         Command::Check(args) => check::run(&cx()?, args),
+        Command::Lookup(args) => lookup::run(&cx()?, args),
+        Command::Stats(args) => stats::run(&cx()?, args),
         Command::DebugTree { file } => {
             let bytes = std::fs::read(file)
                 .map_err(|e| Error::usage(format!("cannot read {}: {e}", file.display()), None))?;

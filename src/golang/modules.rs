@@ -45,6 +45,13 @@ impl ModuleMap {
         Self { modules }
     }
 
+    /// Add a module the tree does not declare (a GOPATH-era root).
+    pub fn add(&mut self, module: Module) {
+        let mut modules = std::mem::take(&mut self.modules);
+        modules.push(module);
+        *self = Self::from_modules(modules);
+    }
+
     pub fn modules(&self) -> &[Module] {
         &self.modules
     }

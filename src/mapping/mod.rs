@@ -71,7 +71,32 @@ fn render_all(diags: &[Diagnostic]) -> String {
 pub struct Repo {
     pub name: String,
     pub url: String,
+    /// A tag, or a full commit id for repositories that have no release tags.
     pub pin: String,
+    /// Import path of the root for code without a go.mod (GOPATH era).
+    pub module: Option<String>,
+}
+
+/// What an entry of the reading list is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// One article, read step by step.
+    Article,
+    /// A column, book or repository of many parts: a path through its main chapters.
+    Series,
+    /// A build, install or debug walkthrough with no Go code to read.
+    NoCode,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Article => "article",
+            Kind::Series => "series",
+            Kind::NoCode => "no-code",
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -79,8 +104,19 @@ pub struct Article {
     pub id: String,
     pub title: String,
     pub url: String,
+    /// Other addresses of the same work (a moved repo, a repost, a video).
+    pub alt_urls: Vec<String>,
     pub author: String,
+    pub kind: Kind,
     pub written_for: Option<String>,
+    /// Whether we read the article's text; `false` means the path was inferred from code.
+    pub found: bool,
+    pub evidence: Option<String>,
+    /// Why a `no-code` entry has nothing to read.
+    pub reason: Option<String>,
+    /// Build commands a no-code walkthrough runs (not Go symbols).
+    pub entry_points: Vec<String>,
+    pub related: Vec<String>,
     pub components: Vec<String>,
     pub repo: String,
     pub steps: Vec<Step>,
@@ -91,6 +127,7 @@ pub struct Article {
 pub struct Step {
     pub symbol: Symbol,
     pub file: Option<String>,
+    pub was: Option<String>,
     pub note: String,
     pub note_zh: String,
     /// Where the `symbol` value is written, for messages and later rewrites.

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_saphyr::{Location, Spanned};
 
-use super::{Article, Diagnostic, Mapping, Origin, Repo, SCHEMA_VERSION, Step, raw};
+use super::{Article, Diagnostic, Kind, Mapping, Origin, Repo, SCHEMA_VERSION, Step, raw};
 use crate::source::url::check_url;
 use crate::symbol::Symbol;
 
@@ -40,6 +40,39 @@ impl Ctx<'_> {
 
 pub fn merge(files: &[(&str, raw::File)], diags: &mut Vec<Diagnostic>) -> Mapping {
     let mut mapping = Mapping::default();
+    merge_vocabulary(files, diags, &mut mapping);
+
+    // Pass 2: articles, checked against the whole vocabulary.
+    let mut article_origin: BTreeMap<String, Origin> = BTreeMap::new();
+    for (file, raw) in files {
+        let mut cx = Ctx { file, diags };
+        for article in &raw.articles {
+            if let Some(a) = check_article(&mut cx, article, &mapping, &mut article_origin) {
+                mapping.articles.push(a);
+            }
+        }
+    }
+    // Pass 3: `related` may point at any article of any file.
+    for (file, raw) in files {
+        let mut cx = Ctx { file, diags };
+        for related in raw.articles.iter().flat_map(|a| &a.related) {
+            if !article_origin.contains_key(&related.value) {
+                cx.error(
+                    &related.referenced,
+                    format!("`related` names unknown article `{}`", related.value),
+                );
+            }
+        }
+    }
+    mapping
+}
+
+/// Pass 1: the vocabulary (repos, components), so articles may refer to any file.
+fn merge_vocabulary(
+    files: &[(&str, raw::File)],
+    diags: &mut Vec<Diagnostic>,
+    mapping: &mut Mapping,
+) {
     let mut repo_origin: HashMap<String, Origin> = HashMap::new();
     let mut component_origin: HashMap<String, Origin> = HashMap::new();
 
@@ -83,6 +116,14 @@ pub fn merge(files: &[(&str, raw::File)], diags: &mut Vec<Diagnostic>) -> Mappin
                     format!("repo `{name}`: `pin` must be a tag name like v1.20.2"),
                 );
             }
+            if let Some(module) = &repo.value.module
+                && Symbol::parse(&format!("{}.X", module.value)).is_err()
+            {
+                cx.error(
+                    &module.referenced,
+                    format!("repo `{name}`: `module` must be a Go import path"),
+                );
+            }
             repo_origin.insert(name.clone(), origin);
             mapping.repos.insert(
                 name.clone(),
@@ -90,6 +131,7 @@ pub fn merge(files: &[(&str, raw::File)], diags: &mut Vec<Diagnostic>) -> Mappin
                     name: name.clone(),
                     url: repo.value.url.value.clone(),
                     pin: pin.value.clone(),
+                    module: repo.value.module.as_ref().map(|m| m.value.clone()),
                 },
             );
         }
@@ -114,18 +156,6 @@ pub fn merge(files: &[(&str, raw::File)], diags: &mut Vec<Diagnostic>) -> Mappin
                 .insert(name.clone(), description.value.clone());
         }
     }
-
-    // Pass 2: articles, checked against the whole vocabulary.
-    let mut article_origin: BTreeMap<String, Origin> = BTreeMap::new();
-    for (file, raw) in files {
-        let mut cx = Ctx { file, diags };
-        for article in &raw.articles {
-            if let Some(a) = check_article(&mut cx, article, &mapping, &mut article_origin) {
-                mapping.articles.push(a);
-            }
-        }
-    }
-    mapping
 }
 
 fn check_article(
@@ -185,11 +215,14 @@ fn check_article(
             format!("unknown repo `{}` (known: {known})", raw.repo.value),
         );
     }
-    if raw.steps.value.is_empty() {
-        cx.error(
-            &raw.steps.referenced,
-            format!("article `{id}` has no steps"),
-        );
+    let kind = check_kind(cx, raw);
+    for url in &raw.alt_urls {
+        if !(url.value.starts_with("https://") || url.value.starts_with("http://")) {
+            cx.error(
+                &url.referenced,
+                "`alt_urls` entries must start with https:// or http://",
+            );
+        }
     }
     let steps: Vec<Step> = raw
         .steps
@@ -200,12 +233,21 @@ fn check_article(
     if cx.diags.len() > errors_before {
         return None;
     }
+    let text = |v: &Option<Spanned<String>>| v.as_ref().map(|s| s.value.clone());
+    let list = |v: &[Spanned<String>]| v.iter().map(|s| s.value.clone()).collect::<Vec<_>>();
     Some(Article {
         id: id.clone(),
         title: raw.title.value.clone(),
         url: raw.url.value.clone(),
+        alt_urls: list(&raw.alt_urls),
         author: raw.author.value.clone(),
-        written_for: raw.written_for.as_ref().map(|w| w.value.clone()),
+        kind,
+        written_for: text(&raw.written_for),
+        found: raw.found.value,
+        evidence: text(&raw.evidence),
+        reason: text(&raw.reason),
+        entry_points: list(&raw.entry_points),
+        related: list(&raw.related),
         components: raw
             .components
             .value
@@ -216,6 +258,92 @@ fn check_article(
         steps,
         origin: cx.origin(&raw.id.referenced),
     })
+}
+
+/// Kind, provenance and step-count rules: an article is read in 3 to 12 steps, a series
+/// needs steps or related parts, a no-code entry says why; `found: false` must be marked
+/// `source: inferred`.
+fn check_kind(cx: &mut Ctx<'_>, raw: &raw::Article) -> Kind {
+    let kind = match &raw.kind {
+        None => Kind::Article,
+        Some(k) => match k.value.as_str() {
+            "article" => Kind::Article,
+            "series" => Kind::Series,
+            "no-code" => Kind::NoCode,
+            other => {
+                cx.error(
+                    &k.referenced,
+                    format!("unknown kind `{other}` (article, series, no-code)"),
+                );
+                Kind::Article
+            }
+        },
+    };
+    let steps = raw.steps.value.len();
+    match kind {
+        Kind::Article if !(3..=12).contains(&steps) => {
+            cx.error(
+                &raw.steps.referenced,
+                format!(
+                    "article `{}` has {steps} steps: an article is read in 3 to 12",
+                    raw.id.value
+                ),
+            );
+        }
+        Kind::Series if steps > 12 || (steps == 0 && raw.related.is_empty()) => {
+            cx.error(
+                &raw.steps.referenced,
+                format!(
+                    "series `{}` needs 1 to 12 steps or `related` parts",
+                    raw.id.value
+                ),
+            );
+        }
+        Kind::NoCode
+            if raw
+                .reason
+                .as_ref()
+                .is_none_or(|r| r.value.trim().is_empty()) =>
+        {
+            cx.error(
+                &raw.id.referenced,
+                format!("no-code entry `{}` needs a one-line `reason`", raw.id.value),
+            );
+        }
+        _ => {}
+    }
+    if kind != Kind::NoCode && !raw.entry_points.is_empty() {
+        cx.error(
+            &raw.entry_points[0].referenced,
+            "`entry_points` belong to no-code entries",
+        );
+    }
+    match (raw.found.value, raw.source.as_ref()) {
+        (true, Some(s)) => cx.error(
+            &s.referenced,
+            "`source: inferred` contradicts `found: true`",
+        ),
+        (true, None)
+            if raw
+                .evidence
+                .as_ref()
+                .is_none_or(|e| e.value.trim().is_empty()) =>
+        {
+            cx.error(
+                &raw.found.referenced,
+                "`found: true` needs `evidence`: where the article was read",
+            );
+        }
+        (false, None) => cx.error(
+            &raw.found.referenced,
+            "`found: false` needs `source: inferred`",
+        ),
+        (_, Some(s)) if s.value != "inferred" => {
+            cx.error(&s.referenced, "`source` can only be `inferred`");
+        }
+        _ => {}
+    }
+    kind
 }
 
 fn check_step(cx: &mut Ctx<'_>, raw: &raw::Step) -> Option<Step> {
@@ -239,6 +367,7 @@ fn check_step(cx: &mut Ctx<'_>, raw: &raw::Step) -> Option<Step> {
     Some(Step {
         symbol: symbol?,
         file: raw.file.as_ref().map(|f| f.value.clone()),
+        was: raw.was.as_ref().map(|w| w.value.clone()),
         note: raw.note.value.clone(),
         note_zh: raw.note_zh.value.clone(),
         origin: cx.origin(&raw.symbol.referenced),
@@ -304,7 +433,7 @@ mod tests {
 
     fn article(steps: &str) -> String {
         format!(
-            "{HEADER}articles:\n  - id: a\n    title: T\n    url: https://example.com/a\n    author: me\n    components: [informer]\n    repo: kubernetes\n    steps:\n{steps}"
+            "{HEADER}articles:\n  - id: a\n    title: T\n    url: https://example.com/a\n    author: me\n    components: [informer]\n    repo: kubernetes\n    steps:\n{steps}    found: false\n    source: inferred\n"
         )
     }
 
@@ -312,7 +441,10 @@ mod tests {
 
     #[test]
     fn a_valid_mapping_loads() {
-        assert_eq!(errors(&[("m.yaml", &article(STEP))]), Vec::<String>::new());
+        assert_eq!(
+            errors(&[("m.yaml", &article(&STEP.repeat(3)))]),
+            Vec::<String>::new()
+        );
     }
 
     #[test]
@@ -328,6 +460,7 @@ mod tests {
             vec![
                 "m.yaml:11:18: unknown component `informr` (known: informer)",
                 "m.yaml:12:11: unknown repo `kubernets` (known: kubernetes)",
+                "m.yaml:14:7: article `a` has 2 steps: an article is read in 3 to 12",
                 "m.yaml:14:17: malformed symbol `k8s.io/x.*T.Run`: `*T` is not a Go identifier (write receivers without `*` or type parameters)",
                 "m.yaml:15:15: file `../etc/passwd` must not contain `..`",
                 "m.yaml:19:15: file `/abs/y.go` must be relative to the repository root, not absolute",
@@ -337,20 +470,65 @@ mod tests {
 
     #[test]
     fn duplicates_across_files_name_the_first_definition() {
-        let a = article(STEP);
-        let b = "schema: 1\narticles:\n  - id: a\n    title: T\n    url: https://e.com\n    author: me\n    components: [informer]\n    repo: kubernetes\n    steps: []\n";
+        let a = article(&STEP.repeat(3));
+        let b = "schema: 1\narticles:\n  - id: a\n    title: T\n    url: https://e.com\n    author: me\n    components: [informer]\n    repo: kubernetes\n    steps: []\n    found: false\n    source: inferred\n";
         assert_eq!(
             errors(&[("a.yaml", &a), ("b.yaml", b)]),
             vec![
                 "b.yaml:3:9: duplicate article id `a`: first defined at a.yaml:7:9",
-                "b.yaml:9:12: article `a` has no steps"
+                "b.yaml:9:12: article `a` has 0 steps: an article is read in 3 to 12"
             ]
         );
     }
 
     #[test]
+    fn kinds_and_provenance_rules() {
+        let base = article(&STEP.repeat(3));
+        let no_code = base.replace(
+            "    found: false\n",
+            "    kind: no-code\n    entry_points: [make]\n    found: false\n",
+        );
+        assert_eq!(
+            errors(&[("n.yaml", &no_code)]),
+            vec!["n.yaml:7:9: no-code entry `a` needs a one-line `reason`"]
+        );
+        let series = article("      []\n").replace(
+            "    found: false\n",
+            "    kind: series\n    related: [nope]\n    found: false\n",
+        );
+        assert_eq!(
+            errors(&[("s.yaml", &series)]),
+            vec!["s.yaml:16:15: `related` names unknown article `nope`"]
+        );
+        let found = base.replace(
+            "    found: false\n    source: inferred\n",
+            "    found: true\n",
+        );
+        assert_eq!(
+            errors(&[("f.yaml", &found)]),
+            vec!["f.yaml:26:12: `found: true` needs `evidence`: where the article was read"]
+        );
+        let inferred = base.replace("    source: inferred\n", "");
+        assert_eq!(
+            errors(&[("i.yaml", &inferred)]),
+            vec!["i.yaml:26:12: `found: false` needs `source: inferred`"]
+        );
+        let entry = base.replace(
+            "    found: false\n",
+            "    entry_points: [make]\n    found: false\n",
+        );
+        assert_eq!(
+            errors(&[("e.yaml", &entry)]),
+            vec!["e.yaml:26:20: `entry_points` belong to no-code entries"]
+        );
+    }
+
+    #[test]
     fn unknown_keys_and_bad_schema_are_positioned() {
-        let errs = errors(&[("k.yaml", &article(STEP).replace("author: me", "auther: me"))]);
+        let errs = errors(&[(
+            "k.yaml",
+            &article(&STEP.repeat(3)).replace("author: me", "auther: me"),
+        )]);
         assert_eq!(errs.len(), 1);
         assert!(
             errs[0].starts_with("k.yaml:10:5: ") && errs[0].contains("auther"),

@@ -181,7 +181,10 @@ impl Sources {
             .download_tags(AutotagOption::None)
             .depth(1);
         let mut remote = git.remote_anonymous(url).map_err(fail)?;
-        let refspec = format!("+refs/tags/{tag}:refs/tags/{tag}");
+        let refspec = match commit_pin(tag) {
+            Some(_) => format!("+{tag}:{}", local_ref(tag)),
+            None => format!("+refs/tags/{tag}:refs/tags/{tag}"),
+        };
         remote
             .fetch(&[&refspec], Some(&mut options), None)
             .map_err(fail)?;
@@ -190,7 +193,7 @@ impl Sources {
         if let Some(bar) = &bar {
             bar.finish_and_clear();
         }
-        if git.find_reference(&format!("refs/tags/{tag}")).is_err() {
+        if git.find_reference(&local_ref(tag)).is_err() {
             return Err(SourceError::TagNotFound {
                 repo: repo.name.clone(),
                 tag: tag.into(),
@@ -233,16 +236,20 @@ fn link_local(dir: &Path, repo: &Repo, mirror: &Path, tag: &str) -> Result<(), S
         detail: e.message().to_string(),
     };
     let source = Repository::open(mirror).map_err(fail)?;
-    let Ok(reference) = source.find_reference(&format!("refs/tags/{tag}")) else {
+    let target = match commit_pin(tag) {
+        Some(oid) => source.find_commit(oid).ok().map(|c| c.id()),
+        None => source
+            .find_reference(&format!("refs/tags/{tag}"))
+            .ok()
+            .and_then(|r| r.target()),
+    };
+    let Some(target) = target else {
         return Err(SourceError::TagNotFound {
             repo: repo.name.clone(),
             tag: tag.into(),
             url,
         });
     };
-    let target = reference
-        .target()
-        .ok_or_else(|| fail(git2::Error::from_str("symbolic tag reference")))?;
     let objects = fs::canonicalize(source.path().join("objects")).map_err(|e| SourceError::Io {
         action: "cannot resolve",
         path: source.path().join("objects"),
@@ -264,7 +271,7 @@ fn link_local(dir: &Path, repo: &Repo, mirror: &Path, tag: &str) -> Result<(), S
     let linked = Repository::open_bare(dir).map_err(fail)?;
     linked
         .reference(
-            &format!("refs/tags/{tag}"),
+            &local_ref(tag),
             target,
             true,
             "k8s-study: linked from local mirror",
@@ -280,11 +287,26 @@ fn verify(git: &Repository, repo: &Repo, tag: &str) -> Result<Oid, SourceError> 
         detail: format!("{tag}: {}", e.message()),
     };
     let commit = git
-        .find_reference(&format!("refs/tags/{tag}"))
+        .find_reference(&local_ref(tag))
         .and_then(|r| r.peel_to_commit())
         .map_err(corrupt)?;
     commit.tree().map_err(corrupt)?;
     Ok(commit.id())
+}
+
+/// A pin written as a full commit id, for repositories without release tags.
+fn commit_pin(pin: &str) -> Option<Oid> {
+    (pin.len() == 40 && pin.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| Oid::from_str(pin).ok())
+        .flatten()
+}
+
+/// Where the cache keeps a pin: the tag itself, or a private ref for a commit pin.
+fn local_ref(pin: &str) -> String {
+    match commit_pin(pin) {
+        Some(_) => format!("refs/k8s-study/pins/{pin}"),
+        None => format!("refs/tags/{pin}"),
+    }
 }
 
 /// The cached tag, if its marker exists and its commit and tree can still be read.
