@@ -6,7 +6,10 @@
 
 pub mod error;
 pub mod golang;
+pub mod guide;
 pub mod mapping;
+pub mod output;
+pub mod render;
 pub mod resolve;
 pub mod source;
 pub mod symbol;

@@ -541,3 +541,70 @@ fn stats_counts_entries_and_resolution() {
     assert_eq!(v["resolution"]["widgets"]["resolved"], 3);
     assert_eq!(v["rows"][0]["resolved"], 3);
 }
+
+#[test]
+fn guides_in_every_format_name_the_upstream_not_the_mirror() {
+    let ws = Workspace::new();
+    for (format, file) in [
+        ("md", "widgets-tour.md"),
+        ("mdbook", "src/widgets-tour.md"),
+        ("html", "widgets-tour.html"),
+        ("json", "guide.json"),
+        ("codetour", ".tours/widgets-tour.tour"),
+    ] {
+        let out = ws.path(&format!("out-{format}"));
+        ws.cmd()
+            .args([
+                "guide",
+                "widgets-tour",
+                "--format",
+                format,
+                "-o",
+                out.to_str().unwrap(),
+            ])
+            .assert()
+            .success();
+        let text = std::fs::read_to_string(out.join(file))
+            .unwrap_or_else(|e| panic!("{format}: {file}: {e}"));
+        assert!(!text.contains("file://"), "{format} leaks the mirror");
+        if format != "codetour" {
+            assert!(
+                text.contains("https://github.com/acme/widgets/blob/v1/queue/queue.go#L10-L12"),
+                "{format}: {text}"
+            );
+        }
+    }
+    let v = json(&std::fs::read(ws.path("out-json/guide.json")).unwrap());
+    let step = &v["articles"][0]["steps"][1];
+    assert_eq!(step["symbol"], "github.com/acme/widgets/queue.Queue.Add");
+    assert_eq!(v["articles"][0]["commit"].as_str().unwrap().len(), 40);
+    assert_eq!(
+        step["excerpt"]["text"],
+        "func (q *Queue) Add(item string) {\n\tq.items = append(q.items, item)\n}"
+    );
+}
+
+#[test]
+fn an_unresolved_step_is_written_and_exits_1() {
+    let ws = Workspace::new();
+    let broken = std::fs::read_to_string(ws.path("mapping.yaml"))
+        .unwrap()
+        .replace("queue.Old", "queue.Vanished");
+    std::fs::write(ws.path("broken.yaml"), broken).unwrap();
+    let out = ws.path("out");
+    ws.cmd()
+        .env("K8S_STUDY_MAPPING", ws.path("broken.yaml"))
+        .args(["guide", "--format", "md", "-o", out.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("1 unresolved step(s)"));
+    let page = std::fs::read_to_string(out.join("widgets-tour.md")).unwrap();
+    assert!(
+        page.contains("**Unresolved**: no declaration of Vanished"),
+        "{page}"
+    );
+    assert!(
+        page.contains("## 1. `queue.NewQueue`"),
+        "the rest is written"
+    );
+}

@@ -4,6 +4,7 @@
 mod check;
 mod fetch;
 mod find;
+mod guide;
 mod lookup;
 mod output;
 mod resolve;
@@ -62,6 +63,7 @@ pub enum Command {
     Find(find::FindArgs),
     Resolve(resolve::ResolveArgs),
     Check(check::CheckArgs),
+    Guide(guide::GuideArgs),
     Lookup(lookup::LookupArgs),
     Stats(stats::StatsArgs),
     /// Print the tree-sitter-go syntax tree of a local Go file (for query authors).
@@ -141,6 +143,7 @@ pub fn run(cli: &Cli) -> Result<u8, Error> {
         Command::Find(args) => find::run(&cx()?, args),
         Command::Resolve(args) => resolve::run(&cx()?, args),
         Command::Check(args) => check::run(&cx()?, args),
+        Command::Guide(args) => guide::run(&cx()?, args),
         Command::Lookup(args) => lookup::run(&cx()?, args),
         Command::Stats(args) => stats::run(&cx()?, args),
         Command::DebugTree { file } => {

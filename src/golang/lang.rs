@@ -12,9 +12,12 @@ pub struct Go {
     pub definitions: Query,
     pub capture_name: u32,
     pub capture_receiver: u32,
+    /// `queries/go/calls.scm`: call sites, by name.
+    pub calls: Query,
 }
 
 const DEFINITIONS: &str = include_str!("../../queries/go/definitions.scm");
+const CALLS: &str = include_str!("../../queries/go/calls.scm");
 
 pub fn go() -> &'static Go {
     static GO: OnceLock<Go> = OnceLock::new();
@@ -27,9 +30,11 @@ pub fn go() -> &'static Go {
                 .capture_index_for_name(name)
                 .expect("capture present in definitions.scm")
         };
+        let calls = Query::new(&language, CALLS).expect("queries/go/calls.scm compiles (tested)");
         Go {
             capture_name: index("name"),
             capture_receiver: index("receiver"),
+            calls,
             language,
             definitions,
         }

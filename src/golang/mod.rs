@@ -4,7 +4,9 @@ mod extract;
 mod lang;
 pub mod modules;
 
-pub use extract::{Decl, FileDecls, Kind, extract, file_name_constrained, receiver_name};
+pub use extract::{
+    Decl, FileDecls, Kind, call_names, extract, file_name_constrained, receiver_name,
+};
 pub use modules::{Module, ModuleMap};
 
 use memchr::memmem;

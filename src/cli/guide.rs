@@ -1,0 +1,134 @@
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use k8s_study::Error;
+use k8s_study::error::exit;
+use k8s_study::guide::{self, Lang};
+use k8s_study::mapping::Article;
+use k8s_study::output::write_dir_atomic;
+use k8s_study::render::{self, SiteInput};
+use k8s_study::resolve::Status;
+
+use super::Context;
+use super::lookup::component_articles;
+
+/// Write annotated reading paths: Markdown, an mdBook, static HTML, JSON or `CodeTour` tours.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  k8s-study guide informer-zhonglinzhang --format md -o guide
+  k8s-study guide scheduler kubelet --format html --lang zh -o site
+  k8s-study guide --format mdbook -o book && mdbook build book
+  k8s-study guide --format codetour -o .        # .tours/*.tour for VS Code's CodeTour
+
+The output folder is replaced atomically. Unresolved steps are written with their reason;
+the command then exits 1.")]
+pub struct GuideArgs {
+    /// Article ids or components [default: every article].
+    #[arg(value_name = "ARTICLE_ID|COMPONENT")]
+    pub select: Vec<String>,
+    #[arg(long, value_enum, default_value_t = GuideFormat::Md)]
+    pub format: GuideFormat,
+    #[arg(long, value_enum, default_value_t = GuideLang::En)]
+    pub lang: GuideLang,
+    /// Output folder (replaced as a whole).
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GuideFormat {
+    Md,
+    Mdbook,
+    Html,
+    Json,
+    Codetour,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GuideLang {
+    En,
+    Zh,
+}
+
+fn select<'m>(cx: &'m Context, names: &[String]) -> Result<Vec<&'m Article>, Error> {
+    if names.is_empty() {
+        return Ok(cx.mapping.articles.iter().collect());
+    }
+    let mut out: Vec<&Article> = Vec::new();
+    for name in names {
+        let found: Vec<&Article> = match cx.mapping.article(name) {
+            Some(a) => vec![a],
+            None if cx.mapping.components.contains_key(name) => {
+                component_articles(&cx.mapping, name)
+            }
+            None => {
+                let near = cx
+                    .mapping
+                    .components
+                    .keys()
+                    .chain(cx.mapping.articles.iter().map(|a| &a.id));
+                let near = near
+                    .min_by_key(|n| strsim::levenshtein(n, name))
+                    .map(|n| format!("did you mean `{n}`?"));
+                return Err(Error::usage(
+                    format!("`{name}` is neither an article id nor a component"),
+                    near,
+                ));
+            }
+        };
+        for a in found {
+            if !out.iter().any(|o| o.id == a.id) {
+                out.push(a);
+            }
+        }
+    }
+    Ok(out)
+}
+
+pub fn run(cx: &Context, args: &GuideArgs) -> Result<u8, Error> {
+    let articles = select(cx, &args.select)?;
+    let lang = match args.lang {
+        GuideLang::En => Lang::En,
+        GuideLang::Zh => Lang::Zh,
+    };
+    let guides = guide::build(&cx.sources, &cx.mapping, &articles, lang)?;
+    let input = SiteInput {
+        guides: &guides,
+        components: &cx.mapping.components,
+        lang,
+    };
+    let files = match args.format {
+        GuideFormat::Md => render::markdown::site(&input)?,
+        GuideFormat::Mdbook => render::mdbook::site(&input)?,
+        GuideFormat::Html => render::html::site(&input),
+        GuideFormat::Json => render::json::site(&input)?,
+        GuideFormat::Codetour => render::codetour::site(&input)?,
+    };
+    write_dir_atomic(&args.output, &files)?;
+    let unresolved: Vec<String> = guides
+        .iter()
+        .flat_map(|g| {
+            g.steps
+                .iter()
+                .filter(|s| s.status != Status::Found)
+                .map(move |s| format!("{} step {}", g.id, s.step))
+        })
+        .collect();
+    eprintln!(
+        "wrote {} files for {} articles to {}",
+        files.len(),
+        guides.len(),
+        args.output.display()
+    );
+    if unresolved.is_empty() {
+        Ok(exit::OK)
+    } else {
+        eprintln!(
+            "{} unresolved step(s), shown in the guide with the reason: {}",
+            unresolved.len(),
+            unresolved.join(", ")
+        );
+        Ok(exit::MISSING)
+    }
+}

@@ -1,0 +1,295 @@
+//! The resolved model behind every reading guide: articles, their steps at the pin with
+//! excerpts, permalinks and "calls next" edges. Renderers (`crate::render`) only format it.
+
+mod excerpt;
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+pub use excerpt::{Excerpt, excerpt};
+
+use crate::golang::{Kind as DeclKind, call_names};
+use crate::mapping::{Article, Kind, Mapping, Step};
+use crate::resolve::{Resolution, Status, StepResolution, resolve_articles};
+use crate::source::{Snapshot, SourceError, Sources};
+
+/// Which notes a guide shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    En,
+    Zh,
+}
+
+/// One article's reading path, resolved. Field names are the stable JSON (docs/guide-json.md).
+#[derive(Clone, Debug, Serialize)]
+pub struct ArticleGuide {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub alt_urls: Vec<String>,
+    pub author: String,
+    pub kind: Kind,
+    pub written_for: Option<String>,
+    pub found: bool,
+    pub reason: Option<String>,
+    pub entry_points: Vec<String>,
+    pub components: Vec<String>,
+    pub repo: String,
+    /// The upstream the permalinks name (never a mirror).
+    pub upstream: String,
+    pub version: String,
+    pub commit: Option<String>,
+    pub steps: Vec<StepGuide>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct StepGuide {
+    /// 1-based, in reading order.
+    pub step: usize,
+    pub symbol: String,
+    /// The article-era name, when it differs.
+    pub was: Option<String>,
+    pub note: String,
+    pub status: Status,
+    /// Why a step is unresolved, or a warning about it.
+    pub reason: Option<String>,
+    pub kind: Option<DeclKind>,
+    pub signature: Option<String>,
+    pub doc: Option<String>,
+    pub file: Option<String>,
+    pub start_line: Option<usize>,
+    pub end_line: Option<usize>,
+    pub permalink: Option<String>,
+    pub excerpt: Option<Excerpt>,
+    /// Steps of this article whose names this step's body calls (1-based).
+    pub calls_steps: Vec<usize>,
+    /// Other mapped symbols (of other articles) whose names this step's body calls.
+    pub calls_mapped: Vec<String>,
+}
+
+/// Resolve per repo. One repo that cannot be read does not sink the others: its articles
+/// get no resolutions, and the reason is returned per repo.
+fn resolve_by_repo<'m>(
+    sources: &Sources,
+    mapping: &Mapping,
+    articles: &[&'m Article],
+) -> (Vec<StepResolution>, HashMap<&'m str, String>) {
+    let mut by_repo: BTreeMap<&str, Vec<&Article>> = BTreeMap::new();
+    for a in articles.iter().copied().filter(|a| !a.steps.is_empty()) {
+        by_repo.entry(a.repo.as_str()).or_default().push(a);
+    }
+    let mut resolved = Vec::new();
+    let mut unreadable = HashMap::new();
+    for (repo, group) in by_repo {
+        match resolve_articles(sources, mapping, &group, None) {
+            Ok(r) => resolved.extend(r),
+            Err(e) => {
+                unreadable.insert(repo, e.to_string());
+            }
+        }
+    }
+    (resolved, unreadable)
+}
+
+/// Build the guides of `articles`, each at its repo's pin. Steps of a repo that cannot be
+/// read are unresolved with the reason; the rest of the guide is still built.
+///
+/// # Panics
+/// If an article names a repo the mapping lacks, which validation rules out.
+pub fn build(
+    sources: &Sources,
+    mapping: &Mapping,
+    articles: &[&Article],
+    lang: Lang,
+) -> Result<Vec<ArticleGuide>, SourceError> {
+    let (resolved, unreadable) = resolve_by_repo(sources, mapping, articles);
+    let mut by_step: HashMap<(&str, usize), &Resolution> = resolved
+        .iter()
+        .map(|s| ((s.article.as_str(), s.step), &s.resolution))
+        .collect();
+    let mapped = mapped_leaves(mapping);
+    let mut snapshots = BTreeMap::new();
+    let mut guides = Vec::with_capacity(articles.len());
+    for article in articles {
+        let repo = mapping
+            .repo(&article.repo)
+            .expect("validated: articles name known repos");
+        let upstream = repo
+            .url
+            .trim_end_matches('/')
+            .trim_end_matches(".git")
+            .to_string();
+        let mut steps = Vec::with_capacity(article.steps.len());
+        let mut commit = None;
+        for (i, step) in article.steps.iter().enumerate() {
+            let Some(r) = by_step.remove(&(article.id.as_str(), i + 1)) else {
+                let why = unreadable
+                    .get(article.repo.as_str())
+                    .cloned()
+                    .unwrap_or_default();
+                steps.push(StepGuide::unresolved(i + 1, step, lang, why));
+                continue;
+            };
+            commit.get_or_insert_with(|| r.commit.clone());
+            let source = match (&r.file, r.status) {
+                (Some(file), Status::Found) => {
+                    if !snapshots.contains_key(&repo.name) {
+                        snapshots.insert(repo.name.clone(), sources.snapshot(repo, &repo.pin)?);
+                    }
+                    let snapshot: &Snapshot = &snapshots[&repo.name];
+                    snapshot.read(file)?
+                }
+                _ => None,
+            };
+            let excerpt = match (&source, r.start_line, r.end_line) {
+                (Some(text), Some(start), Some(end)) => Some(excerpt(text, start, end)),
+                _ => None,
+            };
+            let permalink = match (&r.file, r.start_line, r.end_line) {
+                (Some(file), Some(start), Some(end))
+                    if upstream.starts_with("https://github.com/") =>
+                {
+                    Some(format!(
+                        "{upstream}/blob/{}/{file}#L{start}-L{end}",
+                        repo.pin
+                    ))
+                }
+                _ => None,
+            };
+            steps.push(StepGuide {
+                step: i + 1,
+                symbol: step.symbol.to_string(),
+                was: step.was.clone(),
+                note: lang.note(step).to_string(),
+                status: r.status,
+                reason: r.reason.clone(),
+                kind: r.kind,
+                signature: r.signature.clone(),
+                doc: r.doc.clone(),
+                file: r.file.clone(),
+                start_line: r.start_line,
+                end_line: r.end_line,
+                permalink,
+                excerpt,
+                calls_steps: Vec::new(),
+                calls_mapped: Vec::new(),
+            });
+        }
+        link_calls(&mut steps, &article.repo, &mapped);
+        guides.push(ArticleGuide {
+            id: article.id.clone(),
+            title: article.title.clone(),
+            url: article.url.clone(),
+            alt_urls: article.alt_urls.clone(),
+            author: article.author.clone(),
+            kind: article.kind,
+            written_for: article.written_for.clone(),
+            found: article.found,
+            reason: article.reason.clone(),
+            entry_points: article.entry_points.clone(),
+            components: article.components.clone(),
+            repo: article.repo.clone(),
+            upstream,
+            version: repo.pin.clone(),
+            commit,
+            steps,
+        });
+    }
+    Ok(guides)
+}
+
+impl Lang {
+    fn note(self, step: &Step) -> &str {
+        match self {
+            Lang::En => &step.note,
+            Lang::Zh => &step.note_zh,
+        }
+    }
+}
+
+impl StepGuide {
+    fn unresolved(number: usize, step: &Step, lang: Lang, reason: String) -> Self {
+        Self {
+            step: number,
+            symbol: step.symbol.to_string(),
+            was: step.was.clone(),
+            note: lang.note(step).to_string(),
+            status: Status::Missing,
+            reason: Some(reason),
+            kind: None,
+            signature: None,
+            doc: None,
+            file: step.file.clone(),
+            start_line: None,
+            end_line: None,
+            permalink: None,
+            excerpt: None,
+            calls_steps: Vec::new(),
+            calls_mapped: Vec::new(),
+        }
+    }
+}
+
+/// Every mapped symbol by its last name, per repo: the targets "calls next" can point at.
+fn mapped_leaves(mapping: &Mapping) -> HashMap<(String, String), Vec<String>> {
+    let mut leaves: HashMap<(String, String), Vec<String>> = HashMap::new();
+    for a in &mapping.articles {
+        for s in &a.steps {
+            let leaf = s
+                .symbol
+                .as_str()
+                .rsplit('.')
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            let symbols = leaves.entry((a.repo.clone(), leaf)).or_default();
+            if !symbols.iter().any(|x| x == s.symbol.as_str()) {
+                symbols.push(s.symbol.to_string());
+            }
+        }
+    }
+    leaves
+}
+
+/// Match each step's call names against the other steps' names (and other mapped symbols).
+/// Names only: `x.Run()` links to every mapped `Run` of the same repo. Very common names
+/// would link everything, so a name mapped more than three times is only linked inside the
+/// article.
+fn link_calls(
+    steps: &mut [StepGuide],
+    repo: &str,
+    mapped: &HashMap<(String, String), Vec<String>>,
+) {
+    let leaf = |s: &StepGuide| s.symbol.rsplit('.').next().unwrap_or_default().to_string();
+    let leaves: Vec<String> = steps.iter().map(leaf).collect();
+    let own: Vec<String> = steps.iter().map(|s| s.symbol.clone()).collect();
+    for i in 0..steps.len() {
+        let Some(ex) = &steps[i].excerpt else {
+            continue;
+        };
+        let called = call_names(ex.full.as_bytes());
+        let mut in_article = Vec::new();
+        let mut elsewhere = Vec::new();
+        for name in &called {
+            for (j, l) in leaves.iter().enumerate() {
+                if j != i && l == name && steps[j].status == Status::Found {
+                    in_article.push(j + 1);
+                }
+            }
+            if let Some(symbols) = mapped.get(&(repo.to_string(), name.clone()))
+                && symbols.len() <= 3
+            {
+                elsewhere.extend(symbols.iter().filter(|s| !own.contains(s)).cloned());
+            }
+        }
+        in_article.sort_unstable();
+        in_article.dedup();
+        elsewhere.sort();
+        elsewhere.dedup();
+        steps[i].calls_steps = in_article;
+        steps[i].calls_mapped = elsewhere;
+    }
+}

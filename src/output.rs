@@ -1,0 +1,111 @@
+//! Writing a generated folder atomically: everything goes to a temp folder beside the
+//! target, which then replaces the target by rename. A failure leaves the old folder intact.
+
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+
+/// Replace `dir` with a folder holding exactly `files` (relative path, bytes).
+pub fn write_dir_atomic(dir: &Path, files: &[(String, Vec<u8>)]) -> std::io::Result<()> {
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent)?;
+    let name = dir
+        .file_name()
+        .ok_or_else(|| invalid(format!("{} is not a folder name", dir.display())))?
+        .to_string_lossy()
+        .into_owned();
+    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    if tmp.exists() {
+        fs::remove_dir_all(&tmp)?;
+    }
+    let result = (|| {
+        fs::create_dir(&tmp)?;
+        for (rel, bytes) in files {
+            let rel_path = Path::new(rel);
+            // Renderer paths are ours, but a path that could leave the folder is refused anyway.
+            if rel_path.is_absolute()
+                || rel_path
+                    .components()
+                    .any(|c| !matches!(c, Component::Normal(_)))
+            {
+                return Err(invalid(format!(
+                    "refusing to write outside the output folder: {rel}"
+                )));
+            }
+            let path = tmp.join(rel_path);
+            if let Some(p) = path.parent() {
+                fs::create_dir_all(p)?;
+            }
+            fs::write(path, bytes)?;
+        }
+        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+        let had_old = dir.exists();
+        if had_old {
+            fs::rename(dir, &old)?;
+        }
+        fs::rename(&tmp, dir)?;
+        if had_old {
+            fs::remove_dir_all(&old)?;
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&tmp);
+    }
+    result
+}
+
+fn invalid(message: String) -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidInput, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_the_folder_whole() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("guide");
+        write_dir_atomic(
+            &out,
+            &[
+                ("a.md".into(), b"1".to_vec()),
+                ("sub/b.md".into(), b"2".to_vec()),
+            ],
+        )
+        .unwrap();
+        write_dir_atomic(&out, &[("c.md".into(), b"3".to_vec())]).unwrap();
+        assert!(!out.join("a.md").exists(), "stale files do not survive");
+        assert_eq!(fs::read(out.join("c.md")).unwrap(), b"3");
+        assert_eq!(
+            fs::read_dir(root.path()).unwrap().count(),
+            1,
+            "no temp folder left behind"
+        );
+    }
+
+    #[test]
+    fn an_empty_site_is_an_empty_folder() {
+        let root = tempfile::tempdir().unwrap();
+        write_dir_atomic(&root.path().join("empty"), &[]).unwrap();
+        assert_eq!(fs::read_dir(root.path().join("empty")).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn a_path_escaping_the_folder_changes_nothing() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("guide");
+        write_dir_atomic(&out, &[("keep.md".into(), b"k".to_vec())]).unwrap();
+        let err = write_dir_atomic(
+            &out,
+            &[("ok.md".into(), vec![]), ("../evil.md".into(), vec![])],
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("outside the output folder"));
+        assert!(out.join("keep.md").exists() && !root.path().join("evil.md").exists());
+        assert_eq!(fs::read_dir(root.path()).unwrap().count(), 1);
+    }
+}

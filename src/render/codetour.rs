@@ -1,0 +1,127 @@
+//! `CodeTour` (VS Code extension `vsls-contrib.codetour`): one `.tours/ID.tour` per article,
+//! `ref` = the pinned tag, so the tour opens on a checkout of that tag.
+
+use serde::Serialize;
+
+use super::{OutFile, SiteInput, labels, short_name};
+use crate::guide::{ArticleGuide, Lang};
+use crate::resolve::Status;
+
+#[derive(Serialize)]
+struct Tour {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    title: String,
+    description: String,
+    #[serde(rename = "ref")]
+    git_ref: String,
+    steps: Vec<TourStep>,
+}
+
+#[derive(Serialize)]
+struct TourStep {
+    title: String,
+    description: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<usize>,
+}
+
+pub fn write_tour(
+    out: &mut impl std::io::Write,
+    g: &ArticleGuide,
+    lang: Lang,
+) -> std::io::Result<()> {
+    let l = labels(lang);
+    let steps = g
+        .steps
+        .iter()
+        .map(|s| {
+            let title = format!("{}. {}", s.step, short_name(&s.symbol));
+            if s.status == Status::Found {
+                let mut description = s.note.clone();
+                if let Some(sig) = &s.signature {
+                    description = format!("{description}\n\n```go\n{sig}\n```");
+                }
+                TourStep {
+                    title,
+                    description,
+                    file: s.file.clone(),
+                    line: s.start_line,
+                }
+            } else {
+                let description = format!(
+                    "{}\n\n{}: {}",
+                    s.note,
+                    l.unresolved,
+                    s.reason.as_deref().unwrap_or_default()
+                );
+                TourStep {
+                    title,
+                    description,
+                    file: None,
+                    line: None,
+                }
+            }
+        })
+        .collect();
+    let tour = Tour {
+        schema: "https://aka.ms/codetour-schema",
+        title: g.title.clone(),
+        description: format!("{} — {} ({} {})", g.url, g.author, g.repo, g.version),
+        git_ref: g.version.clone(),
+        steps,
+    };
+    serde_json::to_writer_pretty(&mut *out, &tour).map_err(std::io::Error::from)?;
+    writeln!(out)
+}
+
+/// Articles without steps (no-code, series of related entries) have no tour.
+pub fn site(input: &SiteInput<'_>) -> std::io::Result<Vec<OutFile>> {
+    let mut files = Vec::new();
+    for g in input.guides.iter().filter(|g| !g.steps.is_empty()) {
+        let mut bytes = Vec::new();
+        write_tour(&mut bytes, g, input.lang)?;
+        files.push((format!(".tours/{}.tour", g.id), bytes));
+    }
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::fixture;
+
+    /// The fields `CodeTour`'s schema (<https://aka.ms/codetour-schema>) requires and types:
+    /// `title` and `steps` at the top, `description` on every step, `file` a string and
+    /// `line` a positive integer when present, `ref` a string.
+    #[test]
+    fn tours_have_the_shape_codetour_reads() {
+        let mut out = Vec::new();
+        write_tour(&mut out, &fixture::guide(), Lang::En).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["$schema"], "https://aka.ms/codetour-schema");
+        assert_eq!(v["ref"], "v1.20.2");
+        assert!(v["title"].is_string());
+        let steps = v["steps"].as_array().unwrap();
+        assert_eq!(steps.len(), 3);
+        for s in steps {
+            assert!(s["description"].is_string() && s["title"].is_string());
+        }
+        assert_eq!(
+            (steps[0]["file"].as_str(), steps[0]["line"].as_u64()),
+            (Some("pkg/scheduler/scheduler.go"), Some(429))
+        );
+        assert!(
+            steps[2].get("file").is_none(),
+            "an unresolved step is a content-only step"
+        );
+        assert!(
+            steps[2]["description"]
+                .as_str()
+                .unwrap()
+                .contains("Unresolved: no declaration")
+        );
+    }
+}

@@ -1,0 +1,83 @@
+//! An mdBook: `book.toml`, `src/SUMMARY.md` (parts = components, chapters = articles in
+//! reading order) and one chapter per article, rendered by [`super::markdown`].
+
+use std::io::Write;
+
+use super::{OutFile, SiteInput, by_component, labels, markdown};
+use crate::guide::Lang;
+
+pub fn site(input: &SiteInput<'_>) -> std::io::Result<Vec<OutFile>> {
+    let l = labels(input.lang);
+    let language = match input.lang {
+        Lang::En => "en",
+        Lang::Zh => "zh",
+    };
+    let book = format!(
+        "[book]\ntitle = {:?}\nlanguage = \"{language}\"\nsrc = \"src\"\n\n[output.html]\n",
+        l.book_title
+    );
+    let mut files = vec![("book.toml".to_string(), book.into_bytes())];
+    let mut summary = Vec::new();
+    writeln!(
+        summary,
+        "# Summary\n\n[{}](README.md)\n",
+        markdown::escape(l.book_title)
+    )?;
+    let mut intro = Vec::new();
+    writeln!(intro, "# {}\n", l.book_title)?;
+    for (component, members) in by_component(input) {
+        writeln!(summary, "# {component}\n")?;
+        writeln!(
+            intro,
+            "- **{component}**: {}",
+            markdown::escape(&input.components[&component])
+        )?;
+        for i in members {
+            let g = &input.guides[i];
+            writeln!(summary, "- [{}]({}.md)", markdown::escape(&g.title), g.id)?;
+            let mut page = Vec::new();
+            markdown::write_article(&mut page, g, input.lang)?;
+            files.push((format!("src/{}.md", g.id), page));
+        }
+        writeln!(summary)?;
+    }
+    files.push(("src/SUMMARY.md".to_string(), summary));
+    files.push(("src/README.md".to_string(), intro));
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::render::fixture;
+
+    #[test]
+    fn summary_has_parts_per_component_and_a_chapter_per_article() {
+        let guides = vec![fixture::guide()];
+        let components = BTreeMap::from([
+            ("scheduler".to_string(), "kube-scheduler".to_string()),
+            ("kubelet".to_string(), "node agent".to_string()),
+        ]);
+        let files = site(&SiteInput {
+            guides: &guides,
+            components: &components,
+            lang: Lang::En,
+        })
+        .unwrap();
+        let get = |name: &str| {
+            String::from_utf8(files.iter().find(|(p, _)| p == name).unwrap().1.clone()).unwrap()
+        };
+        assert_eq!(
+            get("src/SUMMARY.md"),
+            "# Summary\n\n[Reading paths through the Kubernetes source](README.md)\n\n# scheduler\n\n- [Scheduler \\*deep\\* dive \\[part 1\\]](sched.md)\n\n"
+        );
+        assert!(get("book.toml").contains("src = \"src\""));
+        assert!(get("src/sched.md").starts_with("# Scheduler"));
+        assert!(
+            !files.iter().any(|(p, _)| p.contains("kubelet")),
+            "components without articles are no part"
+        );
+    }
+}
