@@ -31,6 +31,15 @@ if [[ -z $browser ]]; then
   browser=$(command -v chromium)
 fi
 
+# Chinese titles and notes need a CJK font, or they render as boxes.
+if command -v fc-list >/dev/null && [[ -z $(fc-list :lang=zh family) ]]; then
+  log "installing a CJK font"
+  sudo=""
+  [[ $(id -u) -eq 0 ]] || sudo=sudo
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq fonts-wqy-microhei >/dev/null ||
+    log "no CJK font; Chinese text will show as boxes"
+fi
+
 site=$(mktemp -d)
 profile=$(mktemp -d)
 trap 'rm -rf "$site" "$profile"' EXIT

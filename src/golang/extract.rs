@@ -161,21 +161,48 @@ pub fn extract(source: &[u8]) -> FileDecls {
     }
 }
 
-/// The names a piece of Go source calls (`f(...)`, `x.f(...)`), sorted and deduplicated.
-pub fn call_names(source: &[u8]) -> Vec<String> {
+/// A call site's name and form.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Call {
+    pub name: String,
+    /// `f(...)`: a function of the same package (or a builtin); otherwise `x.f(...)`.
+    pub local: bool,
+    /// The `x` of `x.f(...)` when it is a bare identifier: a package name or a variable.
+    pub qualifier: Option<String>,
+}
+
+/// The calls of a piece of Go source, sorted and deduplicated.
+pub fn calls(source: &[u8]) -> Vec<Call> {
     let Some(tree) = lang::parse(source) else {
         return Vec::new();
     };
     let go = go();
     let mut cursor = tree_sitter::QueryCursor::new();
-    let mut names: Vec<String> = Vec::new();
+    let mut out: Vec<Call> = Vec::new();
     let mut captures = cursor.captures(&go.calls, tree.root_node(), source);
     while let Some((m, i)) = captures.next() {
-        names.push(text(m.captures()[*i].node, source));
+        let c = m.captures()[*i];
+        let kind = go.calls.capture_names()[c.index as usize];
+        if kind == "call.operand" {
+            continue;
+        }
+        let qualifier = m
+            .captures()
+            .iter()
+            .find(|o| {
+                go.calls.capture_names()[o.index as usize] == "call.operand"
+                    && o.node.kind() == "identifier"
+            })
+            .map(|o| text(o.node, source));
+        out.push(Call {
+            name: text(c.node, source),
+            local: kind == "call.local",
+            qualifier,
+        });
     }
-    names.sort_unstable();
-    names.dedup();
-    names
+    out.sort();
+    out.dedup();
+    out
 }
 
 fn make_decl(name: QualName, kind: Kind, node: Node<'_>, outer: Node<'_>, source: &[u8]) -> Decl {
@@ -550,9 +577,20 @@ func New() Store {
     }
 
     #[test]
-    fn call_names_cover_plain_and_selector_calls() {
+    fn calls_tell_local_from_selector_calls() {
         let src = b"func (s *S) Run() {\n\tgo s.loop()\n\tdefer close(ch)\n\tx := wait.Until(f, 0)\n\t_ = func() { helper() }\n}\n";
-        assert_eq!(call_names(src), vec!["Until", "close", "helper", "loop"]);
+        let got: Vec<(String, bool, Option<String>)> = calls(src)
+            .into_iter()
+            .map(|c| (c.name, c.local, c.qualifier))
+            .collect();
+        let q = |s: &str| Some(s.to_string());
+        let want = vec![
+            ("Until".to_string(), false, q("wait")),
+            ("close".to_string(), true, None),
+            ("helper".to_string(), true, None),
+            ("loop".to_string(), false, q("s")),
+        ];
+        assert_eq!(got, want);
     }
 
     #[test]

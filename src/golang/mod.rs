@@ -5,7 +5,7 @@ mod lang;
 pub mod modules;
 
 pub use extract::{
-    Decl, FileDecls, Kind, call_names, extract, file_name_constrained, receiver_name,
+    Call, Decl, FileDecls, Kind, calls, extract, file_name_constrained, receiver_name,
 };
 pub use modules::{Module, ModuleMap};
 

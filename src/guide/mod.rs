@@ -9,7 +9,7 @@ use serde::Serialize;
 
 pub use excerpt::{Excerpt, excerpt};
 
-use crate::golang::{Kind as DeclKind, call_names};
+use crate::golang::{Call, Kind as DeclKind, calls};
 use crate::mapping::{Article, Kind, Mapping, Step};
 use crate::resolve::{Resolution, Status, StepResolution, resolve_articles};
 use crate::source::{Snapshot, SourceError, Sources};
@@ -254,7 +254,7 @@ fn mapped_leaves(mapping: &Mapping) -> HashMap<(String, String), Vec<String>> {
     leaves
 }
 
-/// Match each step's call names against the other steps' names (and other mapped symbols).
+/// Match each step's calls against the other steps' names (and other mapped symbols).
 /// Names only: `x.Run()` links to every mapped `Run` of the same repo. Very common names
 /// would link everything, so a name mapped more than three times is only linked inside the
 /// article.
@@ -263,26 +263,29 @@ fn link_calls(
     repo: &str,
     mapped: &HashMap<(String, String), Vec<String>>,
 ) {
-    let leaf = |s: &StepGuide| s.symbol.rsplit('.').next().unwrap_or_default().to_string();
-    let leaves: Vec<String> = steps.iter().map(leaf).collect();
     let own: Vec<String> = steps.iter().map(|s| s.symbol.clone()).collect();
     for i in 0..steps.len() {
         let Some(ex) = &steps[i].excerpt else {
             continue;
         };
-        let called = call_names(ex.full.as_bytes());
+        let caller = steps[i].symbol.clone();
         let mut in_article = Vec::new();
         let mut elsewhere = Vec::new();
-        for name in &called {
-            for (j, l) in leaves.iter().enumerate() {
-                if j != i && l == name && steps[j].status == Status::Found {
+        for call in calls(ex.full.as_bytes()) {
+            for (j, target) in own.iter().enumerate() {
+                if j != i && steps[j].status == Status::Found && reaches(&call, &caller, target) {
                     in_article.push(j + 1);
                 }
             }
-            if let Some(symbols) = mapped.get(&(repo.to_string(), name.clone()))
+            if let Some(symbols) = mapped.get(&(repo.to_string(), call.name.clone()))
                 && symbols.len() <= 3
             {
-                elsewhere.extend(symbols.iter().filter(|s| !own.contains(s)).cloned());
+                elsewhere.extend(
+                    symbols
+                        .iter()
+                        .filter(|t| !own.contains(t) && reaches(&call, &caller, t))
+                        .cloned(),
+                );
             }
         }
         in_article.sort_unstable();
@@ -291,5 +294,123 @@ fn link_calls(
         elsewhere.dedup();
         steps[i].calls_steps = in_article;
         steps[i].calls_mapped = elsewhere;
+    }
+}
+
+/// Whether a call in `caller`'s body may reach `target`, by names alone: a bare `f()` only
+/// reaches a function of the caller's own package; `pkg.f()` a function of a package named
+/// `pkg` (or a method, when `pkg` is really a variable); `expr.f()` only a method.
+fn reaches(call: &Call, caller: &str, target: &str) -> bool {
+    let (target_pkg, target_name) = split_symbol(target);
+    if target_name.rsplit('.').next() != Some(call.name.as_str()) {
+        return false;
+    }
+    let is_method = target_name.contains('.');
+    if call.local {
+        return !is_method && target_pkg == split_symbol(caller).0;
+    }
+    is_method || call.qualifier.as_deref() == Some(package_name(target_pkg))
+}
+
+/// The name a package is usually imported as: its last path element, skipping a `/vN`
+/// major-version suffix (`k8s.io/klog/v2` → `klog`).
+fn package_name(import_path: &str) -> &str {
+    let mut parts = import_path.rsplit('/');
+    let last = parts.next().unwrap_or(import_path);
+    let is_version =
+        last.len() > 1 && last.starts_with('v') && last[1..].bytes().all(|b| b.is_ascii_digit());
+    if is_version {
+        parts.next().unwrap_or(last)
+    } else {
+        last
+    }
+}
+
+/// `a/b/pkg.T.M` → (`a/b/pkg`, `T.M`): the package ends at the first dot after the last `/`.
+fn split_symbol(symbol: &str) -> (&str, &str) {
+    let tail_start = symbol.rfind('/').map_or(0, |i| i + 1);
+    match symbol[tail_start..].find('.') {
+        Some(dot) => (&symbol[..tail_start + dot], &symbol[tail_start + dot + 1..]),
+        None => (symbol, ""),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call(name: &str, local: bool) -> Call {
+        Call {
+            name: name.into(),
+            local,
+            qualifier: None,
+        }
+    }
+
+    fn qualified(name: &str, qualifier: &str) -> Call {
+        Call {
+            name: name.into(),
+            local: false,
+            qualifier: Some(qualifier.into()),
+        }
+    }
+
+    #[test]
+    fn bare_calls_stay_in_their_package() {
+        let caller = "k8s.io/client-go/tools/cache.sharedIndexInformer.Run";
+        assert!(reaches(
+            &call("New", true),
+            caller,
+            "k8s.io/client-go/tools/cache.New"
+        ));
+        assert!(!reaches(
+            &call("New", true),
+            caller,
+            "github.com/google/uuid.New"
+        ));
+        assert!(
+            !reaches(
+                &call("Run", true),
+                caller,
+                "k8s.io/client-go/tools/cache.controller.Run"
+            ),
+            "a bare call is never a method"
+        );
+        assert!(reaches(
+            &call("Run", false),
+            caller,
+            "k8s.io/client-go/tools/cache.controller.Run"
+        ));
+        assert!(reaches(
+            &qualified("New", "uuid"),
+            caller,
+            "github.com/google/uuid.New"
+        ));
+        assert!(!reaches(
+            &qualified("New", "wait"),
+            caller,
+            "github.com/google/uuid.New"
+        ));
+        assert!(
+            !reaches(&call("Infof", false), caller, "k8s.io/klog/v2.Infof"),
+            "klog.V(4).Infof is a method call"
+        );
+        assert!(reaches(
+            &qualified("Infof", "klog"),
+            caller,
+            "k8s.io/klog/v2.Infof"
+        ));
+    }
+
+    #[test]
+    fn symbols_split_at_the_package() {
+        assert_eq!(
+            split_symbol("k8s.io/klog/v2.Infof"),
+            ("k8s.io/klog/v2", "Infof")
+        );
+        assert_eq!(
+            split_symbol("k8s.io/x/cache.T.M"),
+            ("k8s.io/x/cache", "T.M")
+        );
     }
 }

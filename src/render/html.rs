@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 use tree_sitter_highlight::{Highlight, HighlightConfiguration, Highlighter, HtmlRenderer};
 
 use super::{OutFile, SiteInput, by_component};
+use crate::golang::Kind as DeclKind;
 use crate::guide::{ArticleGuide, Lang, StepGuide};
 use crate::mapping::Kind;
 use crate::resolve::Status;
@@ -46,9 +47,17 @@ pub fn write_article(out: &mut impl Write, guide: &ArticleGuide, lang: Lang) -> 
         no_code(out, guide, l)?;
     }
     if !guide.steps.is_empty() {
-        writeln!(out, "<section class=\"flow\">\n<h2>{}</h2>", l.reading_path)?;
+        writeln!(
+            out,
+            "<section class=\"flow\">\n<h2>{}</h2>\n<div class=\"flow-row\">",
+            l.reading_path
+        )?;
         flowchart(out, &guide.steps)?;
-        writeln!(out, "<p class=\"legend\">{}</p>\n</section>", l.legend)?;
+        writeln!(out, "<ul class=\"legend\">")?;
+        for item in l.legend {
+            writeln!(out, "<li>{item}</li>")?;
+        }
+        writeln!(out, "</ul>\n</div>\n</section>")?;
         writeln!(out, "<section class=\"steps\">")?;
         for step in &guide.steps {
             step_html(out, step, &guide.steps, l)?;
@@ -302,11 +311,13 @@ fn step_html(
     let found = s.status == Status::Found;
     let class = if found { "step" } else { "step unresolved" };
     writeln!(out, "<article class=\"{class}\" id=\"step-{}\">", s.step)?;
+    let (package, name) = split_symbol(&s.symbol, s.kind);
     writeln!(
         out,
-        "<h3><span class=\"num\">{}</span> <code>{}</code></h3>",
+        "<h3><span class=\"num\">{}</span> <code><span class=\"pkg\">{}</span>{}</code></h3>",
         s.step,
-        esc(&s.symbol)
+        esc(package),
+        esc(name)
     )?;
     if !found {
         let reason = s
@@ -417,18 +428,45 @@ fn step_links(
     Ok(())
 }
 
+/// `k8s.io/client-go/tools/cache.DeltaFIFO.Pop` → (`k8s.io/client-go/tools/cache.`,
+/// `DeltaFIFO.Pop`): headings show the package quietly and the name boldly. The last path
+/// element may contain dots (`gopkg.in/yaml.v2`), so a known kind says how many trailing
+/// parts are the name; without one, the name starts at the first dot.
+fn split_symbol(symbol: &str, kind: Option<DeclKind>) -> (&str, &str) {
+    let last = symbol.rfind('/').map_or(0, |i| i + 1);
+    let dots: Vec<usize> = symbol[last..]
+        .match_indices('.')
+        .map(|(i, _)| last + i)
+        .collect();
+    let cut = match kind {
+        Some(k) => {
+            let parts = if matches!(k, DeclKind::Method | DeclKind::InterfaceMethod) {
+                2
+            } else {
+                1
+            };
+            dots.len()
+                .checked_sub(parts)
+                .map(|i| dots[i])
+                .or(dots.first().copied())
+        }
+        None => dots.first().copied(),
+    };
+    cut.map_or(("", symbol), |c| symbol.split_at(c + 1))
+}
+
 /// `k8s.io/client-go/tools/cache.DeltaFIFO.Pop` → `cache.DeltaFIFO.Pop`.
 fn short_name(symbol: &str) -> &str {
     symbol.rsplit('/').next().unwrap_or(symbol)
 }
 
 // Flowchart geometry, in SVG user units (1 = 1 CSS px at natural size).
-const BOX_W: usize = 300;
+const BOX_W: usize = 360;
 const BOX_H: usize = 26;
 const GAP: usize = 16;
 const PAD: usize = 6;
-/// Labels longer than this are cut with an ellipsis (12px monospace fits ~40 in `BOX_W`).
-const LABEL_CHARS: usize = 39;
+/// Labels longer than this are cut with an ellipsis (12px monospace is ~7.2 units a char).
+const LABEL_CHARS: usize = 46;
 
 /// Steps as boxes top to bottom, straight arrows in reading order, and curved arrows on the
 /// right for "this step's code calls that step" (the `calls_steps` edges).
@@ -537,6 +575,23 @@ struct GoHighlight {
     attributes: Vec<String>,
 }
 
+/// tree-sitter-highlight 0.27 lets the *last* pattern matching a node win, but
+/// tree-sitter-go's query is written for first-wins: its catch-all `@property` and
+/// `@variable` patterns come after the call and definition patterns and would hide every
+/// function name. Moving the catch-alls to the front restores the intended colours.
+fn go_highlights_query() -> String {
+    const CATCH_ALL: [&str; 3] = [
+        "(type_identifier) @type",
+        "(field_identifier) @property",
+        "(identifier) @variable",
+    ];
+    let mut rest = tree_sitter_go::HIGHLIGHTS_QUERY.to_string();
+    for pattern in CATCH_ALL {
+        rest = rest.replacen(pattern, "", 1);
+    }
+    format!("{}\n{rest}", CATCH_ALL.join("\n"))
+}
+
 fn go_highlight() -> Option<&'static GoHighlight> {
     static CONFIG: OnceLock<Option<GoHighlight>> = OnceLock::new();
     CONFIG
@@ -544,7 +599,7 @@ fn go_highlight() -> Option<&'static GoHighlight> {
             let mut config = HighlightConfiguration::new(
                 tree_sitter_go::LANGUAGE.into(),
                 "go",
-                tree_sitter_go::HIGHLIGHTS_QUERY,
+                &go_highlights_query(),
                 "",
                 "",
             )
@@ -644,7 +699,8 @@ struct Labels {
     no_code: &'static str,
     entry_points: &'static str,
     reading_path: &'static str,
-    legend: &'static str,
+    /// Items of the flowchart's key; may hold markup.
+    legend: [&'static str; 4],
     unresolved: &'static str,
     no_reason: &'static str,
     view_source: &'static str,
@@ -671,7 +727,12 @@ const EN: Labels = Labels {
     no_code: "No Go code to read",
     entry_points: "Entry points: commands to run, not Go symbols.",
     reading_path: "Reading path",
-    legend: "Boxes are the steps in reading order (straight arrows). A curved arrow on the right means the step's code calls a function of that step's name: calls are matched by name only (syntactic), not by type.",
+    legend: [
+        "<span class=\"key key-next\">↓</span> Straight arrows: the steps in reading order.",
+        "<span class=\"key key-call\">⤵</span> Curved arrows: the step's code calls a function with that step's name. Calls are matched by name only (syntactic), not by type, so read them as hints.",
+        "<span class=\"key key-bad\"></span> Dashed red box: a step that could not be resolved at this version.",
+        "Click a box to jump to its step.",
+    ],
     unresolved: "Unresolved",
     no_reason: "no reason recorded",
     view_source: "view on GitHub",
@@ -698,7 +759,12 @@ const ZH: Labels = Labels {
     no_code: "没有可读的 Go 代码",
     entry_points: "入口：要运行的命令，不是 Go 符号。",
     reading_path: "阅读路径",
-    legend: "方框是按阅读顺序排列的步骤（直线箭头）。右侧的曲线箭头表示该步骤的代码调用了与另一步骤同名的函数：调用只按名称匹配（语法层面），不做类型分析。",
+    legend: [
+        "<span class=\"key key-next\">↓</span> 直线箭头：按阅读顺序排列的步骤。",
+        "<span class=\"key key-call\">⤵</span> 曲线箭头：该步骤的代码调用了与另一步骤同名的函数。调用只按名称匹配（语法层面），不做类型分析，仅供参考。",
+        "<span class=\"key key-bad\"></span> 红色虚线框：在这个版本中无法解析的步骤。",
+        "点击方框可跳到对应步骤。",
+    ],
     unresolved: "未解析",
     no_reason: "未记录原因",
     view_source: "在 GitHub 上查看",
@@ -779,6 +845,8 @@ code, pre { font: 0.86rem/1.5 ui-monospace, SFMono-Regular, Menlo, Consolas, "Li
 h1 { font-size: 1.7rem; line-height: 1.3; margin: 0.4rem 0 0.5rem; }
 h2 { font-size: 1.3rem; margin: 2rem 0 0.6rem; padding-bottom: 0.2rem; border-bottom: 1px solid var(--line); }
 h3 { font-size: 1.05rem; margin: 0 0 0.5rem; overflow-wrap: anywhere; }
+h3 code { font-size: 0.95rem; font-weight: 700; }
+h3 .pkg { font-weight: 400; color: var(--muted); }
 nav.back { font-size: 0.9rem; }
 .meta, .lede, .desc, .legend, .caveat, .commit, .count { color: var(--muted); }
 .meta { margin: 0 0 0.8rem; }
@@ -798,7 +866,7 @@ ul.articles { padding-left: 1.2rem; }
 ul.articles li { margin: 0.35rem 0; }
 ul.articles .meta { font-size: 0.9rem; margin-left: 0.3rem; }
 section.flow { margin-bottom: 1rem; }
-svg.flowchart { display: block; max-width: 100%; height: auto; margin: 0.5rem 0; }
+svg.flowchart { display: block; flex: 0 1 auto; max-width: 100%; height: auto; margin: 0.5rem 0; }
 svg.flowchart text { font: 12px ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; fill: var(--fg); }
 svg.flowchart a:hover rect { fill: #ddf4ff; }
 svg.flowchart rect.box { fill: #f6f8fa; stroke: #8c959f; stroke-width: 1; }
@@ -807,7 +875,13 @@ svg.flowchart line.next { stroke: #8c959f; stroke-width: 1.2; }
 svg.flowchart path.call { fill: none; stroke: var(--accent); stroke-width: 1.2; opacity: 0.75; }
 svg.flowchart .head-next { fill: #8c959f; }
 svg.flowchart .head-call { fill: var(--accent); }
-.legend { font-size: 0.85rem; margin: 0.3rem 0 0; }
+.flow-row { display: flex; flex-wrap: wrap; align-items: flex-start; gap: 0.5rem 2rem; }
+ul.legend { flex: 1 1 16rem; font-size: 0.88rem; list-style: none; padding: 0; margin: 0.5rem 0 0; }
+ul.legend li { margin: 0 0 0.6rem; padding-left: 1.8rem; text-indent: -1.8rem; }
+.key { display: inline-block; width: 1.3rem; margin-right: 0.5rem; text-align: center; text-indent: 0; font-weight: 700; }
+.key-next { color: #8c959f; }
+.key-call { color: var(--accent); }
+.key-bad { height: 0.8rem; border: 1.5px dashed var(--bad); border-radius: 2px; vertical-align: -0.1rem; }
 article.step { border: 1px solid var(--line); border-radius: 6px; padding: 0.9rem 1rem; margin: 1rem 0; scroll-margin-top: 1rem; }
 article.step:target { border-color: var(--accent); box-shadow: 0 0 0 2px #ddf4ff; }
 article.unresolved { border-color: var(--bad); border-style: dashed; }
@@ -844,7 +918,6 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::golang::Kind as DeclKind;
     use crate::guide::Excerpt;
 
     fn step(n: usize, symbol: &str) -> StepGuide {
@@ -978,6 +1051,53 @@ mod tests {
             page.contains("<pre class=\"code\"><code><span class=\"hl-keyword\">func</span>"),
             "{page}"
         );
+    }
+
+    #[test]
+    fn function_names_are_not_hidden_by_catch_all_patterns() {
+        // tree-sitter-highlight lets the last matching pattern win; without reordering,
+        // `@property` / `@variable` would colour these names instead.
+        let html =
+            highlight_go("func (f *T) Run() {\n\tf.lock.Lock()\n\tNew(f.x)\n}\nfunc New() {}");
+        assert!(
+            html.contains("<span class=\"hl-function-method\">Run</span>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<span class=\"hl-function-method\">Lock</span>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<span class=\"hl-function\">New</span>("),
+            "{html}"
+        );
+        assert!(
+            html.contains("<span class=\"hl-property\">lock</span>"),
+            "{html}"
+        );
+        assert!(html.contains("<span class=\"hl-type\">T</span>"), "{html}");
+    }
+
+    #[test]
+    fn headings_split_package_and_name() {
+        let method = Some(DeclKind::Method);
+        assert_eq!(
+            split_symbol("k8s.io/client-go/tools/cache.DeltaFIFO.Pop", method),
+            ("k8s.io/client-go/tools/cache.", "DeltaFIFO.Pop")
+        );
+        assert_eq!(
+            split_symbol("k8s.io/client-go/tools/cache.DeltaFIFO.Pop", None),
+            ("k8s.io/client-go/tools/cache.", "DeltaFIFO.Pop")
+        );
+        assert_eq!(
+            split_symbol("gopkg.in/yaml.v2.Unmarshal", Some(DeclKind::Func)),
+            ("gopkg.in/yaml.v2.", "Unmarshal")
+        );
+        assert_eq!(
+            split_symbol("gopkg.in/yaml.v2.Decoder.Decode", method),
+            ("gopkg.in/yaml.v2.", "Decoder.Decode")
+        );
+        assert_eq!(split_symbol("main", None), ("", "main"));
     }
 
     #[test]
