@@ -13,7 +13,7 @@ use tree_sitter_highlight::{Highlight, HighlightConfiguration, Highlighter, Html
 
 use super::{OutFile, SiteInput, by_component};
 use crate::golang::Kind as DeclKind;
-use crate::guide::{ArticleGuide, Lang, StepGuide};
+use crate::guide::{ArticleGuide, Excerpt, Lang, StepGuide};
 use crate::mapping::Kind;
 use crate::resolve::Status;
 
@@ -24,7 +24,10 @@ pub fn site(input: &SiteInput<'_>) -> Vec<OutFile> {
     let mut index = Vec::new();
     let _ = write_index(&mut index, input);
     files.push(("index.html".to_string(), index));
-    files.push(("style.css".to_string(), STYLE.as_bytes().to_vec()));
+    files.push((
+        "style.css".to_string(),
+        format!("{STYLE}{FLOWCHART_CSS}").into_bytes(),
+    ));
     for guide in input.guides {
         let mut page = Vec::new();
         let _ = write_article(&mut page, guide, input.lang);
@@ -125,7 +128,7 @@ fn write_index(out: &mut impl Write, input: &SiteInput<'_>) -> io::Result<()> {
         };
         writeln!(
             out,
-            "<a href=\"#c-{}\">{}</a> <span class=\"count\">{}</span>",
+            "<span class=\"toc-item\"><a href=\"#c-{}\">{}</a> <span class=\"count\">({})</span></span>",
             slug(component),
             esc(name),
             members.len()
@@ -327,9 +330,8 @@ fn step_html(
             .map_or_else(|| l.no_reason.to_string(), esc);
         writeln!(
             out,
-            "<p class=\"status\"><strong>{} ({})</strong>: {reason}</p>",
-            l.unresolved,
-            l.status(s.status)
+            "<p class=\"status\"><strong>{}</strong>{reason}</p>",
+            l.unresolved_because(s.status)
         )?;
     }
     if !s.note.is_empty() {
@@ -352,11 +354,7 @@ fn step_html(
         writeln!(out, "<div class=\"doc\">{}</div>", esc(doc))?;
     }
     if let Some(ex) = &s.excerpt {
-        writeln!(
-            out,
-            "<pre class=\"code\"><code>{}</code></pre>",
-            highlight_go(&ex.text)
-        )?;
+        code_block(out, ex, s.start_line)?;
     }
     step_links(out, s, steps, l)?;
     writeln!(out, "</article>")
@@ -470,7 +468,7 @@ const LABEL_CHARS: usize = 46;
 
 /// Steps as boxes top to bottom, straight arrows in reading order, and curved arrows on the
 /// right for "this step's code calls that step" (the `calls_steps` edges).
-fn flowchart(out: &mut impl Write, steps: &[StepGuide]) -> io::Result<()> {
+pub(crate) fn flowchart(out: &mut impl Write, steps: &[StepGuide]) -> io::Result<()> {
     let top = |i: usize| PAD + i * (BOX_H + GAP);
     let index_of = |n: usize| steps.iter().position(|s| s.step == n);
     let mut edges = Vec::new();
@@ -618,13 +616,13 @@ thread_local! {
     static HIGHLIGHTER: RefCell<Highlighter> = RefCell::new(Highlighter::new());
 }
 
-/// Go source as HTML: `<span class="hl-…">` around highlighted tokens, all text escaped by
-/// `HtmlRenderer`. Falls back to plain escaped text if highlighting fails.
-fn highlight_go(code: &str) -> String {
-    highlighted(code).unwrap_or_else(|| esc(code))
+/// One HTML string per source line; spans never cross a line (`HtmlRenderer` closes and
+/// reopens them at each newline), so each line can be wrapped on its own.
+fn highlight_lines(code: &str) -> Vec<String> {
+    highlighted(code).unwrap_or_else(|| code.lines().map(esc).collect())
 }
 
-fn highlighted(code: &str) -> Option<String> {
+fn highlighted(code: &str) -> Option<Vec<String>> {
     let hl = go_highlight()?;
     HIGHLIGHTER.with(|cell| {
         let mut highlighter = cell.try_borrow_mut().ok()?;
@@ -638,12 +636,48 @@ fn highlighted(code: &str) -> Option<String> {
             }
         };
         renderer.render(events, code.as_bytes(), &attribute).ok()?;
-        let mut html = String::from_utf8(renderer.html).ok()?;
-        if !code.ends_with('\n') && html.ends_with('\n') {
-            html.pop();
-        }
-        Some(html)
+        Some(
+            renderer
+                .lines()
+                .map(|l| l.trim_end_matches('\n').to_string())
+                .collect(),
+        )
     })
+}
+
+/// A highlighted excerpt with the line numbers of the file (the elision line has none, and
+/// the lines after it jump by the elided count) so they match the permalink.
+fn code_block(out: &mut impl Write, ex: &Excerpt, start: Option<usize>) -> io::Result<()> {
+    let elision = (ex.elided_lines > 0)
+        .then(|| {
+            ex.text
+                .lines()
+                .position(|l| l.trim_start().starts_with("// …"))
+        })
+        .flatten();
+    write!(out, "<pre class=\"code\"><code>")?;
+    for (k, line) in highlight_lines(&ex.text).iter().enumerate() {
+        if k > 0 {
+            writeln!(out)?;
+        }
+        let number = match (start, elision) {
+            (Some(_), Some(e)) if k == e => Some("⋮".to_string()),
+            (Some(first), Some(e)) if k > e => Some((first + k - 1 + ex.elided_lines).to_string()),
+            (Some(first), _) if ex.elided_lines == 0 || elision.is_some() => {
+                Some((first + k).to_string())
+            }
+            _ => None,
+        };
+        if let Some(n) = number {
+            write!(out, "<span class=\"ln\">{n}</span>")?;
+        }
+        if elision == Some(k) {
+            write!(out, "<span class=\"elision\">{line}</span>")?;
+        } else {
+            write!(out, "{line}")?;
+        }
+    }
+    writeln!(out, "</code></pre>")
 }
 
 /// Escape text for HTML content and quoted attributes.
@@ -802,6 +836,14 @@ impl Labels {
         }
     }
 
+    /// "Unresolved (missing): " before the reason.
+    fn unresolved_because(&self, status: Status) -> String {
+        match self.lang {
+            Lang::En => format!("{} ({}): ", self.unresolved, self.status(status)),
+            Lang::Zh => format!("{}（{}）：", self.unresolved, self.status(status)),
+        }
+    }
+
     fn steps(&self, n: usize) -> String {
         match (self.lang, n) {
             (Lang::En, 1) => "1 step".to_string(),
@@ -826,6 +868,18 @@ impl Labels {
         }
     }
 }
+
+/// The flowchart's rules, also shipped with the mdBook (whose chapters embed the same SVG).
+pub(crate) const FLOWCHART_CSS: &str = r#"svg.flowchart { display: block; flex: 0 1 auto; max-width: 100%; height: auto; margin: 0.5rem 0; }
+svg.flowchart text { font: 12px ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; fill: #1f2328; }
+svg.flowchart a:hover rect { fill: #ddf4ff; }
+svg.flowchart rect.box { fill: #f6f8fa; stroke: #8c959f; stroke-width: 1; }
+svg.flowchart rect.unresolved { fill: #fff; stroke: #cf222e; stroke-dasharray: 4 3; }
+svg.flowchart line.next { stroke: #8c959f; stroke-width: 1.2; }
+svg.flowchart path.call { fill: none; stroke: #0969da; stroke-width: 1.2; opacity: 0.75; }
+svg.flowchart .head-next { fill: #8c959f; }
+svg.flowchart .head-call { fill: #0969da; }
+"#;
 
 const STYLE: &str = r#"/* k8s-study reading guides: no scripts, no web fonts. */
 :root {
@@ -861,20 +915,12 @@ dl.facts dd { margin: 0; overflow-wrap: anywhere; }
   padding: 0.4rem 0.8rem; margin: 0.8rem 0; border-radius: 0 4px 4px 0; }
 .renamed p { margin: 0; }
 .renamed ul { margin: 0.2rem 0 0; padding-left: 1.2rem; }
-nav.toc { display: flex; flex-wrap: wrap; gap: 0.3rem 1rem; margin: 1rem 0; }
+nav.toc { display: flex; flex-wrap: wrap; gap: 0.3rem 1.2rem; margin: 1rem 0; }
+.toc-item { white-space: nowrap; }
 ul.articles { padding-left: 1.2rem; }
 ul.articles li { margin: 0.35rem 0; }
 ul.articles .meta { font-size: 0.9rem; margin-left: 0.3rem; }
 section.flow { margin-bottom: 1rem; }
-svg.flowchart { display: block; flex: 0 1 auto; max-width: 100%; height: auto; margin: 0.5rem 0; }
-svg.flowchart text { font: 12px ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; fill: var(--fg); }
-svg.flowchart a:hover rect { fill: #ddf4ff; }
-svg.flowchart rect.box { fill: #f6f8fa; stroke: #8c959f; stroke-width: 1; }
-svg.flowchart rect.unresolved { fill: #fff; stroke: var(--bad); stroke-dasharray: 4 3; }
-svg.flowchart line.next { stroke: #8c959f; stroke-width: 1.2; }
-svg.flowchart path.call { fill: none; stroke: var(--accent); stroke-width: 1.2; opacity: 0.75; }
-svg.flowchart .head-next { fill: #8c959f; }
-svg.flowchart .head-call { fill: var(--accent); }
 .flow-row { display: flex; flex-wrap: wrap; align-items: flex-start; gap: 0.5rem 2rem; }
 ul.legend { flex: 1 1 16rem; font-size: 0.88rem; list-style: none; padding: 0; margin: 0.5rem 0 0; }
 ul.legend li { margin: 0 0 0.6rem; padding-left: 1.8rem; text-indent: -1.8rem; }
@@ -897,6 +943,11 @@ article.unresolved { border-color: var(--bad); border-style: dashed; }
 pre { background: var(--bg-code); border: 1px solid var(--line); border-radius: 6px; padding: 0.7rem 0.9rem;
   overflow-x: auto; tab-size: 4; margin: 0.6rem 0; }
 pre code { font-size: 0.82rem; }
+pre.code { padding-left: 0.4rem; }
+/* The gutter is exactly 8ch (a multiple of tab-size) so tabs after it still indent by 4. */
+pre.code .ln { display: inline-block; width: 6ch; padding-right: 1ch; margin-right: 2ch; text-align: right;
+  color: #8c959f; box-shadow: inset -1px 0 0 var(--line); user-select: none; }
+pre.code .elision { background: var(--warn-bg); }
 .loc { font-size: 0.9rem; margin: 0.3rem 0; overflow-wrap: anywhere; }
 .calls { font-size: 0.92rem; border-top: 1px dashed var(--line); margin-top: 0.6rem; padding-top: 0.4rem; }
 .calls p { margin: 0.15rem 0; }
@@ -918,7 +969,10 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::guide::Excerpt;
+
+    fn highlight_go(code: &str) -> String {
+        highlight_lines(code).join("\n")
+    }
 
     fn step(n: usize, symbol: &str) -> StepGuide {
         let code = format!(
@@ -1048,7 +1102,9 @@ mod tests {
             Lang::En,
         );
         assert!(
-            page.contains("<pre class=\"code\"><code><span class=\"hl-keyword\">func</span>"),
+            page.contains(
+                "<pre class=\"code\"><code><span class=\"ln\">10</span><span class=\"hl-keyword\">func</span>"
+            ),
             "{page}"
         );
     }
@@ -1103,7 +1159,7 @@ mod tests {
     #[test]
     fn elided_excerpts_keep_their_elision_line() {
         let mut s = step(1, "k8s.io/x.F");
-        let text = "func F() {\n\ta()\n\t// … 68 lines elided (lines 29–96) …\n\tb()\n}";
+        let text = "func F() {\n\ta()\n\t// … 68 lines elided (lines 12–79) …\n\tb()\n}";
         s.excerpt = Some(Excerpt {
             text: text.to_string(),
             elided_lines: 68,
@@ -1111,9 +1167,18 @@ mod tests {
         });
         let page = render(&guide("a", "informer", vec![s]), Lang::En);
         assert!(
-            page.contains("<span class=\"hl-comment\">// … 68 lines elided (lines 29–96) …</span>"),
+            page.contains(
+                "<span class=\"ln\">⋮</span><span class=\"elision\">\t<span class=\"hl-comment\">// … 68 lines elided (lines 12–79) …</span></span>"
+            ),
             "{page}"
         );
+        // Line numbers follow the file: 10, 11, the elision, then 80 and 81 (after 68 elided).
+        let numbers: Vec<&str> = page
+            .split("<span class=\"ln\">")
+            .skip(1)
+            .map(|rest| &rest[..rest.find('<').unwrap()])
+            .collect();
+        assert_eq!(numbers, ["10", "11", "⋮", "80", "81"]);
     }
 
     #[test]
@@ -1133,11 +1198,11 @@ mod tests {
             html.contains("<article class=\"step unresolved\" id=\"step-2\">"),
             "{html}"
         );
-        assert!(html.contains("Unresolved (missing)</strong>: no declaration Gone in package x; did you mean Went?"), "{html}");
+        assert!(html.contains("Unresolved (missing): </strong>no declaration Gone in package x; did you mean Went?"), "{html}");
         assert!(html.contains("class=\"box unresolved\""), "{html}");
         let zh = render(&guide("b", "informer", vec![z]), Lang::Zh);
         assert!(zh.contains("<html lang=\"zh\">"));
-        assert!(zh.contains("未解析 (未找到)</strong>: 未记录原因"), "{zh}");
+        assert!(zh.contains("未解析（未找到）：</strong>未记录原因"), "{zh}");
     }
 
     #[test]

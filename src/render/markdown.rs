@@ -53,7 +53,25 @@ pub fn mermaid(guide: &ArticleGuide) -> String {
     m
 }
 
+/// How an article page draws its flowchart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flowchart {
+    /// A Mermaid block: GitHub renders it.
+    Mermaid,
+    /// Inline SVG (mdBook renders raw HTML; it has no Mermaid without a plugin).
+    Svg,
+}
+
 pub fn write_article(out: &mut impl Write, g: &ArticleGuide, lang: Lang) -> std::io::Result<()> {
+    write_article_with(out, g, lang, Flowchart::Mermaid)
+}
+
+pub fn write_article_with(
+    out: &mut impl Write,
+    g: &ArticleGuide,
+    lang: Lang,
+    chart: Flowchart,
+) -> std::io::Result<()> {
     let l = labels(lang);
     writeln!(out, "# {}\n", escape(&g.title))?;
     writeln!(
@@ -112,7 +130,13 @@ pub fn write_article(out: &mut impl Write, g: &ArticleGuide, lang: Lang) -> std:
     if g.steps.is_empty() {
         return Ok(());
     }
-    writeln!(out, "{}", mermaid(g))?;
+    match chart {
+        Flowchart::Mermaid => writeln!(out, "{}", mermaid(g))?,
+        Flowchart::Svg => {
+            super::html::flowchart(out, &g.steps)?;
+            writeln!(out)?;
+        }
+    }
     writeln!(out, "{}\n", l.syntactic)?;
     for s in &g.steps {
         write_step(out, s, l)?;

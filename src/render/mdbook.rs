@@ -13,10 +13,16 @@ pub fn site(input: &SiteInput<'_>) -> std::io::Result<Vec<OutFile>> {
         Lang::Zh => "zh",
     };
     let book = format!(
-        "[book]\ntitle = {:?}\nlanguage = \"{language}\"\nsrc = \"src\"\n\n[output.html]\n",
+        "[book]\ntitle = {:?}\nlanguage = \"{language}\"\nsrc = \"src\"\n\n[output.html]\nadditional-css = [\"flowchart.css\"]\n",
         l.book_title
     );
-    let mut files = vec![("book.toml".to_string(), book.into_bytes())];
+    let mut files = vec![
+        ("book.toml".to_string(), book.into_bytes()),
+        (
+            "flowchart.css".to_string(),
+            super::html::FLOWCHART_CSS.as_bytes().to_vec(),
+        ),
+    ];
     let mut summary = Vec::new();
     writeln!(
         summary,
@@ -36,7 +42,7 @@ pub fn site(input: &SiteInput<'_>) -> std::io::Result<Vec<OutFile>> {
             let g = &input.guides[i];
             writeln!(summary, "- [{}]({}.md)", markdown::escape(&g.title), g.id)?;
             let mut page = Vec::new();
-            markdown::write_article(&mut page, g, input.lang)?;
+            markdown::write_article_with(&mut page, g, input.lang, markdown::Flowchart::Svg)?;
             files.push((format!("src/{}.md", g.id), page));
         }
         writeln!(summary)?;
@@ -75,6 +81,11 @@ mod tests {
         );
         assert!(get("book.toml").contains("src = \"src\""));
         assert!(get("src/sched.md").starts_with("# Scheduler"));
+        assert!(
+            get("src/sched.md").contains("<svg class=\"flowchart\""),
+            "mdBook has no Mermaid: the chart is SVG"
+        );
+        assert!(get("book.toml").contains("additional-css = [\"flowchart.css\"]"));
         assert!(
             !files.iter().any(|(p, _)| p.contains("kubelet")),
             "components without articles are no part"
