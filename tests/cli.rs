@@ -608,3 +608,52 @@ fn an_unresolved_step_is_written_and_exits_1() {
         "the rest is written"
     );
 }
+
+#[test]
+fn no_arguments_give_an_orientation() {
+    let ws = Workspace::new();
+    ws.cmd().assert().success().stdout(
+        predicate::str::contains("1 articles of the reading list, 3 steps, in 1 components")
+            .and(predicate::str::contains("Try:")),
+    );
+}
+
+#[test]
+fn completions_and_man_come_from_the_cli_definition() {
+    let ws = Workspace::new();
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        ws.cmd()
+            .args(["completions", shell])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("guide"));
+    }
+    ws.cmd()
+        .arg("man")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(".TH k8s-study 1"));
+}
+
+#[test]
+fn cache_list_and_clean() {
+    let ws = Workspace::new();
+    ws.cmd()
+        .args(["fetch", "widgets@v1", "widgets@v2"])
+        .assert()
+        .success();
+    ws.cmd().args(["cache", "list"]).assert().success().stdout(
+        predicate::str::contains("github.com/acme/widgets.git")
+            .and(predicate::str::contains("v1, v2")),
+    );
+    ws.cmd()
+        .args(["cache", "clean", "widgets"])
+        .assert()
+        .success()
+        .stdout("removed 1 cached repository\n");
+    ws.cmd()
+        .args(["cache", "list", "--format", "json"])
+        .assert()
+        .success()
+        .stdout("[]\n");
+}

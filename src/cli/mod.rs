@@ -1,11 +1,13 @@
 //! Command-line definition (clap derive) and dispatch. No logic lives here: each
 //! subcommand turns its arguments into library calls and prints what comes back.
 
+mod cache;
 mod check;
 mod fetch;
 mod find;
 mod guide;
 mod lookup;
+mod meta;
 mod output;
 mod resolve;
 mod stats;
@@ -34,8 +36,9 @@ Exit codes: 0 ok, 1 something missing or ambiguous, 2 usage, mapping or infrastr
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
+    /// Without a command: a short orientation.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Debug, Args)]
@@ -65,6 +68,10 @@ pub enum Command {
     Check(check::CheckArgs),
     Guide(guide::GuideArgs),
     Lookup(lookup::LookupArgs),
+    Cache(cache::CacheArgs),
+    Completions(meta::CompletionsArgs),
+    /// Print the man page (roff): `k8s-study man > k8s-study.1`.
+    Man,
     Stats(stats::StatsArgs),
     /// Print the tree-sitter-go syntax tree of a local Go file (for query authors).
     #[command(hide = true)]
@@ -138,7 +145,13 @@ fn unknown_repo(mapping: &Mapping, name: &str) -> Error {
 
 pub fn run(cli: &Cli) -> Result<u8, Error> {
     let cx = || Context::new(&cli.global);
-    match &cli.command {
+    let Some(command) = &cli.command else {
+        return meta::orientation(&cx()?.mapping);
+    };
+    match command {
+        Command::Cache(args) => cache::run(&cx()?, args),
+        Command::Completions(args) => Ok(meta::completions(args)),
+        Command::Man => meta::man(),
         Command::Fetch(args) => fetch::run(&cx()?, args),
         Command::Find(args) => find::run(&cx()?, args),
         Command::Resolve(args) => resolve::run(&cx()?, args),
@@ -169,7 +182,10 @@ mod tests {
     #[test]
     fn accepted_and_rejected_command_lines() {
         let ok: &[&[&str]] = &[
+            &["k8s-study"],
             &["k8s-study", "fetch"],
+            &["k8s-study", "completions", "zsh"],
+            &["k8s-study", "cache", "clean", "client-go"],
             &["k8s-study", "fetch", "kubernetes@v1.20.2", "client-go"],
             &[
                 "k8s-study",
@@ -198,8 +214,9 @@ mod tests {
             Cli::try_parse_from(*args).unwrap_or_else(|e| panic!("{args:?}: {e}"));
         }
         let bad: &[&[&str]] = &[
-            &["k8s-study"],
             &["k8s-study", "find"],
+            &["k8s-study", "completions", "tcsh"],
+            &["k8s-study", "cache"],
             &["k8s-study", "find", "x", "--format", "yaml"],
             &["k8s-study", "check", "--mirror", "kubernetes"],
             &["k8s-study", "check", "--mirror", "kubernetes=ext::sh -c x"],

@@ -19,6 +19,18 @@ pub struct Sources {
     progress: bool,
 }
 
+/// A repository in the cache, for `cache list`.
+#[derive(Debug, serde::Serialize)]
+pub struct CachedRepo {
+    /// Path under the cache's `repos/`, e.g. `github.com/kubernetes/client-go.git`.
+    pub key: String,
+    pub path: PathBuf,
+    /// Tags (or commit pins) the cache trusts.
+    pub versions: Vec<String>,
+    /// Size on disk (a repository linked to a local mirror is small: the objects stay there).
+    pub bytes: u64,
+}
+
 /// What a fetch did.
 #[derive(Debug)]
 pub struct FetchOutcome {
@@ -53,6 +65,76 @@ impl Sources {
 
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// Every cached repository, sorted by key.
+    pub fn cached(&self) -> Result<Vec<CachedRepo>, SourceError> {
+        let repos = self.root.join("repos");
+        let mut found = Vec::new();
+        let mut pending = vec![repos.clone()];
+        while let Some(dir) = pending.pop() {
+            let Ok(entries) = fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.filter_map(Result::ok) {
+                let path = entry.path();
+                if !entry.file_type().is_ok_and(|t| t.is_dir()) {
+                    continue;
+                }
+                if path.extension().is_some_and(|e| e == "git") {
+                    let key = path
+                        .strip_prefix(&repos)
+                        .unwrap_or(&path)
+                        .display()
+                        .to_string();
+                    let mut versions: Vec<String> = fs::read_dir(path.join("k8s-study-verified"))
+                        .map(|d| {
+                            d.filter_map(Result::ok)
+                                .map(|e| unmarker(&e.file_name().to_string_lossy()))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    versions.sort();
+                    found.push(CachedRepo {
+                        key,
+                        bytes: disk_usage(&path),
+                        path,
+                        versions,
+                    });
+                } else {
+                    pending.push(path);
+                }
+            }
+        }
+        found.sort_by(|a, b| a.key.cmp(&b.key));
+        Ok(found)
+    }
+
+    /// Remove one repo's cache (under its lock, so a running fetch finishes first) or the
+    /// whole cache of repositories. Returns how many repositories were removed.
+    pub fn clean(&self, repo: Option<&Repo>) -> Result<usize, SourceError> {
+        let Some(repo) = repo else {
+            let n = self.cached()?.len();
+            let repos = self.root.join("repos");
+            if repos.exists() {
+                fs::remove_dir_all(&repos).map_err(io_err("cannot remove", &repos))?;
+            }
+            return Ok(n);
+        };
+        let dir = self.repo_dir(repo);
+        if !dir.exists() {
+            return Ok(0);
+        }
+        let lock_path = dir.with_extension("lock");
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(io_err("cannot open", &lock_path))?;
+        lock.lock().map_err(io_err("cannot lock", &lock_path))?;
+        fs::remove_dir_all(&dir).map_err(io_err("cannot remove", &dir))?;
+        Ok(1)
     }
 
     fn repo_dir(&self, repo: &Repo) -> PathBuf {
@@ -335,6 +417,46 @@ fn marker_path(dir: &Path, tag: &str) -> PathBuf {
         })
         .collect();
     dir.join("k8s-study-verified").join(name)
+}
+
+/// The tag a marker file name stands for (see `marker_path`).
+fn unmarker(name: &str) -> String {
+    let mut out = Vec::new();
+    let bytes = name.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(v) = name
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(v);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Bytes of regular files under `dir`; symlinks are not followed.
+fn disk_usage(dir: &Path) -> u64 {
+    let mut total = 0;
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(d) = pending.pop() {
+        let Ok(entries) = fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.filter_map(Result::ok) {
+            match e.file_type() {
+                Ok(t) if t.is_dir() => pending.push(e.path()),
+                Ok(t) if t.is_file() => total += e.metadata().map_or(0, |m| m.len()),
+                _ => {}
+            }
+        }
+    }
+    total
 }
 
 fn read_marker(path: &Path) -> Option<Oid> {

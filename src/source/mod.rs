@@ -11,7 +11,7 @@ mod cache;
 mod snapshot;
 pub mod url;
 
-pub use cache::{FetchOutcome, Sources};
+pub use cache::{CachedRepo, FetchOutcome, Sources};
 pub use snapshot::{Entry, EntryKind, Snapshot};
 
 use std::path::PathBuf;

@@ -1,0 +1,79 @@
+use std::io::Write as _;
+
+use clap::{Args, Subcommand};
+use k8s_study::Error;
+use k8s_study::error::exit;
+
+use super::{Context, Format};
+
+/// What is cached, and removing it.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  k8s-study cache list
+  k8s-study cache clean client-go
+  k8s-study cache clean            every cached repository")]
+pub struct CacheArgs {
+    #[command(subcommand)]
+    pub action: CacheAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CacheAction {
+    /// Cached repositories with their trusted tags and size on disk.
+    List {
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Remove a repo's cache (by mapping name), or all of them.
+    Clean { repo: Option<String> },
+}
+
+pub fn run(cx: &Context, args: &CacheArgs) -> Result<u8, Error> {
+    let mut out = std::io::stdout().lock();
+    match &args.action {
+        CacheAction::List { format } => {
+            let repos = cx.sources.cached()?;
+            if *format == Format::Json {
+                serde_json::to_writer_pretty(&mut out, &repos).map_err(std::io::Error::from)?;
+                writeln!(out)?;
+            } else {
+                writeln!(out, "cache: {}", cx.sources.root().display())?;
+                if repos.is_empty() {
+                    writeln!(out, "  (empty)")?;
+                }
+                for r in &repos {
+                    writeln!(
+                        out,
+                        "  {:<45} {:>9}  {}",
+                        r.key,
+                        human(r.bytes),
+                        r.versions.join(", ")
+                    )?;
+                }
+            }
+        }
+        CacheAction::Clean { repo } => {
+            let removed = match repo {
+                Some(name) => cx.sources.clean(Some(cx.repo(name)?))?,
+                None => cx.sources.clean(None)?,
+            };
+            writeln!(
+                out,
+                "removed {removed} cached repositor{}",
+                if removed == 1 { "y" } else { "ies" }
+            )?;
+        }
+    }
+    Ok(exit::OK)
+}
+
+#[allow(clippy::cast_precision_loss)] // sizes are shown to one decimal
+fn human(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 30 => format!("{:.1} GiB", b as f64 / f64::from(1u32 << 30)),
+        b if b >= 1 << 20 => format!("{:.1} MiB", b as f64 / f64::from(1u32 << 20)),
+        b if b >= 1 << 10 => format!("{:.1} KiB", b as f64 / 1024.0),
+        b => format!("{b} B"),
+    }
+}
