@@ -657,3 +657,160 @@ fn cache_list_and_clean() {
         .success()
         .stdout("[]\n");
 }
+
+#[test]
+fn verbose_says_where_trees_come_from_and_pipes_get_no_colour() {
+    let ws = Workspace::new();
+    ws.cmd()
+        .args([
+            "-v",
+            "find",
+            "github.com/acme/widgets/queue.NewQueue",
+            "--repo",
+            "widgets",
+        ])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("widgets v1: fetched from file://"))
+        .stdout(predicate::str::starts_with("✓ ").and(predicate::str::contains("\x1b[").not()));
+    ws.cmd()
+        .args([
+            "-v",
+            "find",
+            "github.com/acme/widgets/queue.NewQueue",
+            "--repo",
+            "widgets",
+        ])
+        .assert()
+        .stderr(predicate::str::contains("widgets v1: cached, commit "));
+    ws.cmd().args(["-q", "-v", "fetch"]).assert().code(2);
+}
+
+#[test]
+fn lookup_title_words_show_the_one_matching_article_offline() {
+    let ws = Workspace::new();
+    for query in ["tour", "TOUR widgets", "tourof"] {
+        ws.cmd()
+            .env("K8S_STUDY_MIRROR", "file:///nonexistent")
+            .args(["lookup", query])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("A tour of widgets  [workqueue]"))
+            .stdout(predicate::str::contains(
+                "  2. github.com/acme/widgets/queue.Queue.Add",
+            ));
+    }
+    ws.cmd()
+        .env("K8S_STUDY_MIRROR", "file:///nonexistent")
+        .args(["lookup", "widgets-tour", "--at", "v2"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("--at v2 is ignored"));
+}
+
+#[test]
+fn lookup_symbol_substring_lists_the_citing_steps_offline() {
+    let ws = Workspace::new();
+    ws.cmd()
+        .env("K8S_STUDY_MIRROR", "file:///nonexistent")
+        .args(["lookup", "Queue.Add"])
+        .assert()
+        .success()
+        .stdout("github.com/acme/widgets/queue.Queue.Add — widgets-tour step 2\n");
+    ws.cmd()
+        .env("K8S_STUDY_MIRROR", "file:///nonexistent")
+        .args(["lookup", "queue.newqueue"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "queue.NewQueue — widgets-tour step 1",
+        ));
+}
+
+#[test]
+fn lookup_at_a_version_shows_where_each_symbol_lives() {
+    let ws = Workspace::new();
+    ws.cmd()
+        .args(["lookup", "Queue.Add", "--at", "v2"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("widgets@v2 queue/add.go:4-6"));
+    ws.cmd()
+        .args(["lookup", "queue.Old", "--at", "v2"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "widgets@v2 missing: no declaration of Old",
+        ));
+    // The only repo cannot be read at that version: an infrastructure error, as for `find`.
+    ws.cmd()
+        .args(["lookup", "queue.Old", "--at", "v9"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn lookup_json_names_the_query_and_its_kind_in_every_form() {
+    let ws = Workspace::new();
+    let run = |args: &[&str]| {
+        let out = ws
+            .cmd()
+            .arg("lookup")
+            .args(args)
+            .args(["--format", "json"])
+            .assert()
+            .success();
+        json(&out.get_output().stdout)
+    };
+    let v = run(&["workqueue"]);
+    assert_eq!(
+        (&v["query"], &v["kind"]),
+        (&"workqueue".into(), &"component".into())
+    );
+    assert_eq!(v["articles"][0]["id"], "widgets-tour");
+    assert_eq!(v["articles"][0]["steps"], 3);
+    let v = run(&["widgets-tour"]);
+    assert_eq!(v["kind"], "article");
+    assert_eq!(
+        v["article"]["steps"][1]["symbol"],
+        "github.com/acme/widgets/queue.Queue.Add"
+    );
+    let v = run(&["tour"]);
+    assert_eq!(v["kind"], "title");
+    assert_eq!(v["articles"].as_array().unwrap().len(), 1);
+    assert_eq!(v["article"]["id"], "widgets-tour");
+    let v = run(&["Queue.Add", "--at", "v2"]);
+    assert_eq!((&v["kind"], &v["at"]), (&"symbol".into(), &"v2".into()));
+    let hit = &v["symbols"][0];
+    assert_eq!(hit["symbol"], "github.com/acme/widgets/queue.Queue.Add");
+    assert_eq!(hit["repo"], "widgets");
+    assert_eq!(hit["cited_by"][0]["article"], "widgets-tour");
+    assert_eq!(hit["cited_by"][0]["step"], 2);
+    assert_eq!(hit["resolution"]["file"], "queue/add.go");
+    assert_eq!(hit["error"], Value::Null);
+    let v = run(&["queue.NewQueue"]);
+    assert_eq!(v["symbols"][0]["resolution"], Value::Null);
+}
+
+#[test]
+fn lookup_near_misses_suggest_the_nearest_name() {
+    let ws = Workspace::new();
+    for (query, suggestion) in [
+        ("NewQeue", "NewQueue"),
+        ("tuor", "tour"),
+        ("widget-tour", "widgets-tour"),
+    ] {
+        ws.cmd()
+            .args(["lookup", query])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!(
+                "did you mean `{suggestion}`?"
+            )));
+    }
+    ws.cmd()
+        .args(["lookup", "zzzzzzzzzzzz"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean").not());
+}

@@ -56,8 +56,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "BASE", env = "K8S_STUDY_MIRROR")]
     pub mirror_base: Option<String>,
     /// No progress bars or chatter on stderr.
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
+    /// Say on stderr where each tree comes from (cache, mirror, upstream) and how long it took.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -124,7 +127,8 @@ impl Context {
                 .map_err(k8s_study::source::SourceError::from)?;
         }
         let progress = !global.quiet && std::io::stderr().is_terminal();
-        let sources = Sources::new(global.cache.clone(), redirects, progress)?;
+        let sources =
+            Sources::new(global.cache.clone(), redirects, progress)?.verbose(global.verbose);
         Ok(Self { mapping, sources })
     }
 

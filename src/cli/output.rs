@@ -8,12 +8,26 @@ pub fn short_commit(commit: &str) -> &str {
     &commit[..commit.len().min(12)]
 }
 
-pub fn mark(status: Status) -> &'static str {
-    match status {
-        Status::Found => "✓",
-        Status::Missing => "✗",
-        Status::Ambiguous => "?",
+/// ✓ ✗ ? — green, red, yellow on a terminal unless `NO_COLOR` is set (no-color.org).
+pub fn mark(status: Status) -> String {
+    let (sign, colour) = match status {
+        Status::Found => ("✓", "32"),
+        Status::Missing => ("✗", "31"),
+        Status::Ambiguous => ("?", "33"),
+    };
+    if colours() {
+        format!("\x1b[{colour}m{sign}\x1b[0m")
+    } else {
+        sign.to_string()
     }
+}
+
+fn colours() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| {
+        use std::io::IsTerminal as _;
+        std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    })
 }
 
 /// One resolution as an indented block: place, signature, first doc line, candidates.

@@ -17,6 +17,7 @@ pub struct Sources {
     root: PathBuf,
     redirects: Redirects,
     progress: bool,
+    verbose: bool,
 }
 
 /// A repository in the cache, for `cache list`.
@@ -60,7 +61,15 @@ impl Sources {
             root,
             redirects,
             progress,
+            verbose: false,
         })
+    }
+
+    /// Report on stderr where every tree comes from (`-v`).
+    #[must_use]
+    pub fn verbose(mut self, on: bool) -> Self {
+        self.verbose = on;
+        self
     }
 
     pub fn root(&self) -> &Path {
@@ -153,6 +162,30 @@ impl Sources {
     }
 
     fn ensure(
+        &self,
+        repo: &Repo,
+        version: &str,
+    ) -> Result<(Repository, FetchOutcome), SourceError> {
+        let result = self.ensure_quietly(repo, version);
+        if self.verbose {
+            match &result {
+                Ok((_, o)) if o.cached => {
+                    eprintln!("{} {version}: cached, commit {}", repo.name, o.commit);
+                }
+                Ok((_, o)) => eprintln!(
+                    "{} {version}: fetched from {} in {:.2}s, commit {}",
+                    repo.name,
+                    o.url.as_deref().unwrap_or("?"),
+                    o.elapsed.as_secs_f64(),
+                    o.commit
+                ),
+                Err(e) => eprintln!("{} {version}: {e}", repo.name),
+            }
+        }
+        result
+    }
+
+    fn ensure_quietly(
         &self,
         repo: &Repo,
         version: &str,
