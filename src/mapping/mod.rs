@@ -19,6 +19,14 @@ use crate::symbol::Symbol;
 /// The only schema version this build reads.
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// The JSON Schema of a mapping file, generated from the structs the loader parses, so the
+/// checked-in `docs/mapping.schema.json` that editors use cannot drift from what is accepted.
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(raw::File);
+    // `{:#}` is serde_json's pretty printer, infallible for a `Value`.
+    format!("{:#}\n", schema.as_value())
+}
+
 /// A position in a mapping file, 1-based, as editors show it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Origin {

@@ -2,72 +2,158 @@
 //!
 //! Every struct denies unknown keys, so a typo is an error with a position rather than a
 //! silently ignored field. [`super::validate`] turns these into the checked model.
+//!
+//! The same structs derive `JsonSchema` (see [`super::json_schema`]), so editors complete and
+//! check mapping files against exactly what this loader reads. `Spanned` has no schema of its
+//! own: each such field names the plain type it stands for, and its doc comment becomes the
+//! `description` editors show. Value rules the loader checks later (kinds, id spelling, the
+//! schema version) are repeated as `enum`, `pattern` and `const` where that helps completion.
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-#[derive(Debug, Deserialize)]
+/// One file of `mappings/`: repos, components and articles, merged with the other files.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "k8s-study mapping file (schema 1)")]
 pub struct File {
+    /// Mapping schema version; required in every file. This build reads schema 1.
+    #[schemars(with = "u32", extend("const" = 1))]
     pub schema: Spanned<u32>,
+    /// Upstream repositories by GitHub name, each pinned where the reading paths were written.
     #[serde(default)]
+    #[schemars(
+        with = "BTreeMap<String, Repo>",
+        extend("propertyNames" = {"pattern": "^[A-Za-z0-9_-][A-Za-z0-9._-]*$"})
+    )]
     pub repos: BTreeMap<String, Spanned<Repo>>,
+    /// The fixed component vocabulary articles pick from: name (lowercase letters, digits,
+    /// `-`) to a one-line description.
     #[serde(default)]
+    #[schemars(
+        with = "BTreeMap<String, String>",
+        extend("propertyNames" = {"pattern": "^[a-z0-9][a-z0-9-]*$"})
+    )]
     pub components: BTreeMap<String, Spanned<String>>,
+    /// Entries of the reading list, in reading order within the file.
     #[serde(default)]
     pub articles: Vec<Article>,
 }
 
-#[derive(Debug, Deserialize)]
+/// An upstream repository and the version its reading paths are checked against.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Repo {
+    /// Clone URL (https, http, ssh, git or file); `--mirror` can redirect it.
+    #[schemars(with = "String")]
     pub url: Spanned<String>,
+    /// A tag (e.g. `v1.20.2`), or a full 40-hex commit id for repositories without release
+    /// tags.
+    #[schemars(with = "String")]
     pub pin: Spanned<String>,
     /// Import path of the repository root, for GOPATH-era code without a go.mod.
     #[serde(default)]
+    #[schemars(with = "Option<String>", skip_serializing_if = "Option::is_none")]
     pub module: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// One entry of the reading list: an article, a series or a no-code walkthrough.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Article {
+    /// Lowercase letters, digits and `-`; unique across all mapping files.
+    #[schemars(with = "String", extend("pattern" = "^[a-z0-9][a-z0-9-]*$"))]
     pub id: Spanned<String>,
+    /// The article's title as published.
+    #[schemars(with = "String", extend("minLength" = 1))]
     pub title: Spanned<String>,
+    /// The article's address (http or https).
+    #[schemars(with = "String", extend("pattern" = "^https?://"))]
     pub url: Spanned<String>,
+    /// Other addresses of the same work: a moved repo, a repost, a video.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub alt_urls: Vec<Spanned<String>>,
+    /// Who wrote it, as credited.
+    #[schemars(with = "String", extend("minLength" = 1))]
     pub author: Spanned<String>,
+    /// `article` (default): one post read step by step; `series`: a column, book or repository
+    /// of many parts; `no-code`: a build, install or debug walkthrough with no Go code to read.
     #[serde(default)]
+    #[schemars(
+        with = "String",
+        skip_serializing_if = "Option::is_none",
+        extend("enum" = ["article", "series", "no-code"], "default" = "article")
+    )]
     pub kind: Option<Spanned<String>>,
+    /// The version the article discusses, e.g. `v1.13`.
     #[serde(default)]
+    #[schemars(with = "Option<String>", skip_serializing_if = "Option::is_none")]
     pub written_for: Option<Spanned<String>>,
+    /// Whether we read the article's text (or a faithful repost). `true` needs `evidence`;
+    /// `false` needs `source: inferred`.
+    #[schemars(with = "bool")]
     pub found: Spanned<bool>,
+    /// Where we read the article's text; required when `found: true`.
     #[serde(default)]
+    #[schemars(with = "Option<String>", skip_serializing_if = "Option::is_none")]
     pub evidence: Option<Spanned<String>>,
+    /// Required when `found: false`: `inferred`, the path follows the code, not the text.
     #[serde(default)]
+    #[schemars(
+        with = "String",
+        skip_serializing_if = "Option::is_none",
+        extend("enum" = ["inferred"])
+    )]
     pub source: Option<Spanned<String>>,
+    /// Why there is no Go code to read; required for `kind: no-code`.
     #[serde(default)]
+    #[schemars(with = "Option<String>", skip_serializing_if = "Option::is_none")]
     pub reason: Option<Spanned<String>>,
+    /// `no-code` only: the build commands the walkthrough runs (not Go symbols), e.g.
+    /// `make WHAT=cmd/kube-apiserver`.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub entry_points: Vec<Spanned<String>>,
+    /// Ids of related entries: parts of a series, companion posts.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub related: Vec<Spanned<String>>,
+    /// Names from `components` (in any mapping file) that the article covers; at least one.
+    #[schemars(with = "Vec<String>", extend("minItems" = 1))]
     pub components: Spanned<Vec<Spanned<String>>>,
+    /// Name of the repo (from `repos`) whose code the steps read.
+    #[schemars(with = "String")]
     pub repo: Spanned<String>,
+    /// The Go symbols to read, in the order the article reads them: 3 to 12 for an `article`;
+    /// up to 12 for a `series` (none if it lists `related` parts).
+    #[schemars(with = "Vec<Step>")]
     pub steps: Spanned<Vec<Step>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// One stop on a reading path: a Go symbol at the pin and our notes on it.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
+    /// `<import path>.<Name>` for funcs, types, consts and vars; `<import path>.<Receiver>.<Method>`
+    /// for methods, without `*` or type parameters on the receiver.
+    #[schemars(with = "String")]
     pub symbol: Spanned<String>,
+    /// Optional hint: the file defining the symbol, relative to the repository root.
     #[serde(default)]
+    #[schemars(with = "Option<String>", skip_serializing_if = "Option::is_none")]
     pub file: Option<Spanned<String>>,
     /// The article-era name when it differs from `symbol` at the pin.
     #[serde(default)]
+    #[schemars(with = "Option<String>", skip_serializing_if = "Option::is_none")]
     pub was: Option<Spanned<String>>,
+    /// Our own words in English: why the reader stops here, what to look for.
+    #[schemars(with = "String", extend("minLength" = 1))]
     pub note: Spanned<String>,
+    /// The same note in Chinese.
+    #[schemars(with = "String", extend("minLength" = 1))]
     pub note_zh: Spanned<String>,
 }
