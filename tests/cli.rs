@@ -814,3 +814,47 @@ fn lookup_near_misses_suggest_the_nearest_name() {
         .code(2)
         .stderr(predicate::str::contains("did you mean").not());
 }
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let ws = Workspace::new();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("k8s-study"))
+        .env("K8S_STUDY_CACHE", ws.path("cache"))
+        .env("K8S_STUDY_MAPPING", ws.path("mapping.yaml"))
+        .args(["completions", "bash"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away before the writer is done
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{:?}: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn every_subcommand_help_has_examples() {
+    let ws = Workspace::new();
+    for sub in [
+        "fetch",
+        "find",
+        "resolve",
+        "check",
+        "guide",
+        "lookup",
+        "stats",
+        "cache",
+        "completions",
+        "man",
+    ] {
+        ws.cmd()
+            .args([sub, "--help"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Examples:"));
+    }
+}

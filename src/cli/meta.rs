@@ -22,20 +22,20 @@ pub struct CompletionsArgs {
     pub shell: Shell,
 }
 
-pub fn completions(args: &CompletionsArgs) -> u8 {
-    let mut cmd = Cli::command();
-    clap_complete::generate(
-        args.shell,
-        &mut cmd,
-        "k8s-study",
-        &mut std::io::stdout().lock(),
-    );
-    exit::OK
+pub fn completions(args: &CompletionsArgs) -> Result<u8, Error> {
+    // Generated into memory: clap_complete panics when its writer fails, and a reader that
+    // closes the pipe early is not an error.
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut Cli::command(), "k8s-study", &mut script);
+    std::io::stdout().lock().write_all(&script)?;
+    Ok(exit::OK)
 }
 
 /// Print the man page (roff) to stdout: `k8s-study man > k8s-study.1`.
 pub fn man() -> Result<u8, Error> {
-    clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout().lock())?;
+    let mut page = Vec::new();
+    clap_mangen::Man::new(Cli::command()).render(&mut page)?;
+    std::io::stdout().lock().write_all(&page)?;
     Ok(exit::OK)
 }
 

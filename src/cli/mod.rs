@@ -12,7 +12,7 @@ mod output;
 mod resolve;
 mod stats;
 
-use std::io::IsTerminal as _;
+use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -73,7 +73,8 @@ pub enum Command {
     Lookup(lookup::LookupArgs),
     Cache(cache::CacheArgs),
     Completions(meta::CompletionsArgs),
-    /// Print the man page (roff): `k8s-study man > k8s-study.1`.
+    /// Print the man page (roff) generated from this command line.
+    #[command(after_help = "Examples:\n  k8s-study man > k8s-study.1 && man ./k8s-study.1")]
     Man,
     Stats(stats::StatsArgs),
     /// Print the tree-sitter-go syntax tree of a local Go file (for query authors).
@@ -154,7 +155,7 @@ pub fn run(cli: &Cli) -> Result<u8, Error> {
     };
     match command {
         Command::Cache(args) => cache::run(&cx()?, args),
-        Command::Completions(args) => Ok(meta::completions(args)),
+        Command::Completions(args) => meta::completions(args),
         Command::Man => meta::man(),
         Command::Fetch(args) => fetch::run(&cx()?, args),
         Command::Find(args) => find::run(&cx()?, args),
@@ -166,7 +167,11 @@ pub fn run(cli: &Cli) -> Result<u8, Error> {
         Command::DebugTree { file } => {
             let bytes = std::fs::read(file)
                 .map_err(|e| Error::usage(format!("cannot read {}: {e}", file.display()), None))?;
-            println!("{}", k8s_study::golang::syntax_tree(&bytes));
+            writeln!(
+                std::io::stdout().lock(),
+                "{}",
+                k8s_study::golang::syntax_tree(&bytes)
+            )?;
             Ok(k8s_study::error::exit::OK)
         }
     }
