@@ -350,20 +350,27 @@ impl GitDaemon {
             .local_addr()
             .unwrap()
             .port();
-        let child = std::process::Command::new("git")
-            .args([
-                "daemon",
-                "--export-all",
-                "--reuseaddr",
-                "--listen=127.0.0.1",
-            ])
-            .arg(format!("--port={port}"))
-            .arg(format!("--base-path={}", base.display()))
-            .arg(base)
-            // It logs the first candidate URL (`owner/name.git`) as a hang-up: expected noise.
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("git daemon");
+        // The `git-daemon` program itself: `git daemon` runs it as a child, which killing
+        // `git` would leave behind.
+        let exec_path = std::process::Command::new("git")
+            .arg("--exec-path")
+            .output()
+            .expect("git --exec-path");
+        let exec_path = String::from_utf8(exec_path.stdout).unwrap();
+        let child =
+            std::process::Command::new(std::path::Path::new(exec_path.trim()).join("git-daemon"))
+                .args(["--export-all", "--reuseaddr", "--listen=127.0.0.1"])
+                .arg(format!("--port={port}"))
+                .arg(format!("--base-path={}", base.display()))
+                .arg(base)
+                // No inherited stdout/stderr: a daemon's worker outliving the test would otherwise
+                // hold the test runner's pipe open (`cargo test | …` never sees EOF). Its stderr
+                // is noise anyway (the first candidate URL, `owner/name.git`, is a hang-up).
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .expect("git daemon");
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(

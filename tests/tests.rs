@@ -1,6 +1,7 @@
 //! Integration tests: the real binary against git repositories made in temp folders, and
 //! (ignored unless mirrors are built) against real Kubernetes source.
 
+mod bad_mappings;
 mod cli;
 mod mapping;
 mod real_source;

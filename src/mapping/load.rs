@@ -2,7 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-use serde_saphyr::{DefaultMessageFormatter, MessageFormatter};
+use serde::de::IgnoredAny;
+use serde_saphyr::budget::BudgetBreach;
+use serde_saphyr::granit_parser::ErrorKind;
+use serde_saphyr::{Error, ExternalMessageSource, MessageFormatter, UserMessageFormatter};
 
 use super::{Diagnostic, Mapping, MappingError, Origin, raw, validate};
 
@@ -112,23 +115,111 @@ fn parse(source: &Source) -> Result<raw::File, Diagnostic> {
             message: "not valid UTF-8: mapping files are UTF-8 text".into(),
         }
     })?;
-    if text.trim().is_empty() {
-        return Err(Diagnostic {
-            origin: at(1, 1),
-            message: "empty mapping file: expected `schema: 1`".into(),
-        });
+    // The whole document first, untyped: a typed parse stops at the first field it cannot
+    // use, so a syntax error after it would surface as a missing field, and an alias bomb in a
+    // field it rejects would go unnoticed.
+    match serde_saphyr::from_str_with_options::<Option<IgnoredAny>>(text, options()) {
+        Ok(Some(IgnoredAny)) => {}
+        Ok(None) => {
+            return Err(Diagnostic {
+                origin: at(1, 1),
+                message: "empty mapping file: expected `schema: 1`".into(),
+            });
+        }
+        Err(e) => return Err(yaml_error(&source.name, text, &e)),
     }
-    serde_saphyr::from_str_with_options::<raw::File>(text, serde_saphyr::Options::default())
-        .map_err(|e| {
-            let loc = e.location();
-            let message = DefaultMessageFormatter.format_message(e.without_snippet());
-            Diagnostic {
-                origin: at(loc.map_or(1, |l| l.line()), loc.map_or(1, |l| l.column())),
-                message: message
-                    .chars()
-                    .map(|c| if c.is_control() { ' ' } else { c })
-                    .collect(),
+    serde_saphyr::from_str_with_options::<raw::File>(text, options())
+        .map_err(|e| yaml_error(&source.name, text, &e))
+}
+
+/// Events replayed from aliases per file. Mapping files have no need for anchors; this keeps a
+/// few shared lists possible while an alias or merge-key bomb fails in milliseconds.
+const MAX_REPLAYED_EVENTS: usize = 10_000;
+/// Nodes (scalars, lists, maps) per file: the largest real mapping file has 1,186.
+const MAX_NODES: usize = 250_000;
+/// Nesting per file; a mapping file needs five levels.
+const MAX_DEPTH: usize = 64;
+
+/// YAML 1.2 booleans only (`found: yes` is an error, not `true`), and budgets that keep hostile
+/// files cheap to refuse.
+fn options() -> serde_saphyr::Options {
+    serde_saphyr::options! {
+        strict_booleans: true,
+        budget: serde_saphyr::budget! {
+            max_nodes: MAX_NODES,
+            max_depth: MAX_DEPTH,
+            flow_nesting_limit: MAX_DEPTH,
+        },
+        alias_limits: serde_saphyr::alias_limits! {
+            max_total_replayed_events: MAX_REPLAYED_EVENTS,
+        },
+    }
+}
+
+/// serde-saphyr's user-facing text at its position, in our words where its own would name
+/// internal counters or point away from the fix.
+fn yaml_error(name: &str, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
+    let e = e.without_snippet();
+    let (mut line, mut column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+    // An error met while replaying an alias is wrapped; its position is where the alias is used.
+    let e = match e {
+        Error::AliasError { error, .. } => error,
+        e => e,
+    };
+    let scan_error = |kind| {
+        matches!(e, Error::ExternalMessage { source, .. }
+            if matches!(&**source, ExternalMessageSource::Parser(scan) if *scan.kind() == kind))
+    };
+    let message = match e {
+        _ if scan_error(ErrorKind::TabInPlainScalar) => {
+            // Reported at the start of the scalar the tab-indented line would continue.
+            if let Some(tab) = indenting_tab(text, line) {
+                (line, column) = tab;
             }
+            "tab in indentation: YAML indents with spaces".to_string()
+        }
+        Error::AliasReplayLimitExceeded { .. } => {
+            format!("anchors and aliases expand to more than {MAX_REPLAYED_EVENTS} YAML events")
+        }
+        Error::Budget {
+            breach: BudgetBreach::Nodes { .. },
+            ..
+        } => format!("more than {MAX_NODES} YAML values in one file"),
+        Error::Budget {
+            breach: BudgetBreach::Depth { .. },
+            ..
+        } => format!("nested more than {MAX_DEPTH} levels deep"),
+        _ if scan_error(ErrorKind::RecursionLimitExceeded) => {
+            format!("nested more than {MAX_DEPTH} levels deep")
+        }
+        _ => UserMessageFormatter
+            .format_message(e)
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect(),
+    };
+    Diagnostic {
+        origin: Origin {
+            file: name.to_string(),
+            line,
+            column,
+        },
+        message,
+    }
+}
+
+/// Line and column of the first tab in the indentation of a non-blank line after `line`.
+fn indenting_tab(text: &str, line: u64) -> Option<(u64, u64)> {
+    text.lines()
+        .zip(1..)
+        .skip_while(|&(_, n)| n <= line)
+        .find_map(|(l, n)| {
+            let content = l.trim_start_matches([' ', '\t']);
+            if content.is_empty() || content.starts_with('#') {
+                return None;
+            }
+            let indent = &l[..l.len() - content.len()];
+            indent.find('\t').map(|i| (n, i as u64 + 1))
         })
 }
 
