@@ -112,6 +112,7 @@ pub fn build(
         .collect();
     let mapped = mapped_leaves(mapping);
     let mut snapshots = BTreeMap::new();
+    let mut files: HashMap<(String, String), Option<Vec<u8>>> = HashMap::new();
     let mut guides = Vec::with_capacity(articles.len());
     for article in articles {
         let repo = mapping
@@ -134,17 +135,22 @@ pub fn build(
                 continue;
             };
             commit.get_or_insert_with(|| r.commit.clone());
-            let source = match (&r.file, r.status) {
+            let source: Option<&[u8]> = match (&r.file, r.status) {
                 (Some(file), Status::Found) => {
                     if !snapshots.contains_key(&repo.name) {
                         snapshots.insert(repo.name.clone(), sources.snapshot(repo, &repo.pin)?);
                     }
-                    let snapshot: &Snapshot = &snapshots[&repo.name];
-                    snapshot.read(file)?
+                    // Several steps often sit in one file: read each blob once.
+                    let key = (repo.name.clone(), file.clone());
+                    if !files.contains_key(&key) {
+                        let snapshot: &Snapshot = &snapshots[&repo.name];
+                        files.insert(key.clone(), snapshot.read(file)?);
+                    }
+                    files[&key].as_deref()
                 }
                 _ => None,
             };
-            let excerpt = match (&source, r.start_line, r.end_line) {
+            let excerpt = match (source, r.start_line, r.end_line) {
                 (Some(text), Some(start), Some(end)) => Some(excerpt(text, start, end)),
                 _ => None,
             };

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 
 use tree_sitter_highlight::{Highlight, HighlightConfiguration, Highlighter, HtmlRenderer};
 
-use super::{OutFile, SiteInput, by_component};
+use super::{OutFile, SiteInput, by_component, short_name};
 use crate::golang::Kind as DeclKind;
 use crate::guide::{ArticleGuide, Excerpt, Lang, StepGuide};
 use crate::mapping::Kind;
@@ -454,10 +454,6 @@ fn split_symbol(symbol: &str, kind: Option<DeclKind>) -> (&str, &str) {
 }
 
 /// `k8s.io/client-go/tools/cache.DeltaFIFO.Pop` → `cache.DeltaFIFO.Pop`.
-fn short_name(symbol: &str) -> &str {
-    symbol.rsplit('/').next().unwrap_or(symbol)
-}
-
 // Flowchart geometry, in SVG user units (1 = 1 CSS px at natural size).
 const BOX_W: usize = 360;
 const BOX_H: usize = 26;

@@ -109,7 +109,7 @@ pub fn write_article_with(
             "- {} {} → {}",
             l.renamed,
             code(s.was.as_deref().unwrap_or_default()),
-            code(&short_name(&s.symbol))
+            code(short_name(&s.symbol))
         )?;
     }
     writeln!(out)?;
@@ -150,7 +150,7 @@ fn write_step(out: &mut impl Write, s: &StepGuide, l: &Labels) -> std::io::Resul
         "<a id=\"step-{}\"></a>\n\n## {}. {}\n",
         s.step,
         s.step,
-        code(&short_name(&s.symbol))
+        code(short_name(&s.symbol))
     )?;
     writeln!(out, "{}\n", escape(&s.note))?;
     if s.status != Status::Found {

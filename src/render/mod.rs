@@ -38,8 +38,8 @@ pub fn by_component(input: &SiteInput<'_>) -> Vec<(String, Vec<usize>)> {
 }
 
 /// `k8s.io/kubernetes/pkg/scheduler.Scheduler.scheduleOne` → `scheduler.Scheduler.scheduleOne`.
-pub fn short_name(symbol: &str) -> String {
-    symbol.rsplit('/').next().unwrap_or(symbol).to_string()
+pub fn short_name(symbol: &str) -> &str {
+    symbol.rsplit('/').next().unwrap_or(symbol)
 }
 
 /// Fixed words of the guides, per language.

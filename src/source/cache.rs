@@ -134,14 +134,7 @@ impl Sources {
         if !dir.exists() {
             return Ok(0);
         }
-        let lock_path = dir.with_extension("lock");
-        let lock = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(io_err("cannot open", &lock_path))?;
-        lock.lock().map_err(io_err("cannot lock", &lock_path))?;
+        let _lock = lock_repo(&dir)?; // held until the folder is gone
         fs::remove_dir_all(&dir).map_err(io_err("cannot remove", &dir))?;
         Ok(1)
     }
@@ -202,14 +195,7 @@ impl Sources {
         }
         fs::create_dir_all(dir.parent().unwrap_or(&self.root))
             .map_err(io_err("cannot create", &self.root))?;
-        let lock_path = dir.with_extension("lock");
-        let lock = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(io_err("cannot open", &lock_path))?;
-        lock.lock().map_err(io_err("cannot lock", &lock_path))?;
+        let lock = lock_repo(&dir)?;
         // Another process may have finished the same fetch while we waited for the lock.
         if let Some(hit) = trusted(&dir, &marker, started) {
             return Ok(hit);
@@ -422,6 +408,19 @@ fn local_ref(pin: &str) -> String {
         Some(_) => format!("refs/k8s-study/pins/{pin}"),
         None => format!("refs/tags/{pin}"),
     }
+}
+
+/// Hold `DIR.lock` exclusively: fetches and cleans of one repository take turns.
+fn lock_repo(dir: &Path) -> Result<File, SourceError> {
+    let lock_path = dir.with_extension("lock");
+    let lock = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(io_err("cannot open", &lock_path))?;
+    lock.lock().map_err(io_err("cannot lock", &lock_path))?;
+    Ok(lock)
 }
 
 /// The cached tag, if its marker exists and its commit and tree can still be read.
