@@ -26,6 +26,8 @@ pub enum Error {
     },
     #[error("cannot write output: {0}")]
     Output(#[from] std::io::Error),
+    #[error("cannot rewrite the mapping: {0}")]
+    Rewrite(#[from] crate::drift::rewrite::RewriteError),
 }
 
 impl Error {
@@ -45,6 +47,10 @@ impl Error {
             Self::Source(e) => e.help(),
             Self::Usage { help, .. } => help.clone(),
             Self::Output(_) => None,
+            Self::Rewrite(_) => Some(
+                "nothing was written; reload the mapping (run bump again) or edit that step by hand"
+                    .into(),
+            ),
         }
     }
 

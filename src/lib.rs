@@ -2,8 +2,9 @@
 //!
 //! The mapping ([`mapping`]) ties articles to Go symbols; [`source`] fetches the pinned trees
 //! into a git2 cache; [`golang`] finds declarations with tree-sitter-go; [`resolve`] answers
-//! where each symbol is at a version. The `k8s-study` binary is a thin clap layer over these.
+//! where each symbol is at a version; [`drift`] what changed between two versions. The `k8s-study` binary is a thin clap layer over these.
 
+pub mod drift;
 pub mod error;
 pub mod golang;
 pub mod guide;

@@ -1,4 +1,4 @@
-//! Writing a generated folder atomically: everything goes to a temp folder beside the
+//! Writing a generated folder (or one file) atomically: everything goes to a temp folder beside the
 //! target, which then replaces the target by rename. A failure leaves the old folder intact.
 
 use std::fs;
@@ -57,6 +57,35 @@ pub fn write_dir_atomic(dir: &Path, files: &[(String, Vec<u8>)]) -> std::io::Res
     result
 }
 
+/// Replace the file at `path` with `bytes`: written beside it, synced, then renamed over it,
+/// so a crash leaves either the old file or the new one, never half of each.
+pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| invalid(format!("{} is not a file name", path.display())))?
+        .to_string_lossy()
+        .into_owned();
+    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut file = fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        if let Ok(meta) = fs::metadata(path) {
+            fs::set_permissions(&tmp, meta.permissions())?;
+        }
+        fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
 fn invalid(message: String) -> std::io::Error {
     std::io::Error::new(std::io::ErrorKind::InvalidInput, message)
 }
@@ -85,6 +114,19 @@ mod tests {
             1,
             "no temp folder left behind"
         );
+    }
+
+    #[test]
+    fn a_file_is_replaced_whole_and_no_temp_is_left() {
+        let root = tempfile::tempdir().unwrap();
+        let path = root.path().join("m.yaml");
+        fs::write(&path, "old").unwrap();
+        write_file_atomic(&path, b"new").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"new");
+        assert_eq!(fs::read_dir(root.path()).unwrap().count(), 1);
+        let missing_dir = root.path().join("nope/m.yaml");
+        assert!(write_file_atomic(&missing_dir, b"x").is_err());
+        assert_eq!(fs::read_dir(root.path()).unwrap().count(), 1);
     }
 
     #[test]

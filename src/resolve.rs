@@ -312,7 +312,7 @@ impl Batch {
 /// group, a tab-indented `Name ` or `Name,`. This keeps a type like `Pod` from dragging in
 /// every file that mentions it (generated.pb.go alone is 1.7 MB). A miss is caught by the
 /// whole-package pass, so the patterns only save time, never answers.
-fn needles(name: &QualName) -> Vec<String> {
+pub(crate) fn needles(name: &QualName) -> Vec<String> {
     let n = &name.name;
     match &name.receiver {
         Some(_) => vec![format!(") {n}("), format!("\t{n}(")],

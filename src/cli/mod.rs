@@ -1,8 +1,10 @@
 //! Command-line definition (clap derive) and dispatch. No logic lives here: each
 //! subcommand turns its arguments into library calls and prints what comes back.
 
+mod bump;
 mod cache;
 mod check;
+mod diff;
 mod fetch;
 mod find;
 mod guide;
@@ -69,6 +71,8 @@ pub enum Command {
     Find(find::FindArgs),
     Resolve(resolve::ResolveArgs),
     Check(check::CheckArgs),
+    Bump(bump::BumpArgs),
+    Diff(diff::DiffArgs),
     Guide(guide::GuideArgs),
     Lookup(lookup::LookupArgs),
     Cache(cache::CacheArgs),
@@ -106,6 +110,10 @@ fn parse_mirror(s: &str) -> Result<(String, String), String> {
 pub struct Context {
     pub mapping: Mapping,
     pub sources: Sources,
+    /// `--mapping`, when the mapping is the user's files rather than the built-in one.
+    pub mapping_path: Option<PathBuf>,
+    /// Progress bars may be drawn (stderr is a terminal, no `-q`).
+    pub progress: bool,
 }
 
 impl Context {
@@ -130,7 +138,12 @@ impl Context {
         let progress = !global.quiet && std::io::stderr().is_terminal();
         let sources =
             Sources::new(global.cache.clone(), redirects, progress)?.verbose(global.verbose);
-        Ok(Self { mapping, sources })
+        Ok(Self {
+            mapping,
+            sources,
+            mapping_path: global.mapping.clone(),
+            progress,
+        })
     }
 
     fn repo(&self, name: &str) -> Result<&mapping::Repo, Error> {
@@ -161,6 +174,8 @@ pub fn run(cli: &Cli) -> Result<u8, Error> {
         Command::Find(args) => find::run(&cx()?, args),
         Command::Resolve(args) => resolve::run(&cx()?, args),
         Command::Check(args) => check::run(&cx()?, args),
+        Command::Bump(args) => bump::run(&cx()?, args),
+        Command::Diff(args) => diff::run(&cx()?, args),
         Command::Guide(args) => guide::run(&cx()?, args),
         Command::Lookup(args) => lookup::run(&cx()?, args),
         Command::Stats(args) => stats::run(&cx()?, args),
@@ -208,6 +223,29 @@ mod tests {
                 "json",
             ],
             &["k8s-study", "resolve", "a", "b", "--at", "v1.20.2"],
+            &["k8s-study", "bump", "--to", "v1.32.3"],
+            &[
+                "k8s-study",
+                "bump",
+                "--to",
+                "v0.32.3",
+                "--repo",
+                "client-go",
+                "--format",
+                "github",
+                "--write",
+            ],
+            &[
+                "k8s-study",
+                "diff",
+                "k8s.io/client-go/util/workqueue.Type.Add",
+                "--from",
+                "v0.20.2",
+                "--to",
+                "v0.32.3",
+                "--repo",
+                "client-go",
+            ],
             &[
                 "k8s-study",
                 "check",
@@ -227,6 +265,9 @@ mod tests {
             &["k8s-study", "completions", "tcsh"],
             &["k8s-study", "cache"],
             &["k8s-study", "find", "x", "--format", "yaml"],
+            &["k8s-study", "bump"],
+            &["k8s-study", "bump", "--to", "v1", "--format", "yaml"],
+            &["k8s-study", "diff", "x", "--from", "a"],
             &["k8s-study", "check", "--mirror", "kubernetes"],
             &["k8s-study", "check", "--mirror", "kubernetes=ext::sh -c x"],
         ];

@@ -1,13 +1,17 @@
 //! Go source: declarations found with tree-sitter-go, packages found by import path.
 
+mod embedding;
 mod extract;
 mod lang;
 pub mod modules;
+mod signature;
 
+pub use embedding::{TypeRef, embedded_types, imports};
 pub use extract::{
     Call, Decl, FileDecls, Kind, calls, extract, file_name_constrained, receiver_name,
 };
 pub use modules::{Module, ModuleMap};
+pub use signature::type_key;
 
 use memchr::memmem;
 use rayon::prelude::*;

@@ -75,6 +75,29 @@ impl ModuleMap {
         dirs
     }
 
+    /// The import path of the package in folder `dir`: under a `vendor/` folder, the path
+    /// after it; otherwise the innermost module holding the folder.
+    pub fn import_path_of(&self, dir: &str) -> Option<String> {
+        if let Some(i) = dir.rfind("vendor/")
+            && (i == 0 || dir.as_bytes()[i - 1] == b'/')
+        {
+            return Some(dir[i + "vendor/".len()..].to_string());
+        }
+        self.modules
+            .iter()
+            .filter_map(|m| {
+                let rest = if m.dir.is_empty() {
+                    Some(dir)
+                } else {
+                    dir.strip_prefix(m.dir.as_str())
+                        .filter(|r| r.is_empty() || r.starts_with('/'))
+                }?;
+                Some((m.dir.len(), join(&m.path, rest.trim_start_matches('/'))))
+            })
+            .max_by_key(|(len, _)| *len)
+            .map(|(_, path)| path)
+    }
+
     /// The folder of `import_path` in this tree, if any.
     pub fn locate(&self, snapshot: &Snapshot, import_path: &str) -> Option<String> {
         self.candidate_dirs(import_path)
@@ -120,6 +143,39 @@ mod tests {
             Some("k8s.io/client-go")
         );
         assert_eq!(module_path(b"go 1.15\nmodulex foo\n"), None);
+    }
+
+    #[test]
+    fn folder_to_import_path() {
+        let map = ModuleMap::from_modules(vec![
+            Module {
+                path: "k8s.io/kubernetes".into(),
+                dir: String::new(),
+            },
+            Module {
+                path: "k8s.io/client-go".into(),
+                dir: "staging/src/k8s.io/client-go".into(),
+            },
+        ]);
+        let of = |d| map.import_path_of(d);
+        assert_eq!(
+            of("pkg/scheduler").as_deref(),
+            Some("k8s.io/kubernetes/pkg/scheduler")
+        );
+        assert_eq!(of("").as_deref(), Some("k8s.io/kubernetes"));
+        assert_eq!(
+            of("staging/src/k8s.io/client-go/util/workqueue").as_deref(),
+            Some("k8s.io/client-go/util/workqueue")
+        );
+        assert_eq!(
+            of("vendor/github.com/spf13/cobra").as_deref(),
+            Some("github.com/spf13/cobra")
+        );
+        assert_eq!(
+            of("staging/src/k8s.io/client-goo").as_deref(),
+            Some("k8s.io/kubernetes/staging/src/k8s.io/client-goo")
+        );
+        assert_eq!(ModuleMap::default().import_path_of("pkg"), None);
     }
 
     #[test]

@@ -83,6 +83,8 @@ pub struct Repo {
     pub pin: String,
     /// Import path of the root for code without a go.mod (GOPATH era).
     pub module: Option<String>,
+    /// Where the `pin` value is written (for `bump --write`).
+    pub pin_origin: Origin,
 }
 
 /// What an entry of the reading list is.
@@ -136,10 +138,15 @@ pub struct Step {
     pub symbol: Symbol,
     pub file: Option<String>,
     pub was: Option<String>,
+    /// Why a person must look at this step again (left by `bump --write`).
+    pub review: Option<String>,
     pub note: String,
     pub note_zh: String,
     /// Where the `symbol` value is written, for messages and later rewrites.
     pub origin: Origin,
+    /// Where the `file` and `review` values are written, for `bump --write`.
+    pub file_origin: Option<Origin>,
+    pub review_origin: Option<Origin>,
 }
 
 /// The merged, validated mapping.

@@ -150,6 +150,11 @@ pub struct Step {
     #[serde(default)]
     #[schemars(with = "Option<String>", skip_serializing_if = "Option::is_none")]
     pub was: Option<Spanned<String>>,
+    /// Left by `bump --write` when a person must look at this step after a version bump
+    /// (signature changed, ambiguous, removed): why. Delete it once the step is checked.
+    #[serde(default)]
+    #[schemars(with = "Option<String>", skip_serializing_if = "Option::is_none")]
+    pub review: Option<Spanned<String>>,
     /// Our own words in English: why the reader stops here, what to look for.
     #[schemars(with = "String", extend("minLength" = 1))]
     pub note: Spanned<String>,

@@ -132,6 +132,7 @@ fn merge_vocabulary(
                     url: repo.value.url.value.clone(),
                     pin: pin.value.clone(),
                     module: repo.value.module.as_ref().map(|m| m.value.clone()),
+                    pin_origin: cx.origin(&pin.referenced),
                 },
             );
         }
@@ -368,9 +369,12 @@ fn check_step(cx: &mut Ctx<'_>, raw: &raw::Step) -> Option<Step> {
         symbol: symbol?,
         file: raw.file.as_ref().map(|f| f.value.clone()),
         was: raw.was.as_ref().map(|w| w.value.clone()),
+        review: raw.review.as_ref().map(|r| r.value.clone()),
         note: raw.note.value.clone(),
         note_zh: raw.note_zh.value.clone(),
         origin: cx.origin(&raw.symbol.referenced),
+        file_origin: raw.file.as_ref().map(|f| cx.origin(&f.referenced)),
+        review_origin: raw.review.as_ref().map(|r| cx.origin(&r.referenced)),
     })
 }
 

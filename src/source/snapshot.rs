@@ -147,6 +147,80 @@ impl Snapshot {
     }
 }
 
+/// A file a filtered read kept: path and bytes.
+type Kept = Option<(String, Vec<u8>)>;
+
+impl Snapshot {
+    /// Every regular file whose name ends with `suffix`, with its blob id, skipping folders
+    /// named in `skip` at any depth. Reads trees only, no blobs.
+    pub fn files_with_suffix(
+        &self,
+        suffix: &str,
+        skip: &[&str],
+    ) -> Result<Vec<(String, Oid)>, SourceError> {
+        let root = self
+            .git
+            .find_tree(self.tree)
+            .map_err(|e| self.corrupt("root tree", &e))?;
+        let mut found = Vec::new();
+        root.walk(TreeWalkMode::PreOrder, |dir, entry| {
+            let name = entry.name_bytes();
+            match kind(entry) {
+                EntryKind::Dir if skip.iter().any(|s| s.as_bytes() == name) => TreeWalkResult::Skip,
+                EntryKind::File if name.ends_with(suffix.as_bytes()) => {
+                    found.push((
+                        format!("{dir}{}", String::from_utf8_lossy(name)),
+                        entry.id(),
+                    ));
+                    TreeWalkResult::Ok
+                }
+                _ => TreeWalkResult::Ok,
+            }
+        })
+        .map_err(|e| self.corrupt("tree walk", &e))?;
+        Ok(found)
+    }
+
+    /// Read `files` in parallel and keep those whose bytes pass `keep`. Each worker opens its
+    /// own handle on the repository (libgit2 handles are not shared between threads); only
+    /// kept files stay in memory, so a pass over the whole tree costs one file per thread.
+    pub fn par_read_filtered(
+        &self,
+        files: &[(String, Oid)],
+        keep: &(dyn Fn(&[u8]) -> bool + Sync),
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<Vec<(String, Vec<u8>)>, SourceError> {
+        use rayon::prelude::*;
+        let path = self.git.path().to_path_buf();
+        let repo_name = self.repo_name.as_str();
+        let corrupt = |what: &str, e: &git2::Error| SourceError::Corrupt {
+            repo: repo_name.to_string(),
+            detail: format!("{what}: {}", e.message()),
+        };
+        let results: Vec<Result<Kept, SourceError>> = files
+            .par_iter()
+            .map_init(
+                || Repository::open(&path),
+                |repo, (name, oid)| {
+                    progress(1);
+                    let repo = repo.as_ref().map_err(|e| corrupt("reopen", e))?;
+                    let blob = repo
+                        .find_blob(*oid)
+                        .map_err(|e| corrupt(&format!("blob {oid} ({name})"), &e))?;
+                    Ok(keep(blob.content()).then(|| (name.clone(), blob.content().to_vec())))
+                },
+            )
+            .collect();
+        let mut kept = Vec::new();
+        for r in results {
+            if let Some(file) = r? {
+                kept.push(file);
+            }
+        }
+        Ok(kept)
+    }
+}
+
 fn kind(e: &git2::TreeEntry<'_>) -> EntryKind {
     match e.filemode() {
         0o040_000 => EntryKind::Dir,

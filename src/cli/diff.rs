@@ -1,0 +1,100 @@
+use std::io::Write as _;
+
+use clap::Args;
+use indicatif::ProgressBar;
+use k8s_study::Error;
+use k8s_study::drift::{self, Category};
+use k8s_study::error::exit;
+use k8s_study::resolve::Query;
+use k8s_study::symbol::Symbol;
+
+use super::Context;
+
+/// Unified diff of one declaration between two versions, following a move or rename.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  k8s-study diff k8s.io/client-go/util/workqueue.Type.Add --from v0.20.2 --to v0.32.3 --repo client-go
+  k8s-study diff k8s.io/kubernetes/pkg/scheduler.Scheduler.scheduleOne --from v1.20.2 --to v1.32.3
+
+The first line says what happened (unchanged, body-changed, moved-file, renamed...).
+Exit codes: 0 identical, 1 different (or gone), 2 usage or infrastructure error.")]
+pub struct DiffArgs {
+    pub symbol: String,
+    /// The older version (tag).
+    #[arg(long, value_name = "VERSION")]
+    pub from: String,
+    /// The newer version (tag).
+    #[arg(long, value_name = "VERSION")]
+    pub to: String,
+    /// Repo holding the symbol [default: kubernetes].
+    #[arg(long, value_name = "NAME", default_value = "kubernetes")]
+    pub repo: String,
+}
+
+pub fn run(cx: &Context, args: &DiffArgs) -> Result<u8, Error> {
+    let symbol = Symbol::parse(&args.symbol).map_err(|e| {
+        Error::usage(
+            format!("malformed symbol `{}`: {e}", args.symbol),
+            Some("example: k8s.io/client-go/util/workqueue.Type.Add".to_string()),
+        )
+    })?;
+    let repo = cx.repo(&args.repo)?;
+    let old = cx.sources.snapshot(repo, &args.from)?;
+    let new = cx.sources.snapshot(repo, &args.to)?;
+    let compared = drift::compare(
+        &old,
+        &new,
+        repo.module.as_deref(),
+        &[Query {
+            symbol: &symbol,
+            file_hint: None,
+        }],
+        &ProgressBar::hidden(),
+    )?
+    .remove(0);
+    let mut out = std::io::stdout().lock();
+    let to = compared
+        .to
+        .as_ref()
+        .filter(|t| t.symbol != args.symbol)
+        .map(|t| format!(" → {}", t.symbol))
+        .unwrap_or_default();
+    writeln!(
+        out,
+        "# {}{to}{}",
+        compared.category.as_str(),
+        if compared.detail.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", compared.detail)
+        }
+    )?;
+    match compared.category {
+        Category::Unresolved => {
+            return Err(Error::usage(
+                format!(
+                    "{} is not found at {} of {}",
+                    args.symbol, args.from, args.repo
+                ),
+                Some(format!(
+                    "check the symbol with `k8s-study find {} --repo {} --at {}`",
+                    args.symbol, args.repo, args.from
+                )),
+            ));
+        }
+        Category::Unchanged => return Ok(exit::OK),
+        Category::Ambiguous | Category::Removed => {
+            for c in &compared.candidates {
+                writeln!(
+                    out,
+                    "# candidate {:.2} {} ({}:{})",
+                    c.score, c.symbol, c.file, c.start_line
+                )?;
+            }
+        }
+        _ => {}
+    }
+    write!(out, "{}", drift::unified_diff(&compared))?;
+    Ok(exit::MISSING)
+}
