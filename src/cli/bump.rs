@@ -62,12 +62,11 @@ pub fn run(cx: &Context, args: &BumpArgs) -> Result<u8, Error> {
         drift::targets(&cx.mapping, &args.to, &args.repo).map_err(|m| Error::usage(m, None))?;
     let articles: Vec<_> = cx.mapping.articles.iter().collect();
     let progress = if cx.progress {
-        let bar = ProgressBar::new(0).with_style(
+        ProgressBar::new(0).with_style(
             ProgressStyle::with_template("{msg} relocating [{bar:30}] {pos}/{len} files")
                 .expect("valid template")
                 .progress_chars("=> "),
-        );
-        bar
+        )
     } else {
         ProgressBar::hidden()
     };

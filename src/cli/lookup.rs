@@ -492,9 +492,12 @@ mod tests {
                     symbol: Symbol::parse(s).unwrap(),
                     file: None,
                     was: None,
+                    review: None,
                     note: String::new(),
                     note_zh: String::new(),
                     origin: origin(),
+                    file_origin: None,
+                    review_origin: None,
                 })
                 .collect(),
             origin: origin(),
