@@ -26,7 +26,7 @@ use relocate::Found;
 use similarity::{Shape, score};
 
 /// A candidate at least this similar may be a rename.
-pub const RENAME_THRESHOLD: f64 = 0.65;
+pub const RENAME_THRESHOLD: f64 = 0.6;
 /// A rename at least this similar is applied by `bump --write` without asking.
 pub const CONFIDENT: f64 = 0.75;
 /// Two candidates closer than this are a tie: `ambiguous`.
@@ -348,14 +348,26 @@ pub fn compare(
         let names: BTreeSet<String> = pending.iter().map(|p| p.name.name.clone()).collect();
         let found = relocate::search(new, new_resolver.modules(), &names, progress)?;
         let mut packages: BTreeMap<String, Vec<Found>> = BTreeMap::new();
+        let destinations = destinations(&pending, &found);
         for p in pending {
             let index = p.index;
             let via = promoted(new, new_resolver.modules(), &p, &mut packages)?;
+            // Where the old package's distinctive names went: a rename with a new name
+            // (`genericScheduler.Schedule` → `Scheduler.schedulePod`) is looked for there too.
+            let mut elsewhere: Vec<Found> = found.get(&p.name.name).cloned().unwrap_or_default();
+            for dest in destinations.get(&p.import_path).into_iter().flatten() {
+                let decls = package(&mut packages, new, new_resolver.modules(), dest)?;
+                elsewhere.extend(
+                    decls
+                        .iter()
+                        .filter(|f| f.located.decl.name.name != p.name.name)
+                        .cloned(),
+                );
+            }
             let same_package = package(&mut packages, new, new_resolver.modules(), &p.import_path)?;
-            let elsewhere = found.get(&p.name.name).map_or(&[][..], Vec::as_slice);
             out[index] = Some(match via {
                 Some((method, chain)) => promoted_to(&p, new, &method, &chain),
-                None => relocated(&p, new, same_package, elsewhere),
+                None => relocated(&p, new, same_package, &elsewhere),
             });
         }
     }
@@ -363,6 +375,39 @@ pub fn compare(
         .into_iter()
         .map(|c| c.expect("every query compared"))
         .collect())
+}
+
+/// A name found in at most this many places marks where its package went.
+const DISTINCTIVE: usize = 3;
+
+/// For each old package with missing symbols, the packages its names moved to: the parent
+/// package (code folded upwards, as the scheduler's `core` into `scheduler`) and every
+/// package where a distinctive missing name of it turned up.
+fn destinations(
+    pending: &[Pending],
+    found: &BTreeMap<String, Vec<Found>>,
+) -> BTreeMap<String, BTreeSet<String>> {
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for p in pending {
+        let entry = out.entry(p.import_path.clone()).or_default();
+        if let Some((parent, _)) = p.import_path.rsplit_once('/') {
+            entry.insert(parent.to_string());
+        }
+        if let Some(places) = found.get(&p.name.name)
+            && places.len() <= DISTINCTIVE
+        {
+            entry.extend(
+                places
+                    .iter()
+                    .filter(|f| f.import_path != p.import_path)
+                    .map(|f| f.import_path.clone()),
+            );
+        }
+    }
+    for (old, set) in &mut out {
+        set.remove(old);
+    }
+    out
 }
 
 /// The declarations of package `import_path` at the new version, parsed once per run.
@@ -551,7 +596,7 @@ fn still_there(from: Side, to: Side, old_text: String, new_text: String) -> Comp
             Category::SignatureChanged,
             format!("was `{}`, now `{}`", from.signature, to.signature),
         )
-    } else if old_text == new_text {
+    } else if same_text(&old_text, &new_text) {
         (Category::Unchanged, String::new())
     } else {
         (
@@ -755,6 +800,17 @@ fn own_name(symbol: &Symbol, import_path: &str) -> QualName {
 
 fn parent(file: &str) -> &str {
     file.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+/// Equal but for layout and `interface{}` spelled `any`.
+fn same_text(a: &str, b: &str) -> bool {
+    let norm = |t: &str| {
+        t.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .replace("interface{}", "any")
+    };
+    a == b || norm(a) == norm(b)
 }
 
 /// Lines added and removed from `old` to `new`.

@@ -67,7 +67,7 @@ pub fn plan(
             continue;
         };
         let c = &d.compared;
-        let from = c.from.as_ref().map_or("the pin", |f| f.version.as_str());
+        let from = mapping.repo(&d.repo).map_or("the pin", |r| r.pin.as_str());
         let target = targets.get(&d.repo).map_or("", String::as_str);
         match (c.category, &c.to) {
             (Category::MovedFile, Some(to)) => set_file(&mut push, step, &to.file),
