@@ -3,6 +3,8 @@
 //! gone into `Scheduler` methods; and client-go's: a queue whose methods moved to a generic
 //! `Typed[T]`, a typed client whose methods are now promoted from an embedded generic client.
 
+#![allow(clippy::format_push_string, clippy::too_many_lines)] // fixtures built once; long scenario tests
+
 use std::path::Path;
 
 use git2::Repository;
