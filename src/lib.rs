@@ -11,6 +11,7 @@ pub mod mapping;
 pub mod output;
 pub mod render;
 pub mod resolve;
+pub mod rustlang;
 pub mod source;
 pub mod symbol;
 
