@@ -220,6 +220,15 @@ impl Walker<'_> {
                     }
                 }
             }
+            // `cfg_client! { pub mod api; pub use api::Api; }` (kube-client's own wrappers): a
+            // braced invocation whose body parses as items is read as those items.
+            Item::Macro(m) if m.ident.is_none() && is_brace(&m.mac.delimiter) => {
+                if let Ok(inner) = syn::parse2::<syn::File>(m.mac.tokens.clone()) {
+                    let name = m.mac.path.segments.last().map(|s| s.ident.to_string());
+                    let cfg = cfg || name.is_some_and(|n| n.starts_with("cfg"));
+                    self.items(&inner.items, module, child_dir, attr_dir, cfg, depth + 1);
+                }
+            }
             Item::Impl(i) => self.impl_(i, module, cfg),
             Item::Mod(m) => self.module(m, module, child_dir, attr_dir, cfg, depth),
             Item::Use(u) if matches!(u.vis, Visibility::Public(_)) => {
@@ -464,6 +473,10 @@ impl Walker<'_> {
             impl_of,
         });
     }
+}
+
+fn is_brace(d: &syn::MacroDelimiter) -> bool {
+    matches!(d, syn::MacroDelimiter::Brace(_))
 }
 
 fn ident(i: &syn::Ident) -> String {
@@ -741,6 +754,17 @@ mod tests {
         let s = &out.items[1];
         assert_eq!((s.start_line, s.end_line), (8, 8));
         assert_eq!(s.signature, "pub struct S;");
+    }
+
+    #[test]
+    fn items_inside_braced_wrapper_macros_are_read() {
+        let src = "cfg_client! {\n    pub mod api;\n    pub use api::Api;\n}\nlazy_static! { static ref X: u8 = 1; }\nfoo!(pub fn hidden() {});\n";
+        let out = extract(&cx("src/lib.rs", true), src.as_bytes());
+        assert_eq!(out.mods.len(), 1);
+        assert_eq!(out.mods[0].candidates[0], "src/api.rs");
+        assert_eq!(out.uses.len(), 1);
+        assert!(out.items.is_empty(), "{:?}", out.items);
+        assert!(out.problems.is_empty(), "{:?}", out.problems);
     }
 
     #[test]
