@@ -5,4 +5,5 @@ mod bad_mappings;
 mod cli;
 mod mapping;
 mod real_source;
+mod rust_items;
 mod util;

@@ -105,13 +105,13 @@ impl Workspace {
     }
 }
 
-fn write(root: &Path, rel: &str, text: &str) {
+pub fn write(root: &Path, rel: &str, text: &str) {
     let path = root.join(rel);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, text).unwrap();
 }
 
-fn commit_and_tag(repo: &Repository, tag: &str) {
+pub fn commit_and_tag(repo: &Repository, tag: &str) {
     let oid = commit(repo, tag);
     let sig = Signature::now("test", "test@example.com").unwrap();
     let object = repo.find_object(oid, None).unwrap();
