@@ -12,6 +12,7 @@ pub mod mapping;
 pub mod output;
 pub mod render;
 pub mod resolve;
+pub mod rustlang;
 pub mod source;
 pub mod symbol;
 

@@ -139,3 +139,112 @@ fn the_builtin_mapping_checks_clean_at_its_pins() {
                 .unwrap(),
         );
 }
+
+/// kube-rs 4.2.0 from its crates.io packages (`scripts/build-kube-mirror.sh`): items the Rust
+/// articles walk through, by definition path and through re-exports, with the file each is in
+/// and the line it starts at in the upstream repository (the src/ trees are byte-identical).
+#[test]
+#[ignore = "needs scripts/build-kube-mirror.sh and K8S_STUDY_REAL_MIRRORS"]
+fn kube_rs_items_at_4_2_0() {
+    let cases: &[(&str, &str, u64, &str)] = &[
+        (
+            "kube_runtime::controller::Controller::run",
+            "kube-runtime/src/controller/mod.rs",
+            1683,
+            "method",
+        ),
+        (
+            "kube_runtime::reflector::store::Store::get",
+            "kube-runtime/src/reflector/store.rs",
+            228,
+            "method",
+        ),
+        (
+            "kube_runtime::watcher::watcher",
+            "kube-runtime/src/watcher.rs",
+            787,
+            "func",
+        ),
+        (
+            "kube_runtime::reflector::reflector",
+            "kube-runtime/src/reflector/mod.rs",
+            112,
+            "func",
+        ),
+        (
+            "kube_runtime::finalizer::finalizer",
+            "kube-runtime/src/finalizer.rs",
+            127,
+            "func",
+        ),
+        (
+            "kube_runtime::scheduler::scheduler",
+            "kube-runtime/src/scheduler.rs",
+            278,
+            "func",
+        ),
+        (
+            "kube_runtime::controller::Action::requeue",
+            "kube-runtime/src/controller/mod.rs",
+            102,
+            "method",
+        ),
+        (
+            "kube_runtime::reflector::Store",
+            "kube-runtime/src/reflector/store.rs",
+            189,
+            "struct",
+        ),
+        (
+            "kube_runtime::watcher::Event",
+            "kube-runtime/src/watcher.rs",
+            53,
+            "enum",
+        ),
+        (
+            "kube_client::Api::list",
+            "kube-client/src/api/core_methods.rs",
+            222,
+            "method",
+        ),
+        (
+            "kube_client::Client::send",
+            "kube-client/src/client/mod.rs",
+            217,
+            "method",
+        ),
+        (
+            "kube_core::CustomResourceExt",
+            "kube-core/src/crd.rs",
+            9,
+            "trait",
+        ),
+        (
+            "kube_core::Resource::kind",
+            "kube-core/src/resource.rs",
+            43,
+            "trait-method",
+        ),
+    ];
+    let mut wrong = Vec::new();
+    for &(symbol, file, line, kind) in cases {
+        let v = find(symbol, &["--repo", "kube"]);
+        let got = (
+            v["status"].as_str(),
+            v["file"].as_str(),
+            v["start_line"].as_u64(),
+            v["kind"].as_str(),
+        );
+        if got != (Some("found"), Some(file), Some(line), Some(kind)) {
+            wrong.push(format!("{symbol}: {got:?} {}", v["reason"]));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    // The newer tag of the mirror moves the watcher down.
+    let v = find(
+        "kube_runtime::watcher::watcher",
+        &["--repo", "kube", "--at", "5.0.0"],
+    );
+    assert_eq!(v["status"], "found");
+    assert_eq!(v["start_line"], 830);
+}

@@ -6,4 +6,5 @@ mod cli;
 mod drift;
 mod mapping;
 mod real_source;
+mod rust_items;
 mod util;

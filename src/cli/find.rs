@@ -3,26 +3,29 @@ use std::io::Write as _;
 use clap::Args;
 use k8s_study::Error;
 use k8s_study::error::exit;
-use k8s_study::resolve::{Query, Resolver, Status};
+use k8s_study::resolve::{Query, Resolution, Resolver, Status};
+use k8s_study::rustlang::{self, RustPath};
 use k8s_study::symbol::Symbol;
 
 use super::output::{mark, short_commit, write_detail};
 use super::{Context, Format};
 
-/// Locate any Go symbol in a repo at a version, mapped or not.
+/// Locate any Go symbol (or Rust item of kube-rs) in a repo at a version, mapped or not.
 #[derive(Debug, Args)]
 #[command(after_help = "\
 Examples:
   k8s-study find k8s.io/kubernetes/pkg/scheduler.Scheduler.scheduleOne
   k8s-study find k8s.io/client-go/tools/cache.sharedIndexInformer.Run --repo client-go --at v0.32.3
   k8s-study find github.com/spf13/cobra.Command.Execute --format json
+  k8s-study find kube_runtime::reflector::store::Store::get --repo kube
 
-SYMBOL is <import path>.<Name> or <import path>.<Receiver>.<Method> (receiver without * or type parameters).")]
+SYMBOL is <import path>.<Name> or <import path>.<Receiver>.<Method> (receiver without * or type parameters).
+A SYMBOL with `::` is a Rust path: <crate>::<module>::<Item>, <...>::<Type>::<method> or <...>::<Trait>::<method>.")]
 pub struct FindArgs {
     pub symbol: String,
-    /// Repo to search [default: kubernetes, which holds staging and vendor/ too].
-    #[arg(long, value_name = "NAME", default_value = "kubernetes")]
-    pub repo: String,
+    /// Repo to search [default: kubernetes, which holds staging and vendor/ too; kube for Rust paths].
+    #[arg(long, value_name = "NAME")]
+    pub repo: Option<String>,
     /// Version (tag) to search [default: the repo's pin].
     #[arg(long, value_name = "VERSION")]
     pub at: Option<String>,
@@ -31,22 +34,11 @@ pub struct FindArgs {
 }
 
 pub fn run(cx: &Context, args: &FindArgs) -> Result<u8, Error> {
-    let symbol = Symbol::parse(&args.symbol).map_err(|e| {
-        Error::usage(
-            format!("malformed symbol `{}`: {e}", args.symbol),
-            Some("example: k8s.io/client-go/tools/cache.sharedIndexInformer.Run".to_string()),
-        )
-    })?;
-    let repo = cx.repo(&args.repo)?;
-    let version = args.at.clone().unwrap_or_else(|| repo.pin.clone());
-    let snapshot = cx.sources.snapshot(repo, &version)?;
-    let resolver = Resolver::new(&snapshot, repo.module.as_deref())?;
-    let r = resolver
-        .resolve(&[Query {
-            symbol: &symbol,
-            file_hint: None,
-        }])?
-        .remove(0);
+    let r = if rustlang::is_rust_path(&args.symbol) {
+        find_rust(cx, args)?
+    } else {
+        find_go(cx, args)?
+    };
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => {
@@ -75,4 +67,37 @@ pub fn run(cx: &Context, args: &FindArgs) -> Result<u8, Error> {
     } else {
         exit::MISSING
     })
+}
+
+fn find_go(cx: &Context, args: &FindArgs) -> Result<Resolution, Error> {
+    let symbol = Symbol::parse(&args.symbol).map_err(|e| {
+        Error::usage(
+            format!("malformed symbol `{}`: {e}", args.symbol),
+            Some("example: k8s.io/client-go/tools/cache.sharedIndexInformer.Run".to_string()),
+        )
+    })?;
+    let repo = cx.repo(args.repo.as_deref().unwrap_or("kubernetes"))?;
+    let version = args.at.clone().unwrap_or_else(|| repo.pin.clone());
+    let snapshot = cx.sources.snapshot(repo, &version)?;
+    let resolver = Resolver::new(&snapshot, repo.module.as_deref())?;
+    Ok(resolver
+        .resolve(&[Query {
+            symbol: &symbol,
+            file_hint: None,
+        }])?
+        .remove(0))
+}
+
+/// Rust paths are resolved with syn in the repo's crates (kube-rs by default).
+fn find_rust(cx: &Context, args: &FindArgs) -> Result<Resolution, Error> {
+    RustPath::parse(&args.symbol).map_err(|e| {
+        Error::usage(
+            format!("malformed Rust path `{}`: {e}", args.symbol),
+            Some("example: kube_runtime::reflector::store::Store::get".to_string()),
+        )
+    })?;
+    let repo = cx.repo(args.repo.as_deref().unwrap_or("kube"))?;
+    let version = args.at.clone().unwrap_or_else(|| repo.pin.clone());
+    let snapshot = cx.sources.snapshot(repo, &version)?;
+    Ok(rustlang::resolve(&snapshot, &[(&args.symbol, None)])?.remove(0))
 }

@@ -62,11 +62,10 @@ fn name_similarity(a: &QualName, b: &QualName) -> f64 {
 fn compatible(a: Kind, b: Kind) -> bool {
     let group = |k: Kind| match k {
         Kind::Func | Kind::Method => 0,
-        Kind::Struct | Kind::Interface | Kind::Alias | Kind::Type => 1,
-        Kind::Const | Kind::Var => 2,
-        Kind::InterfaceMethod => 3,
-        #[allow(unreachable_patterns)]
-        _ => 4,
+        Kind::Struct | Kind::Interface | Kind::Alias | Kind::Type | Kind::Enum | Kind::Trait => 1,
+        Kind::Const | Kind::Var | Kind::Static => 2,
+        Kind::InterfaceMethod | Kind::TraitMethod => 3,
+        Kind::Macro => 4,
     };
     group(a) == group(b)
 }

@@ -19,6 +19,15 @@ pub enum Kind {
     InterfaceMethod,
     Const,
     Var,
+    /// Rust (kube-rs) kinds; Rust structs, fns, methods, type aliases and consts reuse the
+    /// Go ones above.
+    Enum,
+    Trait,
+    /// A method declared in a trait: `Trait::method`.
+    TraitMethod,
+    Static,
+    /// `macro_rules!`.
+    Macro,
 }
 
 impl Kind {
@@ -33,6 +42,11 @@ impl Kind {
             Kind::InterfaceMethod => "interface-method",
             Kind::Const => "const",
             Kind::Var => "var",
+            Kind::Enum => "enum",
+            Kind::Trait => "trait",
+            Kind::TraitMethod => "trait-method",
+            Kind::Static => "static",
+            Kind::Macro => "macro",
         }
     }
 }
@@ -297,7 +311,13 @@ fn signature(node: Node<'_>, outer: Node<'_>, kind: Kind, source: &[u8]) -> Stri
                 first
             }
         }
-        Kind::InterfaceMethod => text(node, source),
+        // The Rust kinds never come out of a Go file; print them whole if they ever did.
+        Kind::InterfaceMethod
+        | Kind::Enum
+        | Kind::Trait
+        | Kind::TraitMethod
+        | Kind::Static
+        | Kind::Macro => text(node, source),
     };
     let mut sig = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     if sig.len() > MAX_SIGNATURE {

@@ -430,19 +430,27 @@ fn step_links(
 /// `DeltaFIFO.Pop`): headings show the package quietly and the name boldly. The last path
 /// element may contain dots (`gopkg.in/yaml.v2`), so a known kind says how many trailing
 /// parts are the name; without one, the name starts at the first dot.
+///
+/// Rust paths (`kube_runtime::reflector::store::Store::get`) split the same way at `::`.
 fn split_symbol(symbol: &str, kind: Option<DeclKind>) -> (&str, &str) {
+    let method_like = matches!(
+        kind,
+        Some(DeclKind::Method | DeclKind::InterfaceMethod | DeclKind::TraitMethod)
+    );
+    if symbol.contains("::") {
+        let seps: Vec<usize> = symbol.match_indices("::").map(|(i, _)| i).collect();
+        let parts = if method_like { 2 } else { 1 };
+        let cut = seps.len().checked_sub(parts).map_or(seps[0], |i| seps[i]);
+        return symbol.split_at(cut + 2);
+    }
     let last = symbol.rfind('/').map_or(0, |i| i + 1);
     let dots: Vec<usize> = symbol[last..]
         .match_indices('.')
         .map(|(i, _)| last + i)
         .collect();
     let cut = match kind {
-        Some(k) => {
-            let parts = if matches!(k, DeclKind::Method | DeclKind::InterfaceMethod) {
-                2
-            } else {
-                1
-            };
+        Some(_) => {
+            let parts = if method_like { 2 } else { 1 };
             dots.len()
                 .checked_sub(parts)
                 .map(|i| dots[i])
@@ -1150,6 +1158,21 @@ mod tests {
             ("gopkg.in/yaml.v2.", "Decoder.Decode")
         );
         assert_eq!(split_symbol("main", None), ("", "main"));
+        assert_eq!(
+            split_symbol(
+                "kube_runtime::reflector::store::Store::get",
+                Some(DeclKind::Method)
+            ),
+            ("kube_runtime::reflector::store::", "Store::get")
+        );
+        assert_eq!(
+            split_symbol("kube_runtime::watcher::watcher", Some(DeclKind::Func)),
+            ("kube_runtime::watcher::", "watcher")
+        );
+        assert_eq!(
+            split_symbol("kube_core::Resource::kind", Some(DeclKind::TraitMethod)),
+            ("kube_core::", "Resource::kind")
+        );
     }
 
     #[test]

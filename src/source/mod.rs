@@ -12,6 +12,8 @@ mod snapshot;
 pub mod url;
 
 pub use cache::{CachedRepo, FetchOutcome, Sources};
+#[cfg(test)]
+pub(crate) use snapshot::test_snapshot;
 pub use snapshot::{Entry, EntryKind, Snapshot};
 
 use std::path::PathBuf;

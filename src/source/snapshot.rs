@@ -117,6 +117,15 @@ impl Snapshot {
         }
     }
 
+    /// A regular file exists at `path` (symlinks and directories are not files).
+    pub fn is_file(&self, path: &str) -> bool {
+        let Ok(root) = self.git.find_tree(self.tree) else {
+            return false;
+        };
+        root.get_path(std::path::Path::new(path))
+            .is_ok_and(|e| kind(&e) == EntryKind::File)
+    }
+
     /// Every regular file named `file_name`, skipping directories in `skip` at any depth.
     pub fn find_named(
         &self,
@@ -228,4 +237,27 @@ fn kind(e: &git2::TreeEntry<'_>) -> EntryKind {
         0o120_000 => EntryKind::Symlink,
         _ => EntryKind::Other,
     }
+}
+
+/// A snapshot of `files` (path, text) committed to a fresh repository in a temp folder, for
+/// unit tests of the code that reads snapshots. Keep the folder alive as long as the snapshot.
+#[cfg(test)]
+pub(crate) fn test_snapshot(files: &[(&str, &str)]) -> (tempfile::TempDir, Snapshot) {
+    let dir = tempfile::tempdir().unwrap();
+    let git = Repository::init(dir.path()).unwrap();
+    for (path, text) in files {
+        let full = dir.path().join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, text).unwrap();
+    }
+    let mut index = git.index().unwrap();
+    index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    let tree = git.find_tree(index.write_tree().unwrap()).unwrap();
+    let sig = git2::Signature::now("test", "test@example.com").unwrap();
+    let commit = git.commit(None, &sig, &sig, "test", &tree, &[]).unwrap();
+    drop(tree);
+    let snapshot = Snapshot::new("test", "v1", git, commit).unwrap();
+    (dir, snapshot)
 }
