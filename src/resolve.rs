@@ -446,3 +446,67 @@ pub fn resolve_articles(
         })
         .collect())
 }
+
+/// A resolved counterpart (a kube-rs item) of a step. JSON: the fields of [`Resolution`] plus
+/// `article`, `step`.
+#[derive(Clone, Debug, Serialize)]
+pub struct CounterpartResolution {
+    pub article: String,
+    pub step: usize,
+    #[serde(flatten)]
+    pub resolution: Resolution,
+}
+
+/// Resolve the counterparts of `articles` (Rust items, with syn), each at its repo's pin or at
+/// `at`; one snapshot and one batch per repo, in article and step order.
+///
+/// # Panics
+/// If a counterpart names a repo the mapping lacks, which validation rules out.
+pub fn resolve_counterparts(
+    sources: &Sources,
+    mapping: &Mapping,
+    articles: &[&Article],
+    at: Option<&str>,
+) -> Result<Vec<CounterpartResolution>, SourceError> {
+    let mut by_repo: BTreeMap<&str, Vec<(&str, usize, &crate::mapping::Counterpart)>> =
+        BTreeMap::new();
+    for a in articles {
+        for (i, step) in a.steps.iter().enumerate() {
+            if let Some(c) = &step.counterpart {
+                by_repo
+                    .entry(c.repo.as_str())
+                    .or_default()
+                    .push((a.id.as_str(), i + 1, c));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (repo_name, items) in by_repo {
+        let repo = mapping
+            .repo(repo_name)
+            .expect("validated: counterparts name known repos");
+        let snapshot = sources.snapshot(repo, at.unwrap_or(&repo.pin))?;
+        let queries: Vec<(&str, Option<&str>)> = items
+            .iter()
+            .map(|(_, _, c)| (c.symbol.as_str(), c.file.as_deref()))
+            .collect();
+        let resolved = crate::rustlang::resolve(&snapshot, &queries)?;
+        out.extend(
+            items
+                .iter()
+                .zip(resolved)
+                .map(|((article, step, _), resolution)| CounterpartResolution {
+                    article: (*article).to_string(),
+                    step: *step,
+                    resolution,
+                }),
+        );
+    }
+    let order: BTreeMap<&str, usize> = articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id.as_str(), i))
+        .collect();
+    out.sort_by_key(|c| (order.get(c.article.as_str()).copied(), c.step));
+    Ok(out)
+}

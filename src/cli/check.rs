@@ -3,7 +3,7 @@ use std::io::Write as _;
 use clap::Args;
 use k8s_study::Error;
 use k8s_study::error::exit;
-use k8s_study::resolve::{Status, resolve_articles};
+use k8s_study::resolve::{Status, resolve_articles, resolve_counterparts};
 use serde::Serialize;
 
 use super::output::{mark, write_detail};
@@ -29,7 +29,10 @@ pub struct CheckArgs {
 
 #[derive(Serialize)]
 struct Summary {
+    /// Go steps and Rust counterparts checked.
     steps: usize,
+    /// Of which counterparts (kube-rs items).
+    counterparts: usize,
     found: usize,
     missing: usize,
     ambiguous: usize,
@@ -39,16 +42,46 @@ pub fn run(cx: &Context, args: &CheckArgs) -> Result<u8, Error> {
     for name in &args.repo {
         cx.repo(name)?;
     }
+    let wanted = |repo: &String| args.repo.is_empty() || args.repo.contains(repo);
     let articles: Vec<_> = cx
         .mapping
         .articles
         .iter()
-        .filter(|a| args.repo.is_empty() || args.repo.contains(&a.repo))
+        .filter(|a| wanted(&a.repo))
         .collect();
-    let steps = resolve_articles(&cx.sources, &cx.mapping, &articles, args.at.as_deref())?;
+    let mut steps = resolve_articles(&cx.sources, &cx.mapping, &articles, args.at.as_deref())?;
+    // Counterparts (kube-rs items) are checked with their own repo, beside the Go steps.
+    let with_counterparts: Vec<_> = cx
+        .mapping
+        .articles
+        .iter()
+        .filter(|a| {
+            a.steps
+                .iter()
+                .filter_map(|s| s.counterpart.as_ref())
+                .any(|c| wanted(&c.repo))
+        })
+        .collect();
+    let counterparts = resolve_counterparts(
+        &cx.sources,
+        &cx.mapping,
+        &with_counterparts,
+        args.at.as_deref(),
+    )?;
+    let counterpart_count = counterparts.len();
+    steps.extend(
+        counterparts
+            .into_iter()
+            .map(|c| k8s_study::resolve::StepResolution {
+                article: c.article,
+                step: c.step,
+                resolution: c.resolution,
+            }),
+    );
     let count = |s: Status| steps.iter().filter(|r| r.resolution.status == s).count();
     let summary = Summary {
         steps: steps.len(),
+        counterparts: counterpart_count,
         found: count(Status::Found),
         missing: count(Status::Missing),
         ambiguous: count(Status::Ambiguous),
@@ -69,12 +102,19 @@ pub fn run(cx: &Context, args: &CheckArgs) -> Result<u8, Error> {
                 .iter()
                 .filter(|s| s.resolution.status != Status::Found)
             {
-                let origin = articles
-                    .iter()
-                    .find(|a| a.id == s.article)
-                    .and_then(|a| a.steps.get(s.step - 1))
-                    .map(|st| st.origin.to_string())
-                    .unwrap_or_default();
+                let step = cx
+                    .mapping
+                    .article(&s.article)
+                    .and_then(|a| a.steps.get(s.step - 1));
+                let counterpart = step.and_then(|st| st.counterpart.as_ref()).filter(|c| {
+                    k8s_study::rustlang::is_rust_path(&s.resolution.symbol)
+                        && c.symbol == s.resolution.symbol
+                });
+                let origin = match (counterpart, step) {
+                    (Some(c), _) => c.origin.to_string(),
+                    (None, Some(st)) => st.origin.to_string(),
+                    _ => String::new(),
+                };
                 writeln!(
                     out,
                     "{} {} step {}: {}  ({origin})",
@@ -87,8 +127,16 @@ pub fn run(cx: &Context, args: &CheckArgs) -> Result<u8, Error> {
             }
             writeln!(
                 out,
-                "{} steps: {} found, {} missing, {} ambiguous",
-                summary.steps, summary.found, summary.missing, summary.ambiguous
+                "{} steps{}: {} found, {} missing, {} ambiguous",
+                summary.steps,
+                if counterpart_count > 0 {
+                    format!(" (incl. {counterpart_count} Rust counterparts)")
+                } else {
+                    String::new()
+                },
+                summary.found,
+                summary.missing,
+                summary.ambiguous
             )?;
         }
     }

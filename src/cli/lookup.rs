@@ -498,6 +498,7 @@ mod tests {
                     origin: origin(),
                     file_origin: None,
                     review_origin: None,
+                    counterpart: None,
                 })
                 .collect(),
             origin: origin(),

@@ -147,6 +147,27 @@ pub struct Step {
     /// Where the `file` and `review` values are written, for `bump --write`.
     pub file_origin: Option<Origin>,
     pub review_origin: Option<Origin>,
+    /// The kube-rs item that plays the same role, if any.
+    pub counterpart: Option<Counterpart>,
+}
+
+/// The default repo of a counterpart.
+pub const COUNTERPART_REPO: &str = "kube";
+
+/// A Rust item beside a Go step (see the mapping schema).
+#[derive(Clone, Debug)]
+pub struct Counterpart {
+    pub repo: String,
+    /// A crate path, `kube_runtime::controller::Controller::run`.
+    pub symbol: String,
+    pub file: Option<String>,
+    pub note: String,
+    pub note_zh: String,
+    pub review: Option<String>,
+    /// Where the `symbol`, `file` and `review` values are written.
+    pub origin: Origin,
+    pub file_origin: Option<Origin>,
+    pub review_origin: Option<Origin>,
 }
 
 /// The merged, validated mapping.

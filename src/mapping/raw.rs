@@ -161,4 +161,38 @@ pub struct Step {
     /// The same note in Chinese.
     #[schemars(with = "String", extend("minLength" = 1))]
     pub note_zh: Spanned<String>,
+    /// The kube-rs item that plays this step's role, for readers who build controllers in
+    /// Rust.
+    #[serde(default)]
+    #[schemars(skip_serializing_if = "Option::is_none")]
+    pub counterpart: Option<Counterpart>,
+}
+
+/// A Rust item beside a Go step: where the same idea lives in kube-rs, and how it differs.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Counterpart {
+    /// The item by crate path where it is defined: `kube_runtime::reflector::store::Store::get`
+    /// (`Type::method` for inherent and trait-impl methods, `Trait::method` for trait-declared
+    /// ones; re-exported paths also resolve).
+    #[schemars(with = "String", extend("pattern" = "^[A-Za-z_][A-Za-z0-9_]*(::[A-Za-z_][A-Za-z0-9_]*)+$"))]
+    pub symbol: Spanned<String>,
+    /// The repo (from `repos`) holding the item; `kube` when omitted.
+    #[serde(default)]
+    #[schemars(with = "Option<String>", skip_serializing_if = "Option::is_none")]
+    pub repo: Option<Spanned<String>>,
+    /// Optional hint: the file defining the item, relative to the repository root.
+    #[serde(default)]
+    #[schemars(with = "Option<String>", skip_serializing_if = "Option::is_none")]
+    pub file: Option<Spanned<String>>,
+    /// Our own words in English: what the Rust item does here and how the designs differ.
+    #[schemars(with = "String", extend("minLength" = 1))]
+    pub note: Spanned<String>,
+    /// The same note in Chinese.
+    #[schemars(with = "String", extend("minLength" = 1))]
+    pub note_zh: Spanned<String>,
+    /// Left by `bump --write` when a person must look at the counterpart again.
+    #[serde(default)]
+    #[schemars(with = "Option<String>", skip_serializing_if = "Option::is_none")]
+    pub review: Option<Spanned<String>>,
 }

@@ -5,7 +5,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_saphyr::{Location, Spanned};
 
-use super::{Article, Diagnostic, Kind, Mapping, Origin, Repo, SCHEMA_VERSION, Step, raw};
+use super::{
+    Article, COUNTERPART_REPO, Counterpart, Diagnostic, Kind, Mapping, Origin, Repo,
+    SCHEMA_VERSION, Step, raw,
+};
 use crate::source::url::check_url;
 use crate::symbol::Symbol;
 
@@ -48,6 +51,17 @@ pub fn merge(files: &[(&str, raw::File)], diags: &mut Vec<Diagnostic>) -> Mappin
         let mut cx = Ctx { file, diags };
         for article in &raw.articles {
             if let Some(a) = check_article(&mut cx, article, &mapping, &mut article_origin) {
+                for c in a.steps.iter().filter_map(|s| s.counterpart.as_ref()) {
+                    if !mapping.repos.contains_key(&c.repo) {
+                        cx.diags.push(Diagnostic {
+                            origin: c.origin.clone(),
+                            message: format!(
+                                "counterpart repo `{}` is not in `repos` (kube-rs: `kube: {{ url: https://github.com/kube-rs/kube, pin: TAG }}`)",
+                                c.repo
+                            ),
+                        });
+                    }
+                }
                 mapping.articles.push(a);
             }
         }
@@ -372,6 +386,43 @@ fn check_step(cx: &mut Ctx<'_>, raw: &raw::Step) -> Option<Step> {
         review: raw.review.as_ref().map(|r| r.value.clone()),
         note: raw.note.value.clone(),
         note_zh: raw.note_zh.value.clone(),
+        origin: cx.origin(&raw.symbol.referenced),
+        file_origin: raw.file.as_ref().map(|f| cx.origin(&f.referenced)),
+        review_origin: raw.review.as_ref().map(|r| cx.origin(&r.referenced)),
+        counterpart: raw
+            .counterpart
+            .as_ref()
+            .and_then(|c| check_counterpart(cx, c)),
+    })
+}
+
+fn check_counterpart(cx: &mut Ctx<'_>, raw: &raw::Counterpart) -> Option<Counterpart> {
+    let mut ok = true;
+    if let Err(e) = crate::rustlang::RustPath::parse(&raw.symbol.value) {
+        cx.error(
+            &raw.symbol.referenced,
+            format!("malformed Rust item `{}`: {e}", raw.symbol.value),
+        );
+        ok = false;
+    }
+    if let Some(file) = &raw.file
+        && let Err(why) = check_repo_path(&file.value)
+    {
+        cx.error(&file.referenced, format!("file `{}` {why}", file.value));
+        ok = false;
+    }
+    cx.require_text("note", &raw.note);
+    cx.require_text("note_zh", &raw.note_zh);
+    ok.then(|| Counterpart {
+        repo: raw
+            .repo
+            .as_ref()
+            .map_or(COUNTERPART_REPO.to_string(), |r| r.value.clone()),
+        symbol: raw.symbol.value.clone(),
+        file: raw.file.as_ref().map(|f| f.value.clone()),
+        note: raw.note.value.clone(),
+        note_zh: raw.note_zh.value.clone(),
+        review: raw.review.as_ref().map(|r| r.value.clone()),
         origin: cx.origin(&raw.symbol.referenced),
         file_origin: raw.file.as_ref().map(|f| cx.origin(&f.referenced)),
         review_origin: raw.review.as_ref().map(|r| cx.origin(&r.referenced)),
