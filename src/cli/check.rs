@@ -3,7 +3,7 @@ use std::io::Write as _;
 use clap::Args;
 use k8s_study::Error;
 use k8s_study::error::exit;
-use k8s_study::resolve::{Status, resolve_articles, resolve_counterparts};
+use k8s_study::resolve::{Status, StepResolution, resolve_articles, resolve_counterparts};
 use serde::Serialize;
 
 use super::output::{mark, write_detail};
@@ -50,34 +50,9 @@ pub fn run(cx: &Context, args: &CheckArgs) -> Result<u8, Error> {
         .filter(|a| wanted(&a.repo))
         .collect();
     let mut steps = resolve_articles(&cx.sources, &cx.mapping, &articles, args.at.as_deref())?;
-    // Counterparts (kube-rs items) are checked with their own repo, beside the Go steps.
-    let with_counterparts: Vec<_> = cx
-        .mapping
-        .articles
-        .iter()
-        .filter(|a| {
-            a.steps
-                .iter()
-                .filter_map(|s| s.counterpart.as_ref())
-                .any(|c| wanted(&c.repo))
-        })
-        .collect();
-    let counterparts = resolve_counterparts(
-        &cx.sources,
-        &cx.mapping,
-        &with_counterparts,
-        args.at.as_deref(),
-    )?;
+    let counterparts = counterpart_steps(cx, &wanted, args.at.as_deref())?;
     let counterpart_count = counterparts.len();
-    steps.extend(
-        counterparts
-            .into_iter()
-            .map(|c| k8s_study::resolve::StepResolution {
-                article: c.article,
-                step: c.step,
-                resolution: c.resolution,
-            }),
-    );
+    steps.extend(counterparts);
     let count = |s: Status| steps.iter().filter(|r| r.resolution.status == s).count();
     let summary = Summary {
         steps: steps.len(),
@@ -102,19 +77,7 @@ pub fn run(cx: &Context, args: &CheckArgs) -> Result<u8, Error> {
                 .iter()
                 .filter(|s| s.resolution.status != Status::Found)
             {
-                let step = cx
-                    .mapping
-                    .article(&s.article)
-                    .and_then(|a| a.steps.get(s.step - 1));
-                let counterpart = step.and_then(|st| st.counterpart.as_ref()).filter(|c| {
-                    k8s_study::rustlang::is_rust_path(&s.resolution.symbol)
-                        && c.symbol == s.resolution.symbol
-                });
-                let origin = match (counterpart, step) {
-                    (Some(c), _) => c.origin.to_string(),
-                    (None, Some(st)) => st.origin.to_string(),
-                    _ => String::new(),
-                };
+                let origin = origin_of(cx, s);
                 writeln!(
                     out,
                     "{} {} step {}: {}  ({origin})",
@@ -145,4 +108,49 @@ pub fn run(cx: &Context, args: &CheckArgs) -> Result<u8, Error> {
     } else {
         exit::MISSING
     })
+}
+
+/// Counterparts (kube-rs items) of the wanted repos, checked beside the Go steps.
+fn counterpart_steps(
+    cx: &Context,
+    wanted: &dyn Fn(&String) -> bool,
+    at: Option<&str>,
+) -> Result<Vec<StepResolution>, Error> {
+    let articles: Vec<_> = cx
+        .mapping
+        .articles
+        .iter()
+        .filter(|a| {
+            a.steps
+                .iter()
+                .filter_map(|s| s.counterpart.as_ref())
+                .any(|c| wanted(&c.repo))
+        })
+        .collect();
+    Ok(
+        resolve_counterparts(&cx.sources, &cx.mapping, &articles, at)?
+            .into_iter()
+            .map(|c| StepResolution {
+                article: c.article,
+                step: c.step,
+                resolution: c.resolution,
+            })
+            .collect(),
+    )
+}
+
+/// Where a checked step (or its counterpart) is written in the mapping.
+fn origin_of(cx: &Context, s: &StepResolution) -> String {
+    let step = cx
+        .mapping
+        .article(&s.article)
+        .and_then(|a| a.steps.get(s.step - 1));
+    let counterpart = step
+        .and_then(|st| st.counterpart.as_ref())
+        .filter(|c| c.symbol == s.resolution.symbol);
+    match (counterpart, step) {
+        (Some(c), _) => c.origin.to_string(),
+        (None, Some(st)) => st.origin.to_string(),
+        _ => String::new(),
+    }
 }
