@@ -3,7 +3,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use k8s_study::Error;
 use k8s_study::error::exit;
-use k8s_study::guide::{self, Lang};
+use k8s_study::guide::{self, Era, Lang};
 use k8s_study::mapping::Article;
 use k8s_study::output::write_dir_atomic;
 use k8s_study::render::{self, SiteInput};
@@ -20,6 +20,7 @@ Examples:
   k8s-study guide scheduler kubelet --format html --lang zh -o site
   k8s-study guide --format mdbook -o book && mdbook build book
   k8s-study guide --format codetour -o .        # .tours/*.tour for VS Code's CodeTour
+  k8s-study fetch kubernetes@v1.13.0 && k8s-study guide scheduler -o guide   # + changes since v1.13
 
 The output folder is replaced atomically. Unresolved steps are written with their reason;
 the command then exits 1.")]
@@ -34,6 +35,17 @@ pub struct GuideArgs {
     /// Output folder (replaced as a whole).
     #[arg(short, long, value_name = "DIR")]
     pub output: PathBuf,
+    /// Compare each step with the article's `written_for` version ("changed since the
+    /// article"): from the cache only, fetching it, or not at all.
+    #[arg(long, value_enum, default_value_t = EraArg::Cached)]
+    pub era: EraArg,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EraArg {
+    Off,
+    Cached,
+    Fetch,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -92,7 +104,12 @@ pub fn run(cx: &Context, args: &GuideArgs) -> Result<u8, Error> {
         GuideLang::En => Lang::En,
         GuideLang::Zh => Lang::Zh,
     };
-    let guides = guide::build(&cx.sources, &cx.mapping, &articles, lang)?;
+    let era = match args.era {
+        EraArg::Off => Era::Off,
+        EraArg::Cached => Era::Cached,
+        EraArg::Fetch => Era::Fetch,
+    };
+    let guides = guide::build(&cx.sources, &cx.mapping, &articles, lang, era)?;
     let input = SiteInput {
         guides: &guides,
         components: &cx.mapping.components,

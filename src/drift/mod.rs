@@ -157,25 +157,56 @@ pub fn targets(
         })?;
     let mut out = BTreeMap::new();
     for (name, repo) in &mapping.repos {
-        let upstream = repo
-            .url
-            .trim_end_matches('/')
-            .trim_end_matches(".git")
-            .rsplit('/')
-            .next()
-            .unwrap_or_default();
-        if repo.url.contains("github.com/kubernetes/") {
-            if upstream == "kubernetes" {
+        match upstream_name(&repo.url) {
+            Some("kubernetes") => {
                 out.insert(name.clone(), version.to_string());
-            } else if STAGING.contains(&upstream) {
+            }
+            Some(n) if STAGING.contains(&n) => {
                 out.insert(name.clone(), staging_version.clone());
             }
+            _ => {}
         }
     }
     if out.is_empty() {
         return Err("no kubernetes repo in the mapping; name one with --repo".into());
     }
     Ok(out)
+}
+
+/// The tag of `repo` that matches Kubernetes version `kubernetes_version` (`v1.13`,
+/// `v1.20.2`, `1.13`): the same for `kubernetes`, `v0.X.Y` for a published staging repo,
+/// `None` for other repos or a version we cannot read.
+pub fn version_for(repo: &crate::mapping::Repo, kubernetes_version: &str) -> Option<String> {
+    let digits = kubernetes_version.trim().trim_start_matches('v');
+    let mut parts = digits.split('.');
+    let major: u32 = parts.next()?.parse().ok()?;
+    let minor: u32 = parts.next()?.parse().ok()?;
+    let patch: u32 = match parts.next() {
+        Some(p) => p.parse().ok()?,
+        None => 0,
+    };
+    if major != 1 || parts.next().is_some() {
+        return None;
+    }
+    let name = upstream_name(&repo.url)?;
+    if name == "kubernetes" {
+        Some(format!("v1.{minor}.{patch}"))
+    } else if STAGING.contains(&name) {
+        Some(format!("v0.{minor}.{patch}"))
+    } else {
+        None
+    }
+}
+
+/// `kubernetes/client-go` → `client-go`, for repos under github.com/kubernetes only.
+fn upstream_name(url: &str) -> Option<&str> {
+    if !url.contains("github.com/kubernetes/") {
+        return None;
+    }
+    url.trim_end_matches('/')
+        .trim_end_matches(".git")
+        .rsplit('/')
+        .next()
 }
 
 /// Repos published from the monorepo's `staging/src/k8s.io/`, tagged `v0.X.Y` for `v1.X.Y`.
@@ -914,5 +945,11 @@ mod tests {
         assert!(targets(&mapping, "v0.9.0", &[]).is_err());
         let only = targets(&mapping, "v0.9.0", &["controller-runtime".into()]).unwrap();
         assert_eq!(only.len(), 1);
+        let client_go = mapping.repo("client-go").unwrap();
+        assert_eq!(version_for(client_go, "v1.13").as_deref(), Some("v0.13.0"));
+        let k8s = mapping.repo("kubernetes").unwrap();
+        assert_eq!(version_for(k8s, "1.20.2").as_deref(), Some("v1.20.2"));
+        assert_eq!(version_for(k8s, "v1.x"), None);
+        assert_eq!(version_for(mapping.repo("kube").unwrap(), "v1.13"), None);
     }
 }

@@ -11,7 +11,7 @@ pub use excerpt::{Excerpt, excerpt};
 
 use crate::golang::{Call, Kind as DeclKind, calls};
 use crate::mapping::{Article, Kind, Mapping, Step};
-use crate::resolve::{Resolution, Status, StepResolution, resolve_articles};
+use crate::resolve::{Resolution, Status, StepResolution, resolve_articles, resolve_counterparts};
 use crate::source::{Snapshot, SourceError, Sources};
 
 /// Which notes a guide shows.
@@ -68,6 +68,43 @@ pub struct StepGuide {
     pub calls_steps: Vec<usize>,
     /// Other mapped symbols (of other articles) whose names this step's body calls.
     pub calls_mapped: Vec<String>,
+    /// What changed between the article's `written_for` version and the pin, when that
+    /// version is in the cache (or `guide --era fetch`) and the symbol changed.
+    pub since_article: Option<String>,
+    /// The kube-rs item that plays the same role, resolved at its own pin.
+    pub counterpart: Option<CounterpartGuide>,
+}
+
+/// A Rust counterpart as a guide shows it: the same fields as a step, its own repo and pin.
+#[derive(Clone, Debug, Serialize)]
+pub struct CounterpartGuide {
+    pub symbol: String,
+    pub repo: String,
+    pub upstream: String,
+    pub version: String,
+    pub note: String,
+    pub status: Status,
+    pub reason: Option<String>,
+    pub kind: Option<DeclKind>,
+    pub signature: Option<String>,
+    pub doc: Option<String>,
+    pub file: Option<String>,
+    pub start_line: Option<usize>,
+    pub end_line: Option<usize>,
+    pub permalink: Option<String>,
+    pub excerpt: Option<Excerpt>,
+}
+
+/// Whether guides compare each step with the article's own version.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Era {
+    /// No comparison.
+    Off,
+    /// Only when that version is already in the cache: never a network fetch.
+    #[default]
+    Cached,
+    /// Fetch the article's version when needed.
+    Fetch,
 }
 
 /// Resolve per repo. One repo that cannot be read does not sink the others: its articles
@@ -104,8 +141,19 @@ pub fn build(
     mapping: &Mapping,
     articles: &[&Article],
     lang: Lang,
+    era: Era,
 ) -> Result<Vec<ArticleGuide>, SourceError> {
     let (resolved, unreadable) = resolve_by_repo(sources, mapping, articles);
+    let mut since = since_article(sources, mapping, articles, era);
+    let (counterparts, counterpart_error) =
+        match resolve_counterparts(sources, mapping, articles, None) {
+            Ok(c) => (c, None),
+            Err(e) => (Vec::new(), Some(e.to_string())),
+        };
+    let mut counterpart_of: HashMap<(&str, usize), &Resolution> = counterparts
+        .iter()
+        .map(|c| ((c.article.as_str(), c.step), &c.resolution))
+        .collect();
     let mut by_step: HashMap<(&str, usize), &Resolution> = resolved
         .iter()
         .map(|s| ((s.article.as_str(), s.step), &s.resolution))
@@ -126,12 +174,28 @@ pub fn build(
         let mut steps = Vec::with_capacity(article.steps.len());
         let mut commit = None;
         for (i, step) in article.steps.iter().enumerate() {
+            let counterpart = step.counterpart.as_ref().map(|c| {
+                let r = counterpart_of.remove(&(article.id.as_str(), i + 1));
+                counterpart_guide(
+                    c,
+                    r,
+                    counterpart_error.as_deref(),
+                    mapping,
+                    sources,
+                    lang,
+                    &mut snapshots,
+                    &mut files,
+                )
+            });
+            let since_article = since.remove(&(article.id.clone(), i + 1));
             let Some(r) = by_step.remove(&(article.id.as_str(), i + 1)) else {
                 let why = unreadable
                     .get(article.repo.as_str())
                     .cloned()
                     .unwrap_or_default();
-                steps.push(StepGuide::unresolved(i + 1, step, lang, why));
+                let mut s = StepGuide::unresolved(i + 1, step, lang, why);
+                s.counterpart = counterpart;
+                steps.push(s);
                 continue;
             };
             commit.get_or_insert_with(|| r.commit.clone());
@@ -154,17 +218,7 @@ pub fn build(
                 (Some(text), Some(start), Some(end)) => Some(excerpt(text, start, end)),
                 _ => None,
             };
-            let permalink = match (&r.file, r.start_line, r.end_line) {
-                (Some(file), Some(start), Some(end))
-                    if upstream.starts_with("https://github.com/") =>
-                {
-                    Some(format!(
-                        "{upstream}/blob/{}/{file}#L{start}-L{end}",
-                        repo.pin
-                    ))
-                }
-                _ => None,
-            };
+            let permalink = permalink(&upstream, &repo.pin, r);
             steps.push(StepGuide {
                 step: i + 1,
                 symbol: step.symbol.to_string(),
@@ -182,6 +236,8 @@ pub fn build(
                 excerpt,
                 calls_steps: Vec::new(),
                 calls_mapped: Vec::new(),
+                since_article,
+                counterpart,
             });
         }
         link_calls(&mut steps, &article.repo, &mapped);
@@ -235,8 +291,189 @@ impl StepGuide {
             excerpt: None,
             calls_steps: Vec::new(),
             calls_mapped: Vec::new(),
+            since_article: None,
+            counterpart: None,
         }
     }
+}
+
+/// A GitHub permalink to the lines of `r` at `version`; none for other hosts.
+fn permalink(upstream: &str, version: &str, r: &Resolution) -> Option<String> {
+    match (&r.file, r.start_line, r.end_line) {
+        (Some(file), Some(start), Some(end)) if upstream.starts_with("https://github.com/") => {
+            Some(format!("{upstream}/blob/{version}/{file}#L{start}-L{end}"))
+        }
+        _ => None,
+    }
+}
+
+fn upstream_of(url: &str) -> String {
+    url.trim_end_matches('/')
+        .trim_end_matches(".git")
+        .to_string()
+}
+
+/// Snapshots and file blobs read once per guide run.
+type Snapshots = BTreeMap<String, Snapshot>;
+type Files = HashMap<(String, String), Option<Vec<u8>>>;
+
+#[allow(clippy::too_many_arguments)] // the caches are threaded through one build
+fn counterpart_guide(
+    c: &crate::mapping::Counterpart,
+    r: Option<&Resolution>,
+    error: Option<&str>,
+    mapping: &Mapping,
+    sources: &Sources,
+    lang: Lang,
+    snapshots: &mut Snapshots,
+    files: &mut Files,
+) -> CounterpartGuide {
+    let repo = mapping.repo(&c.repo);
+    let upstream = repo.map(|r| upstream_of(&r.url)).unwrap_or_default();
+    let version = repo.map(|r| r.pin.clone()).unwrap_or_default();
+    let note = match lang {
+        Lang::En => c.note.clone(),
+        Lang::Zh => c.note_zh.clone(),
+    };
+    let mut g = CounterpartGuide {
+        symbol: c.symbol.clone(),
+        repo: c.repo.clone(),
+        upstream,
+        version,
+        note,
+        status: Status::Missing,
+        reason: error.map(str::to_string),
+        kind: None,
+        signature: None,
+        doc: None,
+        file: c.file.clone(),
+        start_line: None,
+        end_line: None,
+        permalink: None,
+        excerpt: None,
+    };
+    let (Some(r), Some(repo)) = (r, repo) else {
+        return g;
+    };
+    g.status = r.status;
+    g.reason.clone_from(&r.reason);
+    g.kind = r.kind;
+    g.signature.clone_from(&r.signature);
+    g.doc.clone_from(&r.doc);
+    g.start_line = r.start_line;
+    g.end_line = r.end_line;
+    g.permalink = permalink(&g.upstream, &g.version, r);
+    if let (Some(file), Status::Found, Some(start), Some(end)) =
+        (&r.file, r.status, r.start_line, r.end_line)
+    {
+        g.file = Some(file.clone());
+        if !snapshots.contains_key(&repo.name)
+            && let Ok(s) = sources.snapshot(repo, &repo.pin)
+        {
+            snapshots.insert(repo.name.clone(), s);
+        }
+        let key = (repo.name.clone(), file.clone());
+        if !files.contains_key(&key)
+            && let Some(snapshot) = snapshots.get(&repo.name)
+        {
+            files.insert(key.clone(), snapshot.read(file).ok().flatten());
+        }
+        if let Some(Some(text)) = files.get(&key) {
+            g.excerpt = Some(excerpt(text, start, end));
+        }
+    }
+    g
+}
+
+/// One line per step whose symbol changed between the article's `written_for` version and
+/// the pin ("what changed since the article"), keyed by (article, step).
+fn since_article(
+    sources: &Sources,
+    mapping: &Mapping,
+    articles: &[&Article],
+    era: Era,
+) -> HashMap<(String, usize), String> {
+    let mut out = HashMap::new();
+    if era == Era::Off {
+        return out;
+    }
+    let mut groups: BTreeMap<(String, String), Vec<&Article>> = BTreeMap::new();
+    for a in articles.iter().filter(|a| !a.steps.is_empty()) {
+        let (Some(written_for), Some(repo)) = (&a.written_for, mapping.repo(&a.repo)) else {
+            continue;
+        };
+        if let Some(version) = crate::drift::version_for(repo, written_for)
+            && version != repo.pin
+        {
+            groups.entry((a.repo.clone(), version)).or_default().push(a);
+        }
+    }
+    for ((repo_name, version), group) in groups {
+        let repo = mapping.repo(&repo_name).expect("grouped from the mapping");
+        let old = match era {
+            Era::Fetch => sources.snapshot(repo, &version).ok(),
+            _ => sources.cached_snapshot(repo, &version),
+        };
+        let (Some(old), Ok(new)) = (old, sources.snapshot(repo, &repo.pin)) else {
+            continue;
+        };
+        // At the article's version a step is looked up by its article-era name, if any.
+        let symbols: Vec<(String, usize, crate::symbol::Symbol)> = group
+            .iter()
+            .flat_map(|a| {
+                a.steps.iter().enumerate().map(|(i, s)| {
+                    let era_symbol = s
+                        .was
+                        .as_deref()
+                        .and_then(|w| crate::symbol::Symbol::parse(w).ok())
+                        .unwrap_or_else(|| s.symbol.clone());
+                    (a.id.clone(), i + 1, era_symbol)
+                })
+            })
+            .collect();
+        let queries: Vec<crate::resolve::Query<'_>> = symbols
+            .iter()
+            .map(|(_, _, symbol)| crate::resolve::Query {
+                symbol,
+                file_hint: None,
+            })
+            .collect();
+        let Ok(compared) = crate::drift::compare(
+            &old,
+            &new,
+            repo.module.as_deref(),
+            &queries,
+            &indicatif::ProgressBar::hidden(),
+        ) else {
+            continue;
+        };
+        for ((id, step, symbol), c) in symbols.iter().zip(compared) {
+            if matches!(
+                c.category,
+                crate::drift::Category::Unchanged | crate::drift::Category::Unresolved
+            ) {
+                continue;
+            }
+            let renamed =
+                c.to.as_ref()
+                    .filter(|t| t.symbol != symbol.as_str())
+                    .map(|t| format!(" → {}", t.symbol))
+                    .unwrap_or_default();
+            let detail = if c.detail.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", c.detail)
+            };
+            out.insert(
+                (id.clone(), *step),
+                format!(
+                    "since {version} (the article's version): {}{renamed}{detail}",
+                    c.category.as_str()
+                ),
+            );
+        }
+    }
+    out
 }
 
 /// Every mapped symbol by its last name, per repo: the targets "calls next" can point at.
