@@ -98,6 +98,9 @@ pub struct Citation<'m> {
     pub title: &'m str,
     /// 1-based, in reading order.
     pub step: usize,
+    /// The symbol is the step's Rust counterpart, not the step's own Go symbol.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub counterpart: bool,
 }
 
 /// A distinct symbol (per repo) matching a query, who cites it, and with `--at` where it is.
@@ -110,8 +113,9 @@ pub struct SymbolHit<'m> {
     pub resolution: Option<Resolution>,
     /// With `--at`: why `repo` could not be read at that version.
     pub error: Option<String>,
+    /// The Go symbol; `None` for a Rust item (a counterpart).
     #[serde(skip)]
-    parsed: &'m Symbol,
+    parsed: Option<&'m Symbol>,
     /// The first citing step's `file:` hint, so a moved declaration is noted.
     #[serde(skip)]
     file_hint: Option<&'m str>,
@@ -135,7 +139,7 @@ pub fn symbol_matches<'m>(mapping: &'m Mapping, query: &str) -> Vec<SymbolHit<'m
                     cited_by: Vec::new(),
                     resolution: None,
                     error: None,
-                    parsed: &s.symbol,
+                    parsed: Some(&s.symbol),
                     file_hint: None,
                 });
             hit.file_hint = hit.file_hint.or(s.file.as_deref());
@@ -143,6 +147,35 @@ pub fn symbol_matches<'m>(mapping: &'m Mapping, query: &str) -> Vec<SymbolHit<'m
                 article: &a.id,
                 title: &a.title,
                 step: i + 1,
+                counterpart: false,
+            });
+        }
+        for (i, c) in a
+            .steps
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| Some((i, s.counterpart.as_ref()?)))
+        {
+            if !c.symbol.to_lowercase().contains(&q) {
+                continue;
+            }
+            let hit = hits
+                .entry((c.symbol.as_str(), c.repo.as_str()))
+                .or_insert_with(|| SymbolHit {
+                    symbol: &c.symbol,
+                    repo: &c.repo,
+                    cited_by: Vec::new(),
+                    resolution: None,
+                    error: None,
+                    parsed: None,
+                    file_hint: None,
+                });
+            hit.file_hint = hit.file_hint.or(c.file.as_deref());
+            hit.cited_by.push(Citation {
+                article: &a.id,
+                title: &a.title,
+                step: i + 1,
+                counterpart: true,
             });
         }
     }
@@ -253,12 +286,24 @@ fn resolve_hits(cx: &Context, hits: &mut [SymbolHit<'_>], at: &str) -> Result<()
         let mine: Vec<usize> = (0..hits.len()).filter(|&i| hits[i].repo == name).collect();
         let queries: Vec<Query<'_>> = mine
             .iter()
-            .map(|&i| Query {
-                symbol: hits[i].parsed,
-                file_hint: hits[i].file_hint,
+            .filter_map(|&i| {
+                Some(Query {
+                    symbol: hits[i].parsed?,
+                    file_hint: hits[i].file_hint,
+                })
             })
             .collect();
-        match resolve_in(cx, name, at, &queries) {
+        let rust: Vec<(&str, Option<&str>)> = mine
+            .iter()
+            .filter(|&&i| hits[i].parsed.is_none())
+            .map(|&i| (hits[i].symbol, hits[i].file_hint))
+            .collect();
+        let result = if rust.is_empty() {
+            resolve_in(cx, name, at, &queries)
+        } else {
+            resolve_rust_in(cx, name, at, &rust)
+        };
+        match result {
             Ok(resolutions) => {
                 for (i, r) in mine.into_iter().zip(resolutions) {
                     hits[i].resolution = Some(r);
@@ -292,6 +337,18 @@ fn resolve_in(
     Ok(resolver.resolve(queries)?)
 }
 
+/// Rust items (counterparts) of one repo at `at`, with syn. A repo holds either Go or Rust.
+fn resolve_rust_in(
+    cx: &Context,
+    repo: &str,
+    at: &str,
+    queries: &[(&str, Option<&str>)],
+) -> Result<Vec<Resolution>, Error> {
+    let repo = cx.repo(repo)?;
+    let snapshot = cx.sources.snapshot(repo, at)?;
+    Ok(k8s_study::rustlang::resolve(&snapshot, queries)?)
+}
+
 fn write_json(out: &mut impl Write, v: &Value) -> Result<(), Error> {
     serde_json::to_writer_pretty(&mut *out, v).map_err(std::io::Error::from)?;
     writeln!(out)?;
@@ -308,7 +365,12 @@ fn article_json(a: &Article) -> Value {
     let steps: Vec<_> = a
         .steps
         .iter()
-        .map(|s| json!({"symbol": s.symbol.as_str(), "file": s.file, "was": s.was, "note": s.note, "note_zh": s.note_zh}))
+        .map(|s| {
+            let counterpart = s.counterpart.as_ref().map(|c| {
+                json!({"symbol": c.symbol, "repo": c.repo, "file": c.file, "note": c.note, "note_zh": c.note_zh})
+            });
+            json!({"symbol": s.symbol.as_str(), "file": s.file, "was": s.was, "note": s.note, "note_zh": s.note_zh, "counterpart": counterpart})
+        })
         .collect();
     json!({"id": a.id, "title": a.title, "url": a.url, "kind": a.kind, "components": a.components, "repo": a.repo, "steps": steps})
 }
@@ -352,6 +414,9 @@ fn write_article(out: &mut impl Write, a: &Article) -> std::io::Result<()> {
             .map(|w| format!(" (article: {w})"))
             .unwrap_or_default();
         writeln!(out, "{:>3}. {}{was}\n     {}", i + 1, s.symbol, s.note)?;
+        if let Some(c) = &s.counterpart {
+            writeln!(out, "     Rust: {} ({})", c.symbol, c.repo)?;
+        }
     }
     Ok(())
 }
@@ -426,7 +491,12 @@ fn show_symbols(
     }
     for h in hits {
         for c in &h.cited_by {
-            writeln!(out, "{} — {} step {}", h.symbol, c.article, c.step)?;
+            let role = if c.counterpart {
+                " (Rust counterpart)"
+            } else {
+                ""
+            };
+            writeln!(out, "{} — {} step {}{role}", h.symbol, c.article, c.step)?;
         }
         if let Some(r) = &h.resolution {
             let place = match (&r.file, r.start_line, r.end_line) {

@@ -136,6 +136,7 @@ fn resolve_by_repo<'m>(
 ///
 /// # Panics
 /// If an article names a repo the mapping lacks, which validation rules out.
+#[allow(clippy::too_many_lines)] // one pass over articles and steps, sharing the blob caches
 pub fn build(
     sources: &Sources,
     mapping: &Mapping,

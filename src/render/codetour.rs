@@ -44,6 +44,17 @@ pub fn write_tour(
                 if let Some(sig) = &s.signature {
                     description = format!("{description}\n\n```go\n{sig}\n```");
                 }
+                if let Some(since) = &s.since_article {
+                    description = format!("{description}\n\n{}: {since}", l.changed);
+                }
+                // A tour walks one repository: the Rust counterpart is a link, not a stop.
+                if let Some(c) = &s.counterpart {
+                    let target = c.permalink.as_deref().unwrap_or(&c.symbol);
+                    description = format!(
+                        "{description}\n\n{} ({} {}): [{}]({target})\n\n{}",
+                        l.counterpart, c.repo, c.version, c.symbol, c.note
+                    );
+                }
                 TourStep {
                     title,
                     description,

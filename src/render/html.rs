@@ -340,6 +340,14 @@ fn step_html(
     if found && let Some(reason) = s.reason.as_deref().filter(|r| !r.is_empty()) {
         writeln!(out, "<p class=\"warning\">{}</p>", esc(reason))?;
     }
+    if let Some(since) = &s.since_article {
+        writeln!(
+            out,
+            "<p class=\"changed\"><strong>{}</strong> {}</p>",
+            l.changed,
+            esc(since)
+        )?;
+    }
     if s.kind.is_some() || s.signature.is_some() {
         write!(out, "<p class=\"sig\">")?;
         if let Some(kind) = s.kind {
@@ -357,7 +365,60 @@ fn step_html(
         code_block(out, ex, s.start_line)?;
     }
     step_links(out, s, steps, l)?;
+    if let Some(c) = &s.counterpart {
+        counterpart_html(out, c, l)?;
+    }
     writeln!(out, "</article>")
+}
+
+/// The kube-rs item beside a Go step: its own permalink, signature, note and excerpt
+/// (shown plain: the highlighter speaks Go).
+fn counterpart_html(
+    out: &mut impl Write,
+    c: &crate::guide::CounterpartGuide,
+    l: &Labels,
+) -> io::Result<()> {
+    writeln!(out, "<aside class=\"counterpart\">")?;
+    let name = match &c.permalink {
+        Some(link) if link.starts_with("https://") => format!(
+            "<a href=\"{}\"><code>{}</code></a>",
+            esc(link),
+            esc(&c.symbol)
+        ),
+        _ => format!("<code>{}</code>", esc(&c.symbol)),
+    };
+    writeln!(
+        out,
+        "<h4>{} <span class=\"repo\">({} {})</span></h4><p>{name}</p>",
+        l.counterpart,
+        esc(&c.repo),
+        esc(&c.version)
+    )?;
+    writeln!(out, "<p class=\"note\">{}</p>", esc(&c.note))?;
+    if c.status != Status::Found {
+        writeln!(
+            out,
+            "<p class=\"status\"><strong>{}</strong>{}</p>",
+            l.unresolved_because(c.status),
+            esc(c.reason.as_deref().unwrap_or_default())
+        )?;
+    }
+    if let Some(sig) = &c.signature {
+        let kind = c.kind.map(crate::golang::Kind::as_str).unwrap_or_default();
+        writeln!(
+            out,
+            "<p class=\"sig\"><span class=\"kind\">{kind}</span> <code>{}</code></p>",
+            esc(sig)
+        )?;
+    }
+    if let Some(ex) = &c.excerpt {
+        writeln!(
+            out,
+            "<pre class=\"code rust\"><code>{}</code></pre>",
+            esc(&ex.text)
+        )?;
+    }
+    writeln!(out, "</aside>")
 }
 
 /// Where the step is (file, lines, permalink) and what it calls next.
@@ -743,6 +804,8 @@ struct Labels {
     no_reason: &'static str,
     view_source: &'static str,
     calls_next: &'static str,
+    changed: &'static str,
+    counterpart: &'static str,
     calls_elsewhere: &'static str,
     caveat: &'static str,
     lang: Lang,
@@ -775,6 +838,8 @@ const EN: Labels = Labels {
     no_reason: "no reason recorded",
     view_source: "view on GitHub",
     calls_next: "Calls next",
+    changed: "Changed",
+    counterpart: "Rust counterpart",
     calls_elsewhere: "Also calls (mapped in other guides)",
     caveat: "Matched by name only (syntactic): a same-named function elsewhere would match too.",
     lang: Lang::En,
@@ -807,6 +872,8 @@ const ZH: Labels = Labels {
     no_reason: "未记录原因",
     view_source: "在 GitHub 上查看",
     calls_next: "接下来调用",
+    changed: "变化",
+    counterpart: "Rust 对应实现",
     calls_elsewhere: "还调用（其他指南中的符号）",
     caveat: "仅按名称匹配（语法层面）：别处的同名函数也会被匹配。",
     lang: Lang::Zh,
@@ -939,6 +1006,10 @@ article.unresolved { border-color: var(--bad); border-style: dashed; }
   border-radius: 4px; background: var(--fg); color: #fff; font-size: 0.9rem; }
 .status { color: var(--bad); }
 .note { margin: 0.3rem 0 0.6rem; }
+.changed { font-size: 0.92rem; color: #9a6700; }
+aside.counterpart { border-left: 3px solid #b7410e; background: #fff8f3; padding: 0.3rem 0.9rem; margin: 0.8rem 0 0.2rem; border-radius: 0 6px 6px 0; }
+aside.counterpart h4 { margin: 0.3rem 0; color: #b7410e; font-size: 0.95rem; }
+aside.counterpart .repo { color: var(--muted); font-weight: normal; }
 .sig { margin: 0.4rem 0; overflow-wrap: anywhere; }
 .sig .kind { font-size: 0.8rem; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted);
   border: 1px solid var(--line); border-radius: 3px; padding: 0 0.3rem; margin-right: 0.3rem; }
@@ -1007,6 +1078,8 @@ mod tests {
             }),
             calls_steps: Vec::new(),
             calls_mapped: Vec::new(),
+            since_article: None,
+            counterpart: None,
         }
     }
 

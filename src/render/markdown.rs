@@ -153,6 +153,9 @@ fn write_step(out: &mut impl Write, s: &StepGuide, l: &Labels) -> std::io::Resul
         code(short_name(&s.symbol))
     )?;
     writeln!(out, "{}\n", escape(&s.note))?;
+    if let Some(since) = &s.since_article {
+        writeln!(out, "**{}**: {}\n", l.changed, escape(since))?;
+    }
     if s.status != Status::Found {
         writeln!(
             out,
@@ -211,6 +214,47 @@ fn write_step(out: &mut impl Write, s: &StepGuide, l: &Labels) -> std::io::Resul
     }
     if let Some(reason) = &s.reason {
         writeln!(out, "*{}*: {}\n", l.note, escape(reason))?;
+    }
+    if let Some(c) = &s.counterpart {
+        write_counterpart(out, c, l)?;
+    }
+    Ok(())
+}
+
+/// The kube-rs item beside a Go step, with its own permalink and excerpt.
+fn write_counterpart(
+    out: &mut impl Write,
+    c: &crate::guide::CounterpartGuide,
+    l: &Labels,
+) -> std::io::Result<()> {
+    let name = match &c.permalink {
+        Some(link) => format!("[{}]({link})", code(&c.symbol)),
+        None => code(&c.symbol),
+    };
+    writeln!(
+        out,
+        "### {} · {} {}\n\n{name}\n",
+        l.counterpart,
+        escape(&c.repo),
+        code(&c.version)
+    )?;
+    writeln!(out, "{}\n", escape(&c.note))?;
+    if c.status != Status::Found {
+        writeln!(
+            out,
+            "**{}**: {}\n",
+            l.unresolved,
+            escape(c.reason.as_deref().unwrap_or_default())
+        )?;
+        return Ok(());
+    }
+    if let Some(sig) = &c.signature {
+        let kind = c.kind.map(crate::golang::Kind::as_str).unwrap_or_default();
+        writeln!(out, "*{kind}* · {}\n", code(sig))?;
+    }
+    if let Some(ex) = &c.excerpt {
+        let fence = "`".repeat(3.max(longest_backtick_run(&ex.text) + 1));
+        writeln!(out, "{fence}rust\n{}\n{fence}\n", ex.text)?;
     }
     Ok(())
 }

@@ -61,6 +61,8 @@ pub struct Labels {
     pub steps: &'static str,
     pub note: &'static str,
     pub book_title: &'static str,
+    pub changed: &'static str,
+    pub counterpart: &'static str,
 }
 
 pub fn labels(lang: Lang) -> &'static Labels {
@@ -82,6 +84,8 @@ pub fn labels(lang: Lang) -> &'static Labels {
         steps: "steps",
         note: "Note",
         book_title: "Reading paths through the Kubernetes source",
+        changed: "Changed",
+        counterpart: "Rust counterpart",
     };
     const ZH: Labels = Labels {
         article: "原文",
@@ -101,6 +105,8 @@ pub fn labels(lang: Lang) -> &'static Labels {
         steps: "步",
         note: "说明",
         book_title: "Kubernetes 源码阅读路径",
+        changed: "变化",
+        counterpart: "Rust 对应实现",
     };
     match lang {
         Lang::En => &EN,
@@ -137,6 +143,8 @@ pub mod fixture {
             excerpt: found.then(|| Excerpt { text: "func (s *Scheduler) scheduleOne() {\n\ts.next()\n}".into(), elided_lines: 0, full: String::new() }),
             calls_steps: Vec::new(),
             calls_mapped: Vec::new(),
+            since_article: None,
+            counterpart: None,
         }
     }
 
