@@ -270,9 +270,13 @@ func (l *alsoLister[T]) List(opts string) []T {
 }
 ";
 
-/// `mirrors/acme/sched`: v1, v2 (the history above) and v1-again (v1's tree).
+/// `mirrors/acme/sched`: v1 and v2, the history above.
 fn make_sched(ws: &Workspace) {
-    let root = ws.path("mirrors/acme/sched");
+    make_history(ws, "mirrors/acme/sched", ["v1", "v2"]);
+}
+
+fn make_history(ws: &Workspace, path: &str, tags: [&str; 2]) {
+    let root = ws.path(path);
     let repo = Repository::init(&root).unwrap();
     write(&root, "go.mod", "module example.com/sched\n\ngo 1.20\n");
     write(&root, "pkg/scheduler/scheduler.go", SCHEDULER_V1);
@@ -283,7 +287,7 @@ fn make_sched(ws: &Workspace) {
     );
     write(&root, "pkg/queue/queue.go", QUEUE_V1);
     write(&root, "pkg/client/pods.go", PODS_V1);
-    commit_and_tag(&repo, "v1");
+    commit_and_tag(&repo, tags[0]);
     std::fs::remove_dir_all(root.join("pkg/scheduler/core")).unwrap();
     write(&root, "pkg/scheduler/scheduler.go", SCHEDULER_V2);
     write(&root, "pkg/scheduler/schedule_one.go", SCHEDULE_ONE_V2);
@@ -291,7 +295,7 @@ fn make_sched(ws: &Workspace) {
     write(&root, "pkg/queue/parallelizer.go", PARALLELIZER_V2);
     write(&root, "pkg/client/pods.go", PODS_V2);
     write(&root, "pkg/gentype/client.go", GENTYPE_V2);
-    commit_and_tag(&repo, "v2");
+    commit_and_tag(&repo, tags[1]);
 }
 
 /// (symbol, file hint, expected category, expected new symbol when it changes)
@@ -816,4 +820,69 @@ fn diff_follows_a_rename_and_prints_a_unified_diff() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains("k8s-study find"));
+}
+
+#[test]
+fn guides_say_what_changed_since_the_articles_version_when_it_is_cached() {
+    let ws = Workspace::new();
+    // The same history as a `kubernetes` repo, so `written_for: v1.1` means tag v1.1.0.
+    make_history(&ws, "mirrors/kubernetes/kubernetes", ["v1.1.0", "v1.2.0"]);
+    let mapping = mapping_text()
+        .replace(
+            "  sched: { url: https://github.com/acme/sched, pin: v1 }",
+            "  kubernetes: { url: https://github.com/kubernetes/kubernetes, pin: v1.2.0 }",
+        )
+        .replace(
+            "    repo: sched\n",
+            "    written_for: v1.1\n    repo: kubernetes\n",
+        )
+        .replace(
+            "example.com/sched/pkg/scheduler/core.genericScheduler.findNodesThatFitPod",
+            "example.com/sched/pkg/scheduler.Scheduler.findNodesThatFitPod",
+        )
+        .replace(
+            "example.com/sched/pkg/queue.Type.Add",
+            "example.com/sched/pkg/queue.Typed.Add",
+        );
+    // The step names the pinned symbol and remembers the article's.
+    let mapping = mapping.replace(
+        "        symbol: 'example.com/sched/pkg/scheduler.Scheduler.findNodesThatFitPod'\n",
+        "        symbol: 'example.com/sched/pkg/scheduler.Scheduler.findNodesThatFitPod'\n        was: example.com/sched/pkg/scheduler/core.genericScheduler.findNodesThatFitPod\n",
+    );
+    std::fs::write(ws.path("k.yaml"), mapping).unwrap();
+    let guide = |out: &str| {
+        ws.cmd()
+            .env("K8S_STUDY_MAPPING", ws.path("k.yaml"))
+            .args(["guide", "sched-history", "--format", "md", "-o"])
+            .arg(ws.path(out))
+            .assert()
+            .code(predicates::ord::ge(0));
+        std::fs::read_to_string(ws.path(out).join("sched-history.md")).unwrap()
+    };
+    // Not in the cache: no line, and no fetch of the old version.
+    let before = guide("g1");
+    assert!(!before.contains("**Changed**"), "{before}");
+    ws.cmd()
+        .env("K8S_STUDY_MAPPING", ws.path("k.yaml"))
+        .args(["fetch", "kubernetes@v1.1.0"])
+        .assert()
+        .code(0);
+    let after = guide("g2");
+    assert!(
+        after.contains("**Changed**: since v1.1.0 (the article's version): renamed → example.com/sched/pkg/scheduler.Scheduler.findNodesThatFitPod"),
+        "{after}"
+    );
+    assert!(
+        after.contains("**Changed**: since v1.1.0 (the article's version): body-changed"),
+        "{after}"
+    );
+    // Unchanged steps get no line.
+    let run = after
+        .split("## 1.")
+        .nth(1)
+        .unwrap()
+        .split("## 2.")
+        .next()
+        .unwrap();
+    assert!(!run.contains("**Changed**"), "{run}");
 }

@@ -181,3 +181,133 @@ fn a_malformed_rust_path_is_a_usage_error() {
         .code(2)
         .stderr(predicate::str::contains("crate names use underscores"));
 }
+
+/// The widgets mapping with a Rust counterpart on its first step.
+fn with_counterpart(ws: &Workspace) {
+    let mapping = std::fs::read_to_string(ws.path("mapping.yaml")).unwrap();
+    let mapping = mapping.replacen(
+        "        note_zh: 构造。\n",
+        "        note_zh: 构造。\n        counterpart:\n          symbol: kube_runtime::reflector::store::Store::get\n          file: kube-runtime/src/reflector/store.rs\n          note: A <b>cache</b> read, not a queue.\n          note_zh: 读缓存，不是队列。\n",
+        1,
+    );
+    std::fs::write(ws.path("mapping.yaml"), mapping).unwrap();
+}
+
+#[test]
+fn counterparts_are_checked_shown_in_guides_and_looked_up() {
+    let ws = workspace();
+    with_counterpart(&ws);
+    ws.cmd()
+        .args(["check", "--repo", "kube"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "1 steps (incl. 1 Rust counterparts): 1 found",
+        ));
+    let permalink =
+        "https://github.com/kube-rs/kube/blob/1.0.0/kube-runtime/src/reflector/store.rs#L8-L11";
+    for (format, file, needles) in [
+        (
+            "md",
+            "widgets-tour.md",
+            &[
+                "### Rust counterpart · kube `1.0.0`",
+                permalink,
+                "```rust\n",
+                "A \\<b\\>cache\\</b\\> read",
+            ][..],
+        ),
+        (
+            "html",
+            "widgets-tour.html",
+            &[
+                "<aside class=\"counterpart\">",
+                permalink,
+                "A &lt;b&gt;cache&lt;/b&gt; read",
+            ][..],
+        ),
+        ("json", "guide.json", &["\"counterpart\": {", permalink][..]),
+        (
+            "codetour",
+            ".tours/widgets-tour.tour",
+            &["Rust counterpart (kube 1.0.0)", permalink][..],
+        ),
+    ] {
+        let out = ws.path(&format!("guide-{format}"));
+        ws.cmd()
+            .args(["guide", "widgets-tour", "--format", format, "-o"])
+            .arg(&out)
+            .assert()
+            .code(predicate::in_iter([0, 1]));
+        let text = std::fs::read_to_string(out.join(file)).unwrap();
+        for needle in needles {
+            assert!(text.contains(needle), "{format}: no {needle:?} in\n{text}");
+        }
+        assert!(!text.contains("file://"), "{format} names the mirror");
+    }
+    ws.cmd()
+        .args(["lookup", "Store::get"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "kube_runtime::reflector::store::Store::get — widgets-tour step 1 (Rust counterpart)",
+        ));
+}
+
+#[test]
+fn bump_and_diff_follow_a_rust_item_and_write_its_file() {
+    let ws = workspace();
+    with_counterpart(&ws);
+    let out = ws
+        .cmd()
+        .args([
+            "bump", "--to", "2.0.0", "--repo", "kube", "--format", "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let steps = json(&out.stdout);
+    let step = &steps.as_array().unwrap()[0];
+    assert_eq!(step["counterpart"], true);
+    assert_eq!(step["symbol"], "kube_runtime::reflector::store::Store::get");
+    assert_eq!(step["category"], "moved-file", "{step:#}");
+    assert_eq!(
+        step["to"]["file"],
+        "kube-runtime/src/reflector/store/get.rs"
+    );
+
+    let before = std::fs::read_to_string(ws.path("mapping.yaml")).unwrap();
+    ws.cmd()
+        .args(["bump", "--to", "2.0.0", "--repo", "kube", "--write", "-q"])
+        .assert()
+        .code(1);
+    let after = std::fs::read_to_string(ws.path("mapping.yaml")).unwrap();
+    let expected = before
+        .replace("pin: \"1.0.0\" }", "pin: \"2.0.0\" }")
+        .replace(
+            "          file: kube-runtime/src/reflector/store.rs\n",
+            "          file: kube-runtime/src/reflector/store/get.rs\n",
+        );
+    assert_eq!(after, expected);
+
+    let diff = ws
+        .cmd()
+        .args([
+            "diff",
+            "kube_runtime::reflector::store::Store::get",
+            "--from",
+            "1.0.0",
+            "--to",
+            "2.0.0",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(diff.stdout).unwrap();
+    assert!(text.starts_with("# moved-file: moved from kube-runtime/src/reflector/store.rs to kube-runtime/src/reflector/store/get.rs\n"), "{text}");
+    assert!(text.contains("\n-    #[must_use]\n"), "{text}");
+}

@@ -6,6 +6,7 @@ use k8s_study::Error;
 use k8s_study::drift::{self, Category};
 use k8s_study::error::exit;
 use k8s_study::resolve::Query;
+use k8s_study::rustlang;
 use k8s_study::symbol::Symbol;
 
 use super::Context;
@@ -16,6 +17,7 @@ use super::Context;
 Examples:
   k8s-study diff k8s.io/client-go/util/workqueue.Type.Add --from v0.20.2 --to v0.32.3 --repo client-go
   k8s-study diff k8s.io/kubernetes/pkg/scheduler.Scheduler.scheduleOne --from v1.20.2 --to v1.32.3
+  k8s-study diff kube_runtime::controller::Controller::run --from 4.2.0 --to 5.0.0
 
 The first line says what happened (unchanged, body-changed, moved-file, renamed...).
 Exit codes: 0 identical, 1 different (or gone), 2 usage or infrastructure error.")]
@@ -27,32 +29,50 @@ pub struct DiffArgs {
     /// The newer version (tag).
     #[arg(long, value_name = "VERSION")]
     pub to: String,
-    /// Repo holding the symbol [default: kubernetes].
-    #[arg(long, value_name = "NAME", default_value = "kubernetes")]
-    pub repo: String,
+    /// Repo holding the symbol [default: kubernetes; kube for a Rust path].
+    #[arg(long, value_name = "NAME")]
+    pub repo: Option<String>,
 }
 
 pub fn run(cx: &Context, args: &DiffArgs) -> Result<u8, Error> {
-    let symbol = Symbol::parse(&args.symbol).map_err(|e| {
-        Error::usage(
-            format!("malformed symbol `{}`: {e}", args.symbol),
-            Some("example: k8s.io/client-go/util/workqueue.Type.Add".to_string()),
-        )
-    })?;
-    let repo = cx.repo(&args.repo)?;
-    let old = cx.sources.snapshot(repo, &args.from)?;
-    let new = cx.sources.snapshot(repo, &args.to)?;
-    let compared = drift::compare(
-        &old,
-        &new,
-        repo.module.as_deref(),
-        &[Query {
-            symbol: &symbol,
-            file_hint: None,
-        }],
-        &ProgressBar::hidden(),
-    )?
-    .remove(0);
+    let rust = rustlang::is_rust_path(&args.symbol);
+    let repo_name = match &args.repo {
+        Some(r) => r.as_str(),
+        None if rust => k8s_study::mapping::COUNTERPART_REPO,
+        None => "kubernetes",
+    };
+    let repo = cx.repo(repo_name)?;
+    let compared = if rust {
+        rustlang::RustPath::parse(&args.symbol).map_err(|e| {
+            Error::usage(
+                format!("malformed Rust item `{}`: {e}", args.symbol),
+                Some("example: kube_runtime::controller::Controller::run".to_string()),
+            )
+        })?;
+        let old = cx.sources.snapshot(repo, &args.from)?;
+        let new = cx.sources.snapshot(repo, &args.to)?;
+        drift::compare_rust(&old, &new, &[(&args.symbol, None)])?.remove(0)
+    } else {
+        let symbol = Symbol::parse(&args.symbol).map_err(|e| {
+            Error::usage(
+                format!("malformed symbol `{}`: {e}", args.symbol),
+                Some("example: k8s.io/client-go/util/workqueue.Type.Add".to_string()),
+            )
+        })?;
+        let old = cx.sources.snapshot(repo, &args.from)?;
+        let new = cx.sources.snapshot(repo, &args.to)?;
+        drift::compare(
+            &old,
+            &new,
+            repo.module.as_deref(),
+            &[Query {
+                symbol: &symbol,
+                file_hint: None,
+            }],
+            &ProgressBar::hidden(),
+        )?
+        .remove(0)
+    };
     let mut out = std::io::stdout().lock();
     let to = compared
         .to
@@ -74,12 +94,12 @@ pub fn run(cx: &Context, args: &DiffArgs) -> Result<u8, Error> {
         Category::Unresolved => {
             return Err(Error::usage(
                 format!(
-                    "{} is not found at {} of {}",
-                    args.symbol, args.from, args.repo
+                    "{} is not found at {} of {repo_name}",
+                    args.symbol, args.from
                 ),
                 Some(format!(
-                    "check the symbol with `k8s-study find {} --repo {} --at {}`",
-                    args.symbol, args.repo, args.from
+                    "check the symbol with `k8s-study find {} --repo {repo_name} --at {}`",
+                    args.symbol, args.from
                 )),
             ));
         }

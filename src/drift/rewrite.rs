@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::mapping::{Mapping, Origin, Step};
+use crate::mapping::{Mapping, Origin};
 
 use super::{Category, StepDrift};
 
@@ -66,30 +66,53 @@ pub fn plan(
         else {
             continue;
         };
+        // The fields being edited: the step's own, or its Rust counterpart's.
+        let fields = if d.counterpart {
+            let Some(c) = &step.counterpart else {
+                continue;
+            };
+            Fields {
+                symbol: &c.symbol,
+                origin: &c.origin,
+                file: c.file.as_deref(),
+                file_origin: c.file_origin.as_ref(),
+                review: c.review.as_deref(),
+                review_origin: c.review_origin.as_ref(),
+            }
+        } else {
+            Fields {
+                symbol: step.symbol.as_str(),
+                origin: &step.origin,
+                file: step.file.as_deref(),
+                file_origin: step.file_origin.as_ref(),
+                review: step.review.as_deref(),
+                review_origin: step.review_origin.as_ref(),
+            }
+        };
         let c = &d.compared;
         let from = mapping.repo(&d.repo).map_or("the pin", |r| r.pin.as_str());
         let target = targets.get(&d.repo).map_or("", String::as_str);
         match (c.category, &c.to) {
-            (Category::MovedFile, Some(to)) => set_file(&mut push, step, &to.file),
+            (Category::MovedFile, Some(to)) => set_file(&mut push, &fields, &to.file),
             (Category::MovedPackage | Category::Renamed, Some(to)) if c.confident => {
                 push(
-                    &step.origin,
-                    replace(&step.origin, step.symbol.as_str(), &to.symbol),
+                    fields.origin,
+                    replace(fields.origin, fields.symbol, &to.symbol),
                 );
-                set_file(&mut push, step, &to.file);
+                set_file(&mut push, &fields, &to.file);
             }
             (category, _) if !category.holds() => {
                 let why = review_text(d, from, target);
-                let edit = match &step.review_origin {
-                    Some(o) => replace(o, step.review.as_deref().unwrap_or_default(), &why),
+                let edit = match fields.review_origin {
+                    Some(o) => replace(o, fields.review.unwrap_or_default(), &why),
                     None => Edit::AddSibling {
-                        line: step.origin.line,
-                        column: step.origin.column,
+                        line: fields.origin.line,
+                        column: fields.origin.column,
                         key: "review".into(),
                         value: why,
                     },
                 };
-                push(&step.origin, edit);
+                push(fields.origin, edit);
             }
             _ => {}
         }
@@ -97,8 +120,18 @@ pub fn plan(
     edits
 }
 
-fn set_file(push: &mut impl FnMut(&Origin, Edit), step: &Step, file: &str) {
-    if let (Some(origin), Some(old)) = (&step.file_origin, &step.file)
+/// The editable fields of a step or of its counterpart, with where they are written.
+struct Fields<'m> {
+    symbol: &'m str,
+    origin: &'m Origin,
+    file: Option<&'m str>,
+    file_origin: Option<&'m Origin>,
+    review: Option<&'m str>,
+    review_origin: Option<&'m Origin>,
+}
+
+fn set_file(push: &mut impl FnMut(&Origin, Edit), fields: &Fields<'_>, file: &str) {
+    if let (Some(origin), Some(old)) = (fields.file_origin, fields.file)
         && old != file
     {
         push(origin, replace(origin, old, file));
