@@ -140,6 +140,49 @@ fn the_builtin_mapping_checks_clean_at_its_pins() {
         );
 }
 
+/// Every Rust counterpart of the built-in mapping resolves in kube-rs at its pin (and at the
+/// next release the mirror holds), through `K8S_STUDY_MIRROR`.
+#[test]
+#[ignore = "needs scripts/build-kube-mirror.sh and K8S_STUDY_REAL_MIRRORS"]
+fn every_counterpart_resolves_in_kube_rs() {
+    let out = cmd()
+        .args(["check", "--repo", "kube", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let summary = &v["summary"];
+    assert!(summary["counterparts"].as_u64().unwrap() >= 20, "{v:#}");
+    assert_eq!(summary["found"], summary["steps"], "{v:#}");
+    // And the bump to 5.0.0 classifies each of them.
+    let out = cmd()
+        .args([
+            "bump", "--to", "5.0.0", "--repo", "kube", "--format", "json",
+        ])
+        .output()
+        .unwrap();
+    let steps: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let steps = steps.as_array().unwrap();
+    assert_eq!(
+        steps.len() as u64,
+        summary["counterparts"].as_u64().unwrap()
+    );
+    assert!(
+        steps
+            .iter()
+            .all(|s| s["counterpart"] == true && s["from"]["version"] == "4.2.0")
+    );
+    assert!(
+        steps.iter().all(|s| s["category"] != "unresolved"),
+        "{steps:#?}"
+    );
+}
+
 /// kube-rs 4.2.0 from its crates.io packages (`scripts/build-kube-mirror.sh`): items the Rust
 /// articles walk through, by definition path and through re-exports, with the file each is in
 /// and the line it starts at in the upstream repository (the src/ trees are byte-identical).
