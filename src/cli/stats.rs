@@ -5,7 +5,7 @@ use clap::{Args, ValueEnum};
 use k8s_study::Error;
 use k8s_study::error::exit;
 use k8s_study::mapping::Article;
-use k8s_study::resolve::{Status, resolve_articles};
+use k8s_study::resolve::{Status, resolve_articles, resolve_counterparts};
 use serde::Serialize;
 
 use super::Context;
@@ -49,6 +49,8 @@ struct Report {
     articles: usize,
     urls: usize,
     steps: usize,
+    /// Steps with a Rust counterpart (a kube-rs item).
+    counterparts: usize,
     found: usize,
     inferred: usize,
     by_kind: BTreeMap<&'static str, usize>,
@@ -72,6 +74,12 @@ pub fn run(cx: &Context, args: &StatsArgs) -> Result<u8, Error> {
         articles: m.articles.len(),
         urls: m.articles.iter().map(|a| 1 + a.alt_urls.len()).sum(),
         steps: m.articles.iter().map(|a| a.steps.len()).sum(),
+        counterparts: m
+            .articles
+            .iter()
+            .flat_map(|a| &a.steps)
+            .filter(|s| s.counterpart.is_some())
+            .count(),
         found: m.articles.iter().filter(|a| a.found).count(),
         inferred: m.articles.iter().filter(|a| !a.found).count(),
         ..Report::default()
@@ -117,6 +125,40 @@ pub fn run(cx: &Context, args: &StatsArgs) -> Result<u8, Error> {
             };
             report.resolution.insert(repo.to_string(), entry);
         }
+        // Rust counterparts, per their repo, listed as `REPO (counterparts)`.
+        let with: Vec<&Article> = m
+            .articles
+            .iter()
+            .filter(|a| a.steps.iter().any(|s| s.counterpart.is_some()))
+            .collect();
+        if !with.is_empty() {
+            let entry = match resolve_counterparts(&cx.sources, m, &with, None) {
+                Ok(results) => RepoResolution {
+                    pin: results
+                        .first()
+                        .map(|r| r.resolution.version.clone())
+                        .unwrap_or_default(),
+                    steps: results.len(),
+                    resolved: Some(
+                        results
+                            .iter()
+                            .filter(|r| r.resolution.status == Status::Found)
+                            .count(),
+                    ),
+                    error: None,
+                },
+                Err(e) => RepoResolution {
+                    pin: String::new(),
+                    steps: report.counterparts,
+                    resolved: None,
+                    error: Some(e.to_string()),
+                },
+            };
+            report.resolution.insert(
+                format!("{} (counterparts)", k8s_study::mapping::COUNTERPART_REPO),
+                entry,
+            );
+        }
     }
     for a in &m.articles {
         let resolved = (args.resolve
@@ -149,8 +191,8 @@ pub fn run(cx: &Context, args: &StatsArgs) -> Result<u8, Error> {
 fn write_text(out: &mut impl std::io::Write, r: &Report) -> std::io::Result<()> {
     writeln!(
         out,
-        "{} entries ({} links), {} steps; text read for {}, inferred from code for {}",
-        r.articles, r.urls, r.steps, r.found, r.inferred
+        "{} entries ({} links), {} steps ({} with a Rust counterpart); text read for {}, inferred from code for {}",
+        r.articles, r.urls, r.steps, r.counterparts, r.found, r.inferred
     )?;
     let kinds: Vec<String> = r.by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect();
     writeln!(out, "kinds: {}", kinds.join(", "))?;
@@ -182,8 +224,8 @@ fn write_md(out: &mut impl std::io::Write, r: &Report) -> std::io::Result<()> {
     )?;
     writeln!(
         out,
-        "- {} entries covering {} links of the reading list, {} steps",
-        r.articles, r.urls, r.steps
+        "- {} entries covering {} links of the reading list, {} steps, {} of them with a Rust (kube-rs) counterpart",
+        r.articles, r.urls, r.steps, r.counterparts
     )?;
     writeln!(
         out,
