@@ -126,34 +126,7 @@ pub fn run(cx: &Context, args: &StatsArgs) -> Result<u8, Error> {
             report.resolution.insert(repo.to_string(), entry);
         }
         // Rust counterparts, per their repo, listed as `REPO (counterparts)`.
-        let with: Vec<&Article> = m
-            .articles
-            .iter()
-            .filter(|a| a.steps.iter().any(|s| s.counterpart.is_some()))
-            .collect();
-        if !with.is_empty() {
-            let entry = match resolve_counterparts(&cx.sources, m, &with, None) {
-                Ok(results) => RepoResolution {
-                    pin: results
-                        .first()
-                        .map(|r| r.resolution.version.clone())
-                        .unwrap_or_default(),
-                    steps: results.len(),
-                    resolved: Some(
-                        results
-                            .iter()
-                            .filter(|r| r.resolution.status == Status::Found)
-                            .count(),
-                    ),
-                    error: None,
-                },
-                Err(e) => RepoResolution {
-                    pin: String::new(),
-                    steps: report.counterparts,
-                    resolved: None,
-                    error: Some(e.to_string()),
-                },
-            };
+        if let Some(entry) = counterpart_resolution(cx, report.counterparts) {
             report.resolution.insert(
                 format!("{} (counterparts)", k8s_study::mapping::COUNTERPART_REPO),
                 entry,
@@ -271,4 +244,41 @@ fn write_md(out: &mut impl std::io::Write, r: &Report) -> std::io::Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// Rust counterparts resolved at their repo's pin, as one row of the resolution table.
+fn counterpart_resolution(cx: &Context, count: usize) -> Option<RepoResolution> {
+    let with: Vec<&Article> = cx
+        .mapping
+        .articles
+        .iter()
+        .filter(|a| a.steps.iter().any(|s| s.counterpart.is_some()))
+        .collect();
+    if with.is_empty() {
+        return None;
+    }
+    Some(
+        match resolve_counterparts(&cx.sources, &cx.mapping, &with, None) {
+            Ok(results) => RepoResolution {
+                pin: results
+                    .first()
+                    .map(|r| r.resolution.version.clone())
+                    .unwrap_or_default(),
+                steps: results.len(),
+                resolved: Some(
+                    results
+                        .iter()
+                        .filter(|r| r.resolution.status == Status::Found)
+                        .count(),
+                ),
+                error: None,
+            },
+            Err(e) => RepoResolution {
+                pin: String::new(),
+                steps: count,
+                resolved: None,
+                error: Some(e.to_string()),
+            },
+        },
+    )
 }
