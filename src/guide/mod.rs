@@ -415,7 +415,10 @@ fn since_article(
             Era::Fetch => sources.snapshot(repo, &version).ok(),
             _ => sources.cached_snapshot(repo, &version),
         };
-        let (Some(old), Ok(new)) = (old, sources.snapshot(repo, &repo.pin)) else {
+        let Some(old) = old else {
+            continue;
+        };
+        let Ok(new) = sources.snapshot(repo, &repo.pin) else {
             continue;
         };
         // At the article's version a step is looked up by its article-era name, if any.
