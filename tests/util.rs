@@ -105,20 +105,35 @@ impl Workspace {
     }
 }
 
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
+impl Workspace {
+    /// `mirrors/<owner_name>`: a repository holding `files` (bytes, any content), tagged `tag`.
+    pub fn tagged_repo(&self, owner_name: &str, files: &[(&str, &[u8])], tag: &str) -> Repository {
+        let root = self.path(&format!("mirrors/{owner_name}"));
+        let repo = Repository::init(&root).unwrap();
+        for (rel, bytes) in files {
+            write(&root, rel, bytes);
+        }
+        commit_and_tag(&repo, tag);
+        repo
+    }
 }
 
-fn commit_and_tag(repo: &Repository, tag: &str) {
+pub fn write(root: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, bytes).unwrap();
+}
+
+/// Commit the work tree and tag it (an existing tag of that name is re-pointed).
+pub fn commit_and_tag(repo: &Repository, tag: &str) -> git2::Oid {
     let oid = commit(repo, tag);
     let sig = Signature::now("test", "test@example.com").unwrap();
     let object = repo.find_object(oid, None).unwrap();
-    repo.tag(tag, &object, &sig, tag, false).unwrap();
+    repo.tag(tag, &object, &sig, tag, true).unwrap();
+    oid
 }
 
-fn commit(repo: &Repository, message: &str) -> git2::Oid {
+pub fn commit(repo: &Repository, message: &str) -> git2::Oid {
     let mut index = repo.index().unwrap();
     index
         .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
