@@ -3,6 +3,7 @@
 
 mod bad_mappings;
 mod cli;
+mod faults;
 mod hostile_go;
 mod mapping;
 mod real_source;
