@@ -64,7 +64,7 @@ fn code(text: &str) -> String {
 /// A link to an http(s) URL, or the text and the URL as code when the URL has another scheme
 /// (a `javascript:` link must not become clickable). What could end the destination early
 /// (spaces, parentheses, angle brackets, backslashes) is percent-encoded.
-fn link(text: &str, url: &str) -> String {
+pub(crate) fn link(text: &str, url: &str) -> String {
     if !(url.starts_with("https://") || url.starts_with("http://")) {
         return format!("{text} ({})", code(url));
     }
@@ -240,9 +240,7 @@ fn write_step(out: &mut impl Write, s: &StepGuide, l: &Labels) -> std::io::Resul
         writeln!(out)?;
     }
     if let Some(ex) = &s.excerpt {
-        // A fence longer than any backtick run inside the code.
-        let fence = "`".repeat(3.max(longest_backtick_run(&ex.text) + 1));
-        writeln!(out, "{fence}go\n{}\n{fence}\n", ex.text)?;
+        writeln!(out, "{}\n", fenced_go(&ex.text))?;
     }
     if !s.calls_steps.is_empty() || !s.calls_mapped.is_empty() {
         let steps: Vec<String> = s
@@ -271,6 +269,13 @@ fn write_step(out: &mut impl Write, s: &StepGuide, l: &Labels) -> std::io::Resul
         writeln!(out, "*{}*: {}\n", l.note, escape(reason))?;
     }
     Ok(())
+}
+
+/// A Go code block whose fence is longer than any backtick run inside the code, so the code
+/// cannot close it.
+pub(crate) fn fenced_go(code: &str) -> String {
+    let fence = "`".repeat(3.max(longest_backtick_run(code) + 1));
+    format!("{fence}go\n{code}\n{fence}")
 }
 
 fn longest_backtick_run(text: &str) -> usize {
