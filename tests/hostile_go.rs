@@ -321,3 +321,43 @@ fn hostile_go_is_bounded_reported_and_sane_files_still_resolve() {
         "{report:#}"
     );
 }
+
+/// Doc comments and file names come from the source: printed to a terminal, an escape
+/// sequence in them must not drive it (retitle the window, hide text, move the cursor).
+#[test]
+fn escape_sequences_in_source_reach_the_terminal_escaped() {
+    let ws = Workspace::new();
+    ws.tagged_repo(
+        "acme/hostile",
+        &[
+            ("go.mod", b"module github.com/acme/hostile\n"),
+            (
+                "api/t\x1b[8m.go",
+                b"package api\n\n// Quiet \x1b]0;owned\x07 does \x1b[2Jnothing.\nfunc Quiet() {}\n",
+            ),
+        ],
+        "v1",
+    );
+    std::fs::write(ws.path("hostile.yaml"), MAPPING).unwrap();
+    let out = ws
+        .cmd()
+        .env("K8S_STUDY_MAPPING", ws.path("hostile.yaml"))
+        .args([
+            "find",
+            "github.com/acme/hostile/api.Quiet",
+            "--repo",
+            "hostile",
+        ])
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(
+        !stdout.contains('\x1b') && !stdout.contains('\x07'),
+        "{stdout:?}"
+    );
+    assert!(
+        stdout.contains("api/t\\u{1b}[8m.go:4-4")
+            && stdout.contains("// Quiet \\u{1b}]0;owned\\u{7} does \\u{1b}[2Jnothing."),
+        "{stdout}"
+    );
+}
