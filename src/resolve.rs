@@ -5,10 +5,11 @@
 //! package with a missing symbol is parsed whole, to suggest what the name became.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::golang::{Kind, Located, Module, ModuleMap, PackageFiles, index_files};
+use crate::golang::{FileProblem, Kind, Located, Module, ModuleMap, PackageFiles, index_files};
 use crate::mapping::{Article, Mapping};
 use crate::source::{Snapshot, SourceError, Sources};
 use crate::symbol::{QualName, Symbol};
@@ -105,16 +106,15 @@ impl<'s> Resolver<'s> {
                 } => {
                     r.candidates = suggestions(&import_path, &name, batch.whole_package(&dir));
                     r.reason = Some(format!(
-                        "no declaration of {name} in package {import_path} ({dir}/)"
+                        "no declaration of {name} in package {import_path} ({dir}/){}",
+                        batch.problems_in(&dir)
                     ));
                 }
             }
             if let Some(file) = &r.file
-                && let Some((_, count)) = batch.syntax_errors.iter().find(|(f, _)| f == file)
+                && let Some((_, problem)) = batch.problems.iter().find(|(f, _)| f == file)
             {
-                let warning = format!(
-                    "{file} has {count} syntax error(s) for tree-sitter-go; what parsed is shown"
-                );
+                let warning = format!("{file} {problem}");
                 r.reason = Some(
                     r.reason
                         .map_or(warning.clone(), |w| format!("{w}; {warning}")),
@@ -155,7 +155,7 @@ impl<'s> Resolver<'s> {
                     .map(|i| (pkg.files[i].0.as_str(), pkg.files[i].1.as_slice())),
             );
         }
-        let (decls, syntax_errors) = index_files(&jobs);
+        let (decls, problems) = index_files(&jobs);
         let mut by_dir: BTreeMap<String, Vec<Located>> = BTreeMap::new();
         for located in decls {
             let dir = located
@@ -170,7 +170,7 @@ impl<'s> Resolver<'s> {
             packages,
             by_dir,
             whole: BTreeMap::new(),
-            syntax_errors,
+            problems,
         })
     }
 
@@ -249,7 +249,8 @@ struct Batch {
     packages: BTreeMap<String, PackageFiles>,
     by_dir: BTreeMap<String, Vec<Located>>,
     whole: BTreeMap<String, Vec<Located>>,
-    syntax_errors: Vec<(String, usize)>,
+    /// Files whose declarations may be incomplete (syntax errors, not parsed).
+    problems: Vec<(String, FileProblem)>,
 }
 
 enum Lookup {
@@ -295,14 +296,32 @@ impl Batch {
 
     fn whole_package(&mut self, dir: &str) -> &[Located] {
         let packages = &self.packages;
+        let problems = &mut self.problems;
         self.whole.entry(dir.to_string()).or_insert_with(|| {
             let files: Vec<(&str, &[u8])> = packages[dir]
                 .files
                 .iter()
                 .map(|(p, b)| (p.as_str(), b.as_slice()))
                 .collect();
-            index_files(&files).0
+            let (decls, found) = index_files(&files);
+            for p in found {
+                if !problems.contains(&p) {
+                    problems.push(p);
+                }
+            }
+            decls
         })
+    }
+
+    /// `; FILE PROBLEM` for each file of `dir` that may hide a declaration.
+    fn problems_in(&self, dir: &str) -> String {
+        let mut out = String::new();
+        for (file, problem) in &self.problems {
+            if file.rsplit_once('/').map_or("", |(d, _)| d) == dir {
+                let _ = write!(out, "; {file} {problem}");
+            }
+        }
+        out
     }
 }
 

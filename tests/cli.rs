@@ -337,63 +337,10 @@ fn the_builtin_mapping_is_valid() {
         ));
 }
 
-/// `git daemon` on loopback: the network transport, where the fetch is shallow.
-struct GitDaemon {
-    child: std::process::Child,
-    port: u16,
-}
-
-impl GitDaemon {
-    fn start(base: &std::path::Path) -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        // The `git-daemon` program itself: `git daemon` runs it as a child, which killing
-        // `git` would leave behind.
-        let exec_path = std::process::Command::new("git")
-            .arg("--exec-path")
-            .output()
-            .expect("git --exec-path");
-        let exec_path = String::from_utf8(exec_path.stdout).unwrap();
-        let child =
-            std::process::Command::new(std::path::Path::new(exec_path.trim()).join("git-daemon"))
-                .args(["--export-all", "--reuseaddr", "--listen=127.0.0.1"])
-                .arg(format!("--port={port}"))
-                .arg(format!("--base-path={}", base.display()))
-                .arg(base)
-                // No inherited stdout/stderr: a daemon's worker outliving the test would otherwise
-                // hold the test runner's pipe open (`cargo test | …` never sees EOF). Its stderr
-                // is noise anyway (the first candidate URL, `owner/name.git`, is a hang-up).
-                .stdin(std::process::Stdio::null())
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::null())
-                .spawn()
-                .expect("git daemon");
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "git daemon did not start"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        Self { child, port }
-    }
-}
-
-impl Drop for GitDaemon {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[test]
 fn network_fetch_is_shallow_and_tag_only() {
     let ws = Workspace::new();
-    let daemon = GitDaemon::start(&ws.path("mirrors"));
+    let daemon = crate::util::GitDaemon::start(&ws.path("mirrors"));
     let base = format!("git://127.0.0.1:{}", daemon.port);
     ws.cmd()
         .env("K8S_STUDY_MIRROR", &base)

@@ -4,6 +4,8 @@
 mod bad_mappings;
 mod cli;
 mod drift;
+mod faults;
+mod hostile_go;
 mod mapping;
 mod real_source;
 mod rust_items;

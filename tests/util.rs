@@ -105,20 +105,35 @@ impl Workspace {
     }
 }
 
-pub fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
+impl Workspace {
+    /// `mirrors/<owner_name>`: a repository holding `files` (bytes, any content), tagged `tag`.
+    pub fn tagged_repo(&self, owner_name: &str, files: &[(&str, &[u8])], tag: &str) -> Repository {
+        let root = self.path(&format!("mirrors/{owner_name}"));
+        let repo = Repository::init(&root).unwrap();
+        for (rel, bytes) in files {
+            write(&root, rel, bytes);
+        }
+        commit_and_tag(&repo, tag);
+        repo
+    }
 }
 
-pub fn commit_and_tag(repo: &Repository, tag: &str) {
+pub fn write(root: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, bytes).unwrap();
+}
+
+/// Commit the work tree and tag it (an existing tag of that name is re-pointed).
+pub fn commit_and_tag(repo: &Repository, tag: &str) -> git2::Oid {
     let oid = commit(repo, tag);
     let sig = Signature::now("test", "test@example.com").unwrap();
     let object = repo.find_object(oid, None).unwrap();
-    repo.tag(tag, &object, &sig, tag, false).unwrap();
+    repo.tag(tag, &object, &sig, tag, true).unwrap();
+    oid
 }
 
-fn commit(repo: &Repository, message: &str) -> git2::Oid {
+pub fn commit(repo: &Repository, message: &str) -> git2::Oid {
     let mut index = repo.index().unwrap();
     index
         .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
@@ -199,3 +214,56 @@ articles:
         note: Gone in v2.
         note_zh: 在 v2 中删除。
 ";
+
+/// `git daemon` on loopback: the network transport, where the fetch is shallow.
+pub struct GitDaemon {
+    child: std::process::Child,
+    pub port: u16,
+}
+
+impl GitDaemon {
+    pub fn start(base: &std::path::Path) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        // The `git-daemon` program itself: `git daemon` runs it as a child, which killing
+        // `git` would leave behind.
+        let exec_path = std::process::Command::new("git")
+            .arg("--exec-path")
+            .output()
+            .expect("git --exec-path");
+        let exec_path = String::from_utf8(exec_path.stdout).unwrap();
+        let child =
+            std::process::Command::new(std::path::Path::new(exec_path.trim()).join("git-daemon"))
+                .args(["--export-all", "--reuseaddr", "--listen=127.0.0.1"])
+                .arg(format!("--port={port}"))
+                .arg(format!("--base-path={}", base.display()))
+                .arg(base)
+                // No inherited stdout/stderr: a daemon's worker outliving the test would otherwise
+                // hold the test runner's pipe open (`cargo test | …` never sees EOF). Its stderr
+                // is noise anyway (the first candidate URL, `owner/name.git`, is a hang-up).
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .expect("git daemon");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "git daemon did not start"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Self { child, port }
+    }
+}
+
+impl Drop for GitDaemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

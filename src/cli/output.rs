@@ -30,13 +30,32 @@ fn colours() -> bool {
     })
 }
 
+/// Text from Go source or file names, made safe for a terminal: an escape sequence in a doc
+/// comment or a file name must not drive it. Control characters are shown escaped.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().any(char::is_control) {
+        text.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
+    }
+}
+
 /// One resolution as an indented block: place, signature, first doc line, candidates.
 pub fn write_detail(out: &mut impl Write, r: &Resolution, indent: &str) -> std::io::Result<()> {
     if let (Some(file), Some(start), Some(end)) = (&r.file, r.start_line, r.end_line) {
-        writeln!(out, "{indent}{file}:{start}-{end}")?;
+        writeln!(out, "{indent}{}:{start}-{end}", printable(file))?;
     }
     if let Some(sig) = &r.signature {
-        writeln!(out, "{indent}{sig}")?;
+        writeln!(out, "{indent}{}", printable(sig))?;
     }
     if let Some(first) = r
         .doc
@@ -44,24 +63,26 @@ pub fn write_detail(out: &mut impl Write, r: &Resolution, indent: &str) -> std::
         .and_then(|d| d.lines().next())
         .filter(|l| !l.is_empty())
     {
-        writeln!(out, "{indent}// {first}")?;
+        writeln!(out, "{indent}// {}", printable(first))?;
     }
     for v in &r.variants {
         writeln!(
             out,
             "{indent}also (build-constrained): {}:{}",
-            v.file, v.start_line
+            printable(&v.file),
+            v.start_line
         )?;
     }
     if let Some(reason) = &r.reason {
         writeln!(
             out,
-            "{indent}{}: {reason}",
+            "{indent}{}: {}",
             if r.status == Status::Found {
                 "note"
             } else {
                 "why"
-            }
+            },
+            printable(reason)
         )?;
     }
     let label = if r.status == Status::Ambiguous {
@@ -73,9 +94,9 @@ pub fn write_detail(out: &mut impl Write, r: &Resolution, indent: &str) -> std::
         writeln!(
             out,
             "{indent}{label}: {} ({}, {}:{})",
-            c.symbol,
+            printable(&c.symbol),
             c.kind.as_str(),
-            c.file,
+            printable(&c.file),
             c.start_line
         )?;
     }

@@ -17,7 +17,7 @@ pub struct TypeRef {
 /// pointers and type arguments stripped.
 pub fn embedded_types(struct_decl: &str) -> Vec<TypeRef> {
     let source = format!("package p\n{struct_decl}\n");
-    let Some(tree) = lang::parse(source.as_bytes()) else {
+    let Ok(tree) = lang::parse(source.as_bytes()) else {
         return Vec::new();
     };
     let bytes = source.as_bytes();
@@ -65,7 +65,7 @@ fn type_ref(mut node: Node<'_>, bytes: &[u8]) -> Option<TypeRef> {
 /// The imports of a Go file: (name used in the file, import path). The name is the alias
 /// when there is one, else the path's last element (a guess Go tooling also makes).
 pub fn imports(file: &[u8]) -> Vec<(String, String)> {
-    let Some(tree) = lang::parse(file) else {
+    let Ok(tree) = lang::parse(file) else {
         return Vec::new();
     };
     let mut out = Vec::new();

@@ -2,7 +2,7 @@
 
 use tree_sitter::{Node, StreamingIterator};
 
-use super::lang::{self, go};
+use super::lang::{self, ParseFailure, go};
 use crate::symbol::QualName;
 
 /// What a declaration is. Types are split by their underlying form.
@@ -70,6 +70,8 @@ pub struct FileDecls {
     pub decls: Vec<Decl>,
     /// ERROR and MISSING nodes: the file did not parse cleanly, what parsed is still here.
     pub syntax_errors: usize,
+    /// The file was not parsed at all (too big, or the parse was abandoned).
+    pub unparsed: Option<ParseFailure>,
     /// A `//go:build` or `// +build` line precedes the package clause.
     pub build_constrained: bool,
 }
@@ -79,12 +81,16 @@ const MAX_SIGNATURE: usize = 400;
 
 pub fn extract(source: &[u8]) -> FileDecls {
     let build_constrained = has_build_constraint(source);
-    let Some(tree) = lang::parse(source) else {
-        return FileDecls {
-            decls: Vec::new(),
-            syntax_errors: 1,
-            build_constrained,
-        };
+    let tree = match lang::parse(source) {
+        Ok(tree) => tree,
+        Err(failure) => {
+            return FileDecls {
+                decls: Vec::new(),
+                syntax_errors: 0,
+                unparsed: Some(failure),
+                build_constrained,
+            };
+        }
     };
     let root = tree.root_node();
     let go = go();
@@ -171,6 +177,7 @@ pub fn extract(source: &[u8]) -> FileDecls {
     FileDecls {
         decls,
         syntax_errors,
+        unparsed: None,
         build_constrained,
     }
 }
@@ -187,7 +194,7 @@ pub struct Call {
 
 /// The calls of a piece of Go source, sorted and deduplicated.
 pub fn calls(source: &[u8]) -> Vec<Call> {
-    let Some(tree) = lang::parse(source) else {
+    let Ok(tree) = lang::parse(source) else {
         return Vec::new();
     };
     let go = go();

@@ -10,6 +10,7 @@ pub use embedding::{TypeRef, embedded_types, imports};
 pub use extract::{
     Call, Decl, FileDecls, Kind, calls, extract, file_name_constrained, receiver_name,
 };
+pub use lang::{MAX_PARSE_BYTES, PARSE_TIMEOUT, ParseFailure};
 pub use modules::{Module, ModuleMap};
 pub use signature::type_key;
 
@@ -21,7 +22,10 @@ use crate::source::{EntryKind, Snapshot, SourceError};
 /// The syntax tree of a Go file as an S-expression, for whoever writes queries
 /// (`k8s-study debug-tree FILE`).
 pub fn syntax_tree(source: &[u8]) -> String {
-    lang::parse(source).map_or_else(|| "(parse failed)".into(), |t| t.root_node().to_sexp())
+    lang::parse(source).map_or_else(
+        |e| format!("(not parsed: {e})"),
+        |t| t.root_node().to_sexp(),
+    )
 }
 
 /// A declaration and the file it is in.
@@ -78,17 +82,51 @@ impl PackageFiles {
     }
 }
 
-/// Parse the chosen files in parallel; returns declarations and per-file syntax error counts.
-pub fn index_files(files: &[(&str, &[u8])]) -> (Vec<Located>, Vec<(String, usize)>) {
-    let parsed: Vec<(String, FileDecls)> = files
-        .par_iter()
-        .map(|(path, bytes)| ((*path).to_string(), extract(bytes)))
-        .collect();
+/// Why a file's declarations may be incomplete.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileProblem {
+    /// ERROR or MISSING nodes; what parsed is kept.
+    SyntaxErrors(usize),
+    /// Not parsed: no declarations at all.
+    Unparsed(ParseFailure),
+}
+
+impl std::fmt::Display for FileProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::SyntaxErrors(n) => write!(
+                f,
+                "has {n} syntax error(s) for tree-sitter-go; what parsed is shown"
+            ),
+            Self::Unparsed(why) => write!(f, "was not read: {why}"),
+        }
+    }
+}
+
+/// Files at least this big are parsed one after another on the calling thread: their trees
+/// take hundreds of megabytes, and parsed side by side, or on different threads whose
+/// allocator arenas each keep their peak, the peaks would add up.
+const BIG_FILE_BYTES: usize = 1 << 20;
+
+/// Parse the chosen files (small ones in parallel); returns declarations, in the order of
+/// `files`, and the files whose declarations may be incomplete.
+pub fn index_files(files: &[(&str, &[u8])]) -> (Vec<Located>, Vec<(String, FileProblem)>) {
+    let (big, small): (Vec<_>, Vec<_>) = files
+        .iter()
+        .enumerate()
+        .partition(|(_, (_, bytes))| bytes.len() >= BIG_FILE_BYTES);
+    let parse =
+        |&(i, (path, bytes)): &(usize, &(&str, &[u8]))| (i, (*path).to_string(), extract(bytes));
+    let mut parsed: Vec<_> = small.par_iter().map(parse).collect();
+    parsed.extend(big.iter().map(parse));
+    parsed.sort_by_key(|(i, _, _)| *i);
     let mut decls = Vec::new();
-    let mut errors = Vec::new();
-    for (path, file) in parsed {
-        if file.syntax_errors > 0 {
-            errors.push((path.clone(), file.syntax_errors));
+    let mut problems = Vec::new();
+    for (_, path, file) in parsed {
+        if let Some(why) = file.unparsed {
+            problems.push((path.clone(), FileProblem::Unparsed(why)));
+        } else if file.syntax_errors > 0 {
+            problems.push((path.clone(), FileProblem::SyntaxErrors(file.syntax_errors)));
         }
         let name = path.rsplit('/').next().unwrap_or(&path);
         let constrained = file.build_constrained || file_name_constrained(name);
@@ -98,5 +136,5 @@ pub fn index_files(files: &[(&str, &[u8])]) -> (Vec<Located>, Vec<(String, usize
             constrained,
         }));
     }
-    (decls, errors)
+    (decls, problems)
 }

@@ -27,7 +27,7 @@ pub fn type_key(signature: &str) -> String {
 }
 
 fn func_key(source: &str) -> Option<String> {
-    let tree = lang::parse(source.as_bytes())?;
+    let tree = lang::parse(source.as_bytes()).ok()?;
     let root = tree.root_node();
     if root.has_error() {
         return None;

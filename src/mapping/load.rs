@@ -92,6 +92,23 @@ pub fn load_sources(sources: &[Source]) -> Result<Mapping, MappingError> {
         }
     }
     let mapping = validate::merge(&parsed, &mut diags);
+    // Messages quote the file's values and are printed to terminals: a `\e]0;…` in a
+    // component name must not retitle the window. Control characters are shown escaped.
+    for d in &mut diags {
+        if d.message.chars().any(char::is_control) {
+            d.message = d
+                .message
+                .chars()
+                .map(|c| {
+                    if c.is_control() {
+                        c.escape_default().to_string()
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect();
+        }
+    }
     if diags.is_empty() {
         Ok(mapping)
     } else {

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 
-pub use load::{Source, load_builtin, load_path};
+pub use load::{Source, load_builtin, load_path, load_sources};
 
 use crate::symbol::Symbol;
 

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::markdown::{escape, fenced_go, inline, link};
 use super::{OutFile, SiteInput, labels, short_name};
 use crate::guide::{ArticleGuide, Lang};
 use crate::resolve::Status;
@@ -40,9 +41,11 @@ pub fn write_tour(
         .map(|s| {
             let title = format!("{}. {}", s.step, short_name(&s.symbol));
             if s.status == Status::Found {
-                let mut description = s.note.clone();
+                // CodeTour renders descriptions as Markdown, where a `command:` link runs a
+                // VS Code command when clicked: notes and code are escaped like any page.
+                let mut description = escape(&s.note);
                 if let Some(sig) = &s.signature {
-                    description = format!("{description}\n\n```go\n{sig}\n```");
+                    description = format!("{description}\n\n{}", fenced_go(sig));
                 }
                 if let Some(since) = &s.since_article {
                     description = format!("{description}\n\n{}: {since}", l.changed);
@@ -64,9 +67,9 @@ pub fn write_tour(
             } else {
                 let description = format!(
                     "{}\n\n{}: {}",
-                    s.note,
+                    escape(&s.note),
                     l.unresolved,
-                    s.reason.as_deref().unwrap_or_default()
+                    escape(s.reason.as_deref().unwrap_or_default())
                 );
                 TourStep {
                     title,
@@ -80,7 +83,13 @@ pub fn write_tour(
     let tour = Tour {
         schema: "https://aka.ms/codetour-schema",
         title: g.title.clone(),
-        description: format!("{} — {} ({} {})", g.url, g.author, g.repo, g.version),
+        description: format!(
+            "{} — {} ({} {})",
+            link(&inline(&g.url), &g.url),
+            inline(&g.author),
+            inline(&g.repo),
+            inline(&g.version)
+        ),
         git_ref: g.version.clone(),
         steps,
     };
@@ -133,6 +142,42 @@ mod tests {
                 .as_str()
                 .unwrap()
                 .contains("Unresolved: no declaration")
+        );
+    }
+
+    #[test]
+    fn hostile_notes_cannot_add_links_or_break_the_code_block() {
+        use pulldown_cmark::{Event, Parser, Tag};
+        let mut g = fixture::guide();
+        g.url = "https://example.com/a) [run](command:workbench.action.terminal.new".into();
+        g.author = "[run](command:workbench.action.terminal.new) <b>x</b>".into();
+        g.steps[0].note = "[run](command:workbench.action.terminal.new) *x*".into();
+        g.steps[0].signature = Some("func F() ```\n[run](command:x)".into());
+        g.steps[2].reason = Some("<img src=x> [run](command:x)".into());
+        let mut out = Vec::new();
+        write_tour(&mut out, &g, Lang::En).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let mut texts = vec![v["description"].as_str().unwrap().to_string()];
+        for s in v["steps"].as_array().unwrap() {
+            texts.push(s["description"].as_str().unwrap().to_string());
+        }
+        for md in &texts {
+            for e in Parser::new(md) {
+                match e {
+                    Event::Start(Tag::Link { dest_url, .. }) => assert!(
+                        dest_url.starts_with("https://example.com/a%29%20"),
+                        "{dest_url} in {md}"
+                    ),
+                    Event::Html(h) | Event::InlineHtml(h) => panic!("{h} in {md}"),
+                    Event::Start(Tag::Emphasis) => panic!("emphasis in {md}"),
+                    _ => {}
+                }
+            }
+        }
+        assert!(
+            texts[1].ends_with("````go\nfunc F() ```\n[run](command:x)\n````"),
+            "{}",
+            texts[1]
         );
     }
 }

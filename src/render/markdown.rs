@@ -9,21 +9,76 @@ use crate::guide::{ArticleGuide, Lang, StepGuide};
 use crate::mapping::Kind;
 use crate::resolve::Status;
 
-/// Escape text so Markdown shows it literally (titles and notes may hold `*`, `_`, `[`...).
+/// Escape text so Markdown shows it literally (titles and notes may hold `*`, `_`, `[`...):
+/// every ASCII punctuation character that can start inline markup is backslash-escaped, and
+/// each line is kept from opening a block (a list, a heading underline, indented code).
+/// Line breaks stay; use [`inline`] where the text must stay on one line.
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if "\\`*_[]<>#|{}".contains(c) {
-            out.push('\\');
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
         }
-        out.push(c);
+        // Leading blanks would make indented code after a blank line.
+        let line = line.trim_start_matches([' ', '\t']);
+        let mut chars = line.chars().peekable();
+        // `- `, `+ `, `=`/`-` underlines, `1. `/`1) ` open blocks only at a line start.
+        let digits: String = line.chars().take_while(char::is_ascii_digit).collect();
+        if matches!(chars.peek(), Some('-' | '+' | '=')) {
+            out.push('\\');
+        } else if !digits.is_empty()
+            && matches!(line[digits.len()..].chars().next(), Some('.' | ')'))
+        {
+            out.push_str(&digits);
+            out.push('\\');
+            for _ in 0..digits.len() {
+                chars.next();
+            }
+        }
+        for c in chars {
+            if "\\`*_[]<>#|{}~&!".contains(c) {
+                out.push('\\');
+                out.push(c);
+            } else if c.is_control() {
+                // A carriage return would end the line for Markdown; others mean nothing.
+                out.push(' ');
+            } else {
+                out.push(c);
+            }
+        }
     }
     out
 }
 
-/// Inline code that cannot be broken out of: backticks are replaced (Go names never hold one).
+/// [`escape`] on one line: headings, list items and link texts end at a line break.
+pub fn inline(text: &str) -> String {
+    escape(&text.replace(['\n', '\r'], " "))
+}
+
+/// Inline code that cannot be broken out of: backticks are replaced (Go names never hold one)
+/// and line breaks become spaces.
 fn code(text: &str) -> String {
-    format!("`{}`", text.replace('`', "'"))
+    format!("`{}`", text.replace('`', "'").replace(['\n', '\r'], " "))
+}
+
+/// A link to an http(s) URL, or the text and the URL as code when the URL has another scheme
+/// (a `javascript:` link must not become clickable). What could end the destination early
+/// (spaces, parentheses, angle brackets, backslashes) is percent-encoded.
+pub(crate) fn link(text: &str, url: &str) -> String {
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        return format!("{text} ({})", code(url));
+    }
+    let mut dest = String::with_capacity(url.len() + 2);
+    for c in url.chars() {
+        if "<>() \\`".contains(c) || c.is_control() {
+            for b in c.encode_utf8(&mut [0; 4]).bytes() {
+                let _ = write!(dest, "%{b:02X}");
+            }
+        } else {
+            dest.push(c);
+        }
+    }
+    format!("[{text}]({dest})")
 }
 
 /// The Mermaid flowchart of an article: steps in reading order (dotted), calls (solid).
@@ -73,33 +128,36 @@ pub fn write_article_with(
     chart: Flowchart,
 ) -> std::io::Result<()> {
     let l = labels(lang);
-    writeln!(out, "# {}\n", escape(&g.title))?;
+    writeln!(out, "# {}\n", inline(&g.title))?;
     writeln!(
         out,
-        "- {}: [{}]({}) — {}",
+        "- {}: {} — {}",
         l.article,
-        escape(&g.title),
-        g.url,
-        escape(&g.author)
+        link(&inline(&g.title), &g.url),
+        inline(&g.author)
     )?;
     for alt in &g.alt_urls {
-        writeln!(out, "- {}: <{alt}>", l.also_at)?;
+        writeln!(out, "- {}: {}", l.also_at, link(&inline(alt), alt))?;
     }
     let written = g
         .written_for
         .as_deref()
-        .map_or_else(|| l.not_stated.to_string(), ToString::to_string);
+        .map_or_else(|| l.not_stated.to_string(), inline);
     let commit = g
         .commit
         .as_deref()
-        .map(|c| format!(" (`{}`)", &c[..c.len().min(12)]))
+        .map(|c| format!(" ({})", code(c.get(..12).unwrap_or(c))))
         .unwrap_or_default();
     writeln!(
         out,
         "- {}: {written} · {}: {} {}{commit}",
-        l.written_for, l.read_at, g.repo, g.version
+        l.written_for,
+        l.read_at,
+        inline(&g.repo),
+        inline(&g.version)
     )?;
-    writeln!(out, "- {}: {}", l.components, g.components.join(", "))?;
+    let components: Vec<String> = g.components.iter().map(|c| inline(c)).collect();
+    writeln!(out, "- {}: {}", l.components, components.join(", "))?;
     if !g.found {
         writeln!(out, "- {}", l.inferred)?;
     }
@@ -174,7 +232,7 @@ fn write_step(out: &mut impl Write, s: &StepGuide, l: &Labels) -> std::io::Resul
     if let (Some(file), Some(a), Some(b)) = (&s.file, s.start_line, s.end_line) {
         let place = format!("{file}:{a}-{b}");
         match &s.permalink {
-            Some(link) => writeln!(out, "[{}]({link})\n", code(&place))?,
+            Some(url) => writeln!(out, "{}\n", link(&code(&place), url))?,
             None => writeln!(out, "{}\n", code(&place))?,
         }
     }
@@ -185,9 +243,7 @@ fn write_step(out: &mut impl Write, s: &StepGuide, l: &Labels) -> std::io::Resul
         writeln!(out)?;
     }
     if let Some(ex) = &s.excerpt {
-        // A fence longer than any backtick run inside the code.
-        let fence = "`".repeat(3.max(longest_backtick_run(&ex.text) + 1));
-        writeln!(out, "{fence}go\n{}\n{fence}\n", ex.text)?;
+        writeln!(out, "{}\n", fenced_go(&ex.text))?;
     }
     if !s.calls_steps.is_empty() || !s.calls_mapped.is_empty() {
         let steps: Vec<String> = s
@@ -259,6 +315,13 @@ fn write_counterpart(
     Ok(())
 }
 
+/// A Go code block whose fence is longer than any backtick run inside the code, so the code
+/// cannot close it.
+pub(crate) fn fenced_go(code: &str) -> String {
+    let fence = "`".repeat(3.max(longest_backtick_run(code) + 1));
+    format!("{fence}go\n{code}\n{fence}")
+}
+
 fn longest_backtick_run(text: &str) -> usize {
     text.split(|c| c != '`').map(str::len).max().unwrap_or(0)
 }
@@ -272,7 +335,8 @@ pub fn site(input: &SiteInput<'_>) -> std::io::Result<Vec<OutFile>> {
     for (component, members) in by_component(input) {
         writeln!(
             index,
-            "## {component}\n\n{}\n",
+            "## {}\n\n{}\n",
+            inline(&component),
             escape(&input.components[&component])
         )?;
         for i in members {
@@ -280,7 +344,7 @@ pub fn site(input: &SiteInput<'_>) -> std::io::Result<Vec<OutFile>> {
             writeln!(
                 index,
                 "- [{}]({}.md) ({} {})",
-                escape(&g.title),
+                inline(&g.title),
                 g.id,
                 g.steps.len(),
                 l.steps
@@ -343,11 +407,142 @@ mod tests {
         assert!(render(Lang::Zh).contains("**接下来调用**"));
     }
 
+    /// Hostile mapping or source text in every field a page shows.
+    const MARKUP: &str = "*bold* __strong__ _it_ `code` ~~gone~~ <script>alert(1)</script> [x](javascript:alert(1)) ![i](https://e.com/i.png) a|b &amp; {curly} #no \\";
+    const BLOCKS: &str = "- item\n+ item\n1. one\n2) two\n    indented code\n---\n===\n> quote\n# heading\n<div>html</div>\n| a | b |\n|---|---|\n[ref]: https://evil.example\n<https://auto.example>";
+
+    fn hostile() -> ArticleGuide {
+        let mut g = fixture::guide();
+        g.title = MARKUP.into();
+        g.url = "https://example.com/a b)(javascript:alert(1)<script>".into();
+        g.alt_urls = vec![
+            "javascript:alert(1)".into(),
+            "https://e.com/x><script>alert(2)</script>".into(),
+        ];
+        g.author = format!("{MARKUP}\n# not a heading");
+        g.written_for = Some("v1 | *x* <b>".into());
+        g.version = "v1.20.2<i>".into();
+        g.steps[0].note = BLOCKS.into();
+        g.steps[0].doc = Some(BLOCKS.into());
+        g.steps[1].symbol = "k8s.io/kubernetes/pkg/scheduler.do_this_now".into();
+        g.steps[2].reason = Some(format!("{MARKUP}\n{BLOCKS}"));
+        g
+    }
+
+    /// The same page shape with harmless text: what the structure must stay.
+    fn benign() -> ArticleGuide {
+        let mut g = fixture::guide();
+        g.alt_urls = vec!["ftp://example.com/a".into(), "https://example.com/b".into()];
+        g
+    }
+
+    fn parse(md: &str) -> Vec<pulldown_cmark::Event<'_>> {
+        use pulldown_cmark::{Options, Parser};
+        let options = Options::ENABLE_TABLES
+            | Options::ENABLE_STRIKETHROUGH
+            | Options::ENABLE_TASKLISTS
+            | Options::ENABLE_FOOTNOTES;
+        Parser::new_ext(md, options).collect()
+    }
+
+    /// How many of each block and inline element a page has, by kind.
+    fn structure(md: &str) -> std::collections::BTreeMap<String, usize> {
+        use pulldown_cmark::Event;
+        let mut counts = std::collections::BTreeMap::new();
+        for e in parse(md) {
+            let key = match e {
+                Event::Start(tag) => {
+                    let name = format!("{tag:?}");
+                    name.split(['(', ' ', '{'])
+                        .next()
+                        .unwrap_or_default()
+                        .to_string()
+                }
+                Event::Html(_) | Event::InlineHtml(_) => "html".into(),
+                Event::Rule => "rule".into(),
+                _ => continue,
+            };
+            *counts.entry(key).or_insert(0) += 1;
+        }
+        counts
+    }
+
+    fn render_guide(g: &ArticleGuide) -> String {
+        let mut out = Vec::new();
+        write_article(&mut out, g, Lang::En).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn hostile_text_cannot_add_markup_html_or_links() {
+        use pulldown_cmark::{Event, Tag};
+        let md = render_guide(&hostile());
+        assert_eq!(structure(&md), structure(&render_guide(&benign())), "{md}");
+        let events = parse(&md);
+        // The only raw HTML is ours: the step anchors.
+        for e in &events {
+            if let Event::Html(h) | Event::InlineHtml(h) = e {
+                assert!(
+                    h.starts_with("<a id=\"step-") || h.starts_with("</a>"),
+                    "{h:?} in {md}"
+                );
+            }
+        }
+        let links: Vec<String> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Start(Tag::Link { dest_url, .. }) => Some(dest_url.to_string()),
+                _ => None,
+            })
+            .collect();
+        let permalink = "https://github.com/kubernetes/kubernetes/blob/v1.20.2/pkg/scheduler/scheduler.go#L429-L431";
+        assert_eq!(
+            links,
+            [
+                "https://example.com/a%20b%29%28javascript:alert%281%29%3Cscript%3E",
+                "https://e.com/x%3E%3Cscript%3Ealert%282%29%3C/script%3E",
+                permalink,
+                "#step-2",
+                permalink,
+            ],
+            "{md}"
+        );
+        // The text reads back exactly as written: the title heading, the first note.
+        let text_of = |from: usize| -> String {
+            let mut t = String::new();
+            for e in &events[from..] {
+                match e {
+                    Event::Text(s) | Event::Code(s) => t.push_str(s),
+                    Event::SoftBreak => t.push('\n'),
+                    Event::End(_) => break,
+                    _ => {}
+                }
+            }
+            t
+        };
+        assert_eq!(text_of(1), MARKUP, "{md}");
+        let note = events
+            .iter()
+            .position(|e| matches!(e, Event::Text(t) if t.starts_with("- item")))
+            .unwrap_or_else(|| panic!("note not found as text: {md}"));
+        assert_eq!(text_of(note), BLOCKS.replace("\n    ", "\n"), "{md}");
+        assert!(md.contains("## 2. `scheduler.do_this_now`"), "{md}");
+        assert!(
+            md.contains("javascript:alert(1) (`javascript:alert(1)`)"),
+            "{md}"
+        );
+    }
+
     #[test]
     fn markup_in_text_is_literal() {
         assert_eq!(
             escape("a_b *c* [d](e) <script>"),
             "a\\_b \\*c\\* \\[d\\](e) \\<script\\>"
         );
+        assert_eq!(
+            escape("- a\n  1. b\n10) c\n=\nx ~~y~~ &amp; !"),
+            "\\- a\n1\\. b\n10\\) c\n\\=\nx \\~\\~y\\~\\~ \\&amp; \\!"
+        );
+        assert_eq!(inline("a\n# b\r"), "a \\# b ");
     }
 }

@@ -32,15 +32,16 @@ pub fn site(input: &SiteInput<'_>) -> std::io::Result<Vec<OutFile>> {
     let mut intro = Vec::new();
     writeln!(intro, "# {}\n", l.book_title)?;
     for (component, members) in by_component(input) {
-        writeln!(summary, "# {component}\n")?;
+        writeln!(summary, "# {}\n", markdown::inline(&component))?;
         writeln!(
             intro,
-            "- **{component}**: {}",
-            markdown::escape(&input.components[&component])
+            "- **{}**: {}",
+            markdown::inline(&component),
+            markdown::inline(&input.components[&component])
         )?;
         for i in members {
             let g = &input.guides[i];
-            writeln!(summary, "- [{}]({}.md)", markdown::escape(&g.title), g.id)?;
+            writeln!(summary, "- [{}]({}.md)", markdown::inline(&g.title), g.id)?;
             let mut page = Vec::new();
             markdown::write_article_with(&mut page, g, input.lang, markdown::Flowchart::Svg)?;
             files.push((format!("src/{}.md", g.id), page));
@@ -90,5 +91,57 @@ mod tests {
             !files.iter().any(|(p, _)| p.contains("kubelet")),
             "components without articles are no part"
         );
+    }
+
+    #[test]
+    fn hostile_titles_and_descriptions_stay_text_in_the_summary_and_intro() {
+        use pulldown_cmark::{Event, Parser, Tag};
+        let mut g = fixture::guide();
+        g.title = "*x* <b>y</b> [z](javascript:alert(1))\n# injected".into();
+        let components = BTreeMap::from([(
+            "scheduler".to_string(),
+            "_kube_ <script>alert(1)</script>\n- item".to_string(),
+        )]);
+        let guides = vec![g];
+        let files = site(&SiteInput {
+            guides: &guides,
+            components: &components,
+            lang: Lang::En,
+        })
+        .unwrap();
+        for name in ["src/SUMMARY.md", "src/README.md"] {
+            let md = String::from_utf8(files.iter().find(|(p, _)| p == name).unwrap().1.clone())
+                .unwrap();
+            let events: Vec<Event<'_>> = Parser::new(&md).collect();
+            let count = |f: &dyn Fn(&Event<'_>) -> bool| events.iter().filter(|e| f(e)).count();
+            assert_eq!(
+                count(&|e| matches!(e, Event::Html(_) | Event::InlineHtml(_))),
+                0,
+                "{md}"
+            );
+            assert_eq!(
+                count(&|e| matches!(e, Event::Start(Tag::Emphasis))),
+                0,
+                "{md}"
+            );
+            // Summary: `# Summary`, `# scheduler`; intro: its title. Never the injected one.
+            let headings = count(&|e| matches!(e, Event::Start(Tag::Heading { .. })));
+            assert_eq!(
+                headings,
+                if name.ends_with("SUMMARY.md") { 2 } else { 1 },
+                "{md}"
+            );
+            let links: Vec<String> = events
+                .iter()
+                .filter_map(|e| match e {
+                    Event::Start(Tag::Link { dest_url, .. }) => Some(dest_url.to_string()),
+                    _ => None,
+                })
+                .collect();
+            assert!(
+                links.iter().all(|l| l == "README.md" || l == "sched.md"),
+                "{links:?} {md}"
+            );
+        }
     }
 }

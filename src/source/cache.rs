@@ -5,7 +5,10 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use git2::{AutotagOption, FetchOptions, Oid, RemoteCallbacks, Repository};
+use git2::{
+    AutotagOption, FetchOptions, ObjectType, Oid, RemoteCallbacks, Repository, TreeWalkMode,
+    TreeWalkResult,
+};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::url::{Redirects, cache_key, check_url, local_path};
@@ -96,9 +99,12 @@ impl Sources {
                         .unwrap_or(&path)
                         .display()
                         .to_string();
-                    let mut versions: Vec<String> = fs::read_dir(path.join("k8s-study-verified"))
+                    // Trusted versions only: not temp files of a marker being written, not
+                    // versions on record but damaged or moved.
+                    let mut versions: Vec<String> = fs::read_dir(path.join(MARKERS))
                         .map(|d| {
                             d.filter_map(Result::ok)
+                                .filter(|e| read_marker(&e.path()).is_some())
                                 .map(|e| unmarker(&e.file_name().to_string_lossy()))
                                 .collect()
                         })
@@ -207,16 +213,69 @@ impl Sources {
         if let Some(hit) = trusted(&dir, &marker, started) {
             return Ok(hit);
         }
-        let git = if let Ok(g) = Repository::open_bare(&dir) {
-            g
-        } else {
-            {
+        // The commit this version had when it was last verified, trusted or not: a tag that
+        // now names another commit has moved.
+        let recorded = recorded_commit(&marker);
+        let existed = dir.exists();
+        if existed && marker_note(&marker).as_deref() == Some(DAMAGED) {
+            // A read failed last run. Fetching into the same objects would verify the same
+            // broken pack (its index still lists the object): start the repository over.
+            reset_repo(&dir, repo)?;
+        }
+        let mut fetched = self.fetch_into(&dir, repo, version);
+        if existed && matches!(fetched, Err(SourceError::Corrupt { .. })) {
+            // Objects a fetch cannot bring back (a damaged pack, an object lost behind a ref
+            // that says we have it): start the repository over, keeping what was verified.
+            reset_repo(&dir, repo)?;
+            fetched = self.fetch_into(&dir, repo, version);
+        }
+        let (git, commit, url) = fetched?;
+        if let Some(was) = recorded
+            && was != commit
+        {
+            write_atomic(&marker, format!("{was} moved-to {commit}\n").as_bytes())?;
+            return Err(SourceError::TagMoved {
+                repo: repo.name.clone(),
+                tag: version.into(),
+                url,
+                was: was.to_string(),
+                now: commit.to_string(),
+            });
+        }
+        write_marker(&marker, commit)?;
+        drop(lock);
+        let outcome = FetchOutcome {
+            commit,
+            cached: false,
+            url: Some(url),
+            elapsed: started.elapsed(),
+        };
+        Ok((git, outcome))
+    }
+
+    /// Open (or start) the repository, bring `version` in from the first candidate URL that
+    /// has it, and verify every object of its tree.
+    fn fetch_into(
+        &self,
+        dir: &Path,
+        repo: &Repo,
+        version: &str,
+    ) -> Result<(Repository, Oid, String), SourceError> {
+        let git = match Repository::open_bare(dir) {
+            Ok(g) if refs_resolve(&g) => g,
+            Ok(_) => {
+                // Refs that name missing objects (a deleted pack, a mirror gone from behind
+                // alternates): a fetch into this would negotiate with objects we lack.
+                reset_repo(dir, repo)?;
+                open(repo, dir)?
+            }
+            Err(_) => {
                 // A folder without a readable repository is the leftover of a killed first
                 // fetch: start over.
                 if dir.exists() {
-                    fs::remove_dir_all(&dir).map_err(io_err("cannot remove", &dir))?;
+                    fs::remove_dir_all(dir).map_err(io_err("cannot remove", dir))?;
                 }
-                Repository::init_bare(&dir).map_err(|e| SourceError::Corrupt {
+                Repository::init_bare(dir).map_err(|e| SourceError::Corrupt {
                     repo: repo.name.clone(),
                     detail: e.message().to_string(),
                 })?
@@ -226,23 +285,15 @@ impl Sources {
         for url in self.redirects.candidates(&repo.name, &repo.url) {
             check_url(&url)?;
             let result = match local_path(&url) {
-                Some(path) => link_local(&dir, repo, &path, version),
+                Some(path) => link_local(dir, repo, &path, version),
                 None => self.fetch_remote(&git, repo, &url, version),
             };
             match result {
                 Ok(()) => {
                     // Reopen: libgit2 reads alternates when a repository is opened.
-                    let git = open(repo, &dir)?;
+                    let git = open(repo, dir)?;
                     let commit = verify(&git, repo, version)?;
-                    write_marker(&marker, commit)?;
-                    drop(lock);
-                    let outcome = FetchOutcome {
-                        commit,
-                        cached: false,
-                        url: Some(url),
-                        elapsed: started.elapsed(),
-                    };
-                    return Ok((git, outcome));
+                    return Ok((git, commit, url));
                 }
                 Err(e @ SourceError::TagNotFound { .. }) => return Err(e),
                 Err(e) => last_err = Some(e),
@@ -388,18 +439,74 @@ fn link_local(dir: &Path, repo: &Repo, mirror: &Path, tag: &str) -> Result<(), S
     Ok(())
 }
 
-/// Peel the tag to a commit and read its tree back: the proof that the objects arrived.
+/// Peel the tag to a commit and check every object of its tree: the proof that the objects
+/// arrived. Trees are read, blobs only looked up (a Kubernetes tag is ~5,000 trees and ~23,000
+/// blobs: a fraction of a second, once per fetch).
 fn verify(git: &Repository, repo: &Repo, tag: &str) -> Result<Oid, SourceError> {
-    let corrupt = |e: git2::Error| SourceError::Corrupt {
+    let corrupt = |e: &git2::Error| SourceError::Corrupt {
         repo: repo.name.clone(),
         detail: format!("{tag}: {}", e.message()),
     };
     let commit = git
         .find_reference(&local_ref(tag))
         .and_then(|r| r.peel_to_commit())
-        .map_err(corrupt)?;
-    commit.tree().map_err(corrupt)?;
+        .map_err(|e| corrupt(&e))?;
+    let tree = commit.tree().map_err(|e| corrupt(&e))?;
+    let odb = git.odb().map_err(|e| corrupt(&e))?;
+    let mut missing = None;
+    tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
+        if entry.kind() == Some(ObjectType::Blob) && !odb.exists(entry.id()) {
+            missing = Some(format!(
+                "{tag}: object {} ({dir}{}) is missing",
+                entry.id(),
+                String::from_utf8_lossy(entry.name_bytes())
+            ));
+            return TreeWalkResult::Abort;
+        }
+        TreeWalkResult::Ok
+    })
+    .map_err(|e| corrupt(&e))
+    .or_else(|e| if missing.is_some() { Ok(()) } else { Err(e) })?;
+    if let Some(detail) = missing {
+        return Err(SourceError::Corrupt {
+            repo: repo.name.clone(),
+            detail,
+        });
+    }
     Ok(commit.id())
+}
+
+/// Whether every ref of the cache names an object it can read.
+fn refs_resolve(git: &Repository) -> bool {
+    let Ok(refs) = git.references() else {
+        return false;
+    };
+    refs.filter_map(Result::ok)
+        .all(|r| r.peel(ObjectType::Any).is_ok())
+}
+
+/// Remove a damaged repository, keeping the commit each marker recorded (as untrusted) so a
+/// tag that moved meanwhile is still noticed when it is fetched again.
+fn reset_repo(dir: &Path, repo: &Repo) -> Result<(), SourceError> {
+    let markers = dir.join(MARKERS);
+    let mut recorded = Vec::new();
+    for entry in fs::read_dir(&markers).into_iter().flatten().flatten() {
+        if let Some(commit) = recorded_commit(&entry.path()) {
+            recorded.push((entry.file_name(), commit));
+        }
+    }
+    fs::remove_dir_all(dir).map_err(io_err("cannot remove", dir))?;
+    Repository::init_bare(dir).map_err(|e| SourceError::Corrupt {
+        repo: repo.name.clone(),
+        detail: e.message().to_string(),
+    })?;
+    for (name, commit) in recorded {
+        write_atomic(
+            &markers.join(name),
+            format!("{commit} repaired\n").as_bytes(),
+        )?;
+    }
+    Ok(())
 }
 
 /// A pin written as a full commit id, for repositories without release tags.
@@ -444,7 +551,10 @@ fn trusted(dir: &Path, marker: &Path, started: Instant) -> Option<(Repository, F
     Some((git, outcome))
 }
 
-fn marker_path(dir: &Path, tag: &str) -> PathBuf {
+/// Folder of a cached repository that holds one marker per trusted version.
+const MARKERS: &str = "k8s-study-verified";
+
+pub(super) fn marker_path(dir: &Path, tag: &str) -> PathBuf {
     let name: String = tag
         .chars()
         .map(|c| {
@@ -455,7 +565,7 @@ fn marker_path(dir: &Path, tag: &str) -> PathBuf {
             }
         })
         .collect();
-    dir.join("k8s-study-verified").join(name)
+    dir.join(MARKERS).join(name)
 }
 
 /// The tag a marker file name stands for (see `marker_path`).
@@ -498,8 +608,35 @@ fn disk_usage(dir: &Path) -> u64 {
     total
 }
 
+/// A marker is trusted when it holds a commit id and nothing else; `COMMIT WORD` (damaged,
+/// repaired, moved-to) keeps the commit on record without trusting it.
 fn read_marker(path: &Path) -> Option<Oid> {
     Oid::from_str(fs::read_to_string(path).ok()?.trim()).ok()
+}
+
+/// The word after the commit of an untrusted marker.
+fn marker_note(path: &Path) -> Option<String> {
+    let text = fs::read_to_string(path).ok()?;
+    text.split_whitespace().nth(1).map(str::to_string)
+}
+
+/// The note of a version whose objects could not be read.
+const DAMAGED: &str = "damaged";
+
+/// The commit a marker records, trusted or not.
+fn recorded_commit(path: &Path) -> Option<Oid> {
+    let text = fs::read_to_string(path).ok()?;
+    Oid::from_str(text.split_whitespace().next()?).ok()
+}
+
+/// Stop trusting `version` of the repository at `dir` (an object of it could not be read):
+/// the next run verifies and fetches it again instead of failing the same way.
+pub(super) fn distrust(dir: &Path, version: &str) {
+    let marker = marker_path(dir, version);
+    if let Some(commit) = read_marker(&marker) {
+        // Best effort: the error that led here is what the user needs to see.
+        let _ = write_atomic(&marker, format!("{commit} {DAMAGED}\n").as_bytes());
+    }
 }
 
 fn write_marker(path: &Path, commit: Oid) -> Result<(), SourceError> {

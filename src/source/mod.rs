@@ -45,6 +45,14 @@ pub enum SourceError {
     MirrorMissing { repo: String, path: PathBuf },
     #[error("the cache of {repo} is damaged ({detail})")]
     Corrupt { repo: String, detail: String },
+    #[error("tag {tag} of {repo} moved: the cache verified commit {was}, {url} now names {now}")]
+    TagMoved {
+        repo: String,
+        tag: String,
+        url: String,
+        was: String,
+        now: String,
+    },
     #[error(transparent)]
     Url(#[from] url::UrlError),
 }
@@ -60,7 +68,12 @@ impl SourceError {
                 Some("check the mirror URL (--mirror NAME=URL or K8S_STUDY_MIRROR)".into())
             }
             Self::TagNotFound { .. } => Some("check the version: tags look like v1.20.2 (kubernetes) or v0.20.2 (client-go)".into()),
-            Self::Corrupt { .. } => Some("run `k8s-study fetch` again; if it persists, delete the repo's folder in the cache".into()),
+            Self::Corrupt { repo, .. } => Some(format!(
+                "the damaged version is fetched again on the next run; if the damage persists, `k8s-study cache clean {repo}` starts the repo's cache afresh (and check the mirror)"
+            )),
+            Self::TagMoved { repo, .. } => Some(format!(
+                "a published tag should not move, and notes written for the old commit may not fit the new one; if the move is intended, `k8s-study cache clean {repo}` forgets the old commit"
+            )),
             Self::NoCacheDir => None,
             Self::Io { .. } => Some("check the permissions and free space of the cache folder (--cache DIR)".into()),
             Self::Url(_) => Some("use an https, http, ssh, git or file URL".into()),

@@ -52,7 +52,10 @@ impl Snapshot {
         })
     }
 
+    /// An object of this version could not be read: stop trusting the version, so the next
+    /// run verifies it and repairs the cache instead of failing the same way.
     fn corrupt(&self, what: &str, e: &git2::Error) -> SourceError {
+        super::cache::distrust(self.git.path(), &self.version);
         SourceError::Corrupt {
             repo: self.repo_name.clone(),
             detail: format!("{what}: {}", e.message()),

@@ -1,0 +1,6 @@
+package x
+
+// caféÿ
+func After() {}
+
+var s = "Ã("
