@@ -274,11 +274,15 @@ fn key_column(prefix: &str) -> Option<usize> {
     let body = body.strip_suffix(':')?;
     let key_start = body.rfind([' ', '\t']).map_or(0, |i| i + 1);
     let before = body[..key_start].trim();
-    // Only indentation or list markers may precede a block key.
-    before
-        .chars()
-        .all(|c| c == '-' || c == ' ')
-        .then_some(key_start)
+    let key = &body[key_start..];
+    // Only indentation or list markers may precede a block key, and the key is a plain word:
+    // `- {symbol: x}` is a flow mapping, where a new line would break the YAML.
+    (before.chars().all(|c| c == '-' || c == ' ')
+        && !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+    .then_some(key_start)
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -503,6 +507,21 @@ articles:
         assert!(e.message.contains("the file changed"), "{e}");
         assert!(apply("m.yaml", TEXT, &[r(99, 1, "a", "b")]).is_err());
         assert!(apply("m.yaml", "a: |\n  x\n", &[r(1, 4, "x", "y")]).is_err());
+        // Found by the yaml_rewrite fuzz target: a flow-style step has no line to add a key
+        // to; the edit is refused instead of breaking the file.
+        let flow = "steps:\n  - {symbol: a.B, note: n}\n";
+        let e = apply(
+            "m.yaml",
+            flow,
+            &[Edit::AddSibling {
+                line: 2,
+                column: 14,
+                key: "review".into(),
+                value: "x".into(),
+            }],
+        )
+        .unwrap_err();
+        assert!(e.message.contains("block style"), "{e}");
     }
 
     #[test]
