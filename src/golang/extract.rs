@@ -104,6 +104,9 @@ pub fn extract(source: &[u8]) -> FileDecls {
         let (Some(name), Some((node, capture))) = (name, definition) else {
             continue;
         };
+        if name.is_missing() {
+            continue;
+        }
         if is_local(node) {
             continue;
         }
@@ -125,7 +128,8 @@ pub fn extract(source: &[u8]) -> FileDecls {
             let mut walk = node.walk();
             let names: Vec<Node<'_>> = node
                 .children_by_field_name("name", &mut walk)
-                .filter(|n| n.kind() == "identifier")
+                // A MISSING identifier (`const a, = 1`) is zero-width: no name to declare.
+                .filter(|n| n.kind() == "identifier" && !n.is_missing())
                 .collect();
             let outer = outer_node(node);
             for n in names {
@@ -150,6 +154,7 @@ pub fn extract(source: &[u8]) -> FileDecls {
                 Some(recv) => QualName::method(recv, text(name, source)),
                 None => continue,
             },
+            Some(r) if r.is_missing() => continue,
             Some(r) => QualName::method(text(r, source), text(name, source)),
             None => QualName::plain(text(name, source)),
         };
@@ -244,7 +249,7 @@ fn is_local(node: Node<'_>) -> bool {
 pub fn receiver_name(mut node: Node<'_>, source: &[u8]) -> Option<String> {
     loop {
         match node.kind() {
-            "type_identifier" => return Some(text(node, source)),
+            "type_identifier" if !node.is_missing() => return Some(text(node, source)),
             "pointer_type" | "parenthesized_type" => node = node.named_child(0)?,
             "generic_type" => node = node.child_by_field_name("type")?,
             _ => return None,
@@ -571,6 +576,33 @@ func New() Store {
         assert!(file.syntax_errors > 0);
         let got: Vec<String> = file.decls.iter().map(|d| d.name.to_string()).collect();
         assert!(got.contains(&"Good".to_string()), "{got:?}");
+    }
+
+    /// Found by the `go_extract` fuzz target: error recovery inserts a zero-width MISSING
+    /// identifier, which became a declaration with an empty name.
+    #[test]
+    fn missing_identifiers_declare_nothing() {
+        for src in [
+            "package p\n\nconst (\n\tSecond, Thi ,= 2\n)\n",
+            "package p\n\nvar a, = 1\n",
+            "package p\n\nfunc () {}\n",
+            "package p\n\ntype = int\n",
+            "package p\n\nfunc (r *R) () {}\n",
+            "package p\n\nfunc (r *) M() {}\n",
+            "package p\n\ntype interface { M() }\n",
+        ] {
+            let file = extract(src.as_bytes());
+            for d in &file.decls {
+                assert!(!d.name.name.is_empty(), "{src:?}: {d:?}");
+                assert_ne!(d.name.receiver.as_deref(), Some(""), "{src:?}: {d:?}");
+            }
+        }
+        let got: Vec<String> = extract(b"package p\n\nconst (\n\tSecond, Thi ,= 2\n)\n")
+            .decls
+            .iter()
+            .map(|d| d.name.to_string())
+            .collect();
+        assert_eq!(got, ["Second", "Thi"]);
     }
 
     #[test]
