@@ -149,14 +149,8 @@ pub fn extract(source: &[u8]) -> FileDecls {
             }
             continue;
         }
-        let qual = match receiver {
-            Some(r) if kind == Kind::Method => match receiver_name(r, source) {
-                Some(recv) => QualName::method(recv, text(name, source)),
-                None => continue,
-            },
-            Some(r) if r.is_missing() => continue,
-            Some(r) => QualName::method(text(r, source), text(name, source)),
-            None => QualName::plain(text(name, source)),
+        let Some(qual) = qualified(kind, name, receiver, source) else {
+            continue;
         };
         decls.push(make_decl(qual, kind, node, outer_node(node), source));
     }
@@ -215,6 +209,23 @@ pub fn calls(source: &[u8]) -> Vec<Call> {
     out.sort();
     out.dedup();
     out
+}
+
+/// `Name`, `Recv.Method` or `Iface.Method`; `None` for a receiver we cannot name.
+fn qualified(
+    kind: Kind,
+    name: Node<'_>,
+    receiver: Option<Node<'_>>,
+    source: &[u8],
+) -> Option<QualName> {
+    Some(match receiver {
+        Some(r) if kind == Kind::Method => {
+            QualName::method(receiver_name(r, source)?, text(name, source))
+        }
+        Some(r) if r.is_missing() => return None,
+        Some(r) => QualName::method(text(r, source), text(name, source)),
+        None => QualName::plain(text(name, source)),
+    })
 }
 
 fn make_decl(name: QualName, kind: Kind, node: Node<'_>, outer: Node<'_>, source: &[u8]) -> Decl {
