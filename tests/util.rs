@@ -105,8 +105,8 @@ impl Workspace {
     }
 }
 
-/// Held by tests that load the machine (tests/hostile_go.rs parses megabytes of Go) and by
-/// tests that time the binary (tests/bad_mappings.rs): run side by side, the first made the
+/// Held by tests that load the machine (`tests/hostile_go.rs` parses megabytes of Go) and by
+/// tests that time the binary (`tests/bad_mappings.rs`): run side by side, the first made the
 /// second miss its time limit on a busy two-core machine.
 pub fn exclusive() -> std::sync::MutexGuard<'static, ()> {
     static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
