@@ -59,6 +59,7 @@ struct Run {
 /// before any fetch, so neither is ever touched.
 fn check(dir: &Path, name: &str) -> Run {
     let cache = tempfile::tempdir().unwrap();
+    let _quiet = crate::util::exclusive();
     let started = Instant::now();
     let out = Command::cargo_bin("k8s-study")
         .unwrap()

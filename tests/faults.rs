@@ -283,3 +283,43 @@ fn symlinks_are_never_followed_out_of_the_tree() {
             "package github.com/acme/linked/api/pkg not found",
         ));
 }
+
+/// SIGKILL at many moments of a network fetch (before, during and after the transfer, while
+/// holding the lock, before and after the marker): the next run always completes it. The
+/// states a kill leaves are also built by hand in `a_leftover_of_a_killed_fetch_is_not_trusted`
+/// (tests/cli.rs).
+#[test]
+fn a_fetch_killed_at_any_moment_is_completed_by_the_next_run() {
+    let ws = Workspace::new();
+    let daemon = GitDaemon::start(&ws.path("mirrors"));
+    let base = format!("git://127.0.0.1:{}", daemon.port);
+    for delay_ms in [0, 1, 3, 6, 10, 15, 25, 40, 70] {
+        let cache = ws.path(&format!("cache-{delay_ms}"));
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("k8s-study"))
+            .env("K8S_STUDY_CACHE", &cache)
+            .env("K8S_STUDY_MIRROR", &base)
+            .env("K8S_STUDY_MAPPING", ws.path("mapping.yaml"))
+            .args(["fetch", "widgets@v1", "widgets@v2"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        // `Child::kill` is SIGKILL on Unix: no destructor, no cleanup runs.
+        let _ = child.kill();
+        child.wait().unwrap();
+        ws.cmd()
+            .env("K8S_STUDY_CACHE", &cache)
+            .env("K8S_STUDY_MIRROR", &base)
+            .args(["find", ADD, "--repo", "widgets", "--at", "v2"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("queue/add.go:4-6"));
+        ws.cmd()
+            .env("K8S_STUDY_CACHE", &cache)
+            .env("K8S_STUDY_MIRROR", &base)
+            .args(["find", OLD, "--repo", "widgets", "--at", "v1"])
+            .assert()
+            .success();
+    }
+}

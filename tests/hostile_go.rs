@@ -239,6 +239,7 @@ fn stdout(m: &Measured) -> String {
 /// One test, not several: two of these runs side by side would measure the machine.
 #[test]
 fn hostile_go_is_bounded_reported_and_sane_files_still_resolve() {
+    let _alone = crate::util::exclusive();
     let ws = hostile_workspace();
     let m = run(
         &ws,

@@ -105,6 +105,16 @@ impl Workspace {
     }
 }
 
+/// Held by tests that load the machine (`tests/hostile_go.rs` parses megabytes of Go) and by
+/// tests that time the binary (`tests/bad_mappings.rs`): run side by side, the first made the
+/// second miss its time limit on a busy two-core machine.
+pub fn exclusive() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    // A test that panicked while holding it poisons it; the lock guards no data.
+    LOCK.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 impl Workspace {
     /// `mirrors/<owner_name>`: a repository holding `files` (bytes, any content), tagged `tag`.
     pub fn tagged_repo(&self, owner_name: &str, files: &[(&str, &[u8])], tag: &str) -> Repository {

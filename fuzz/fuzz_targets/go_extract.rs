@@ -12,6 +12,7 @@ fuzz_target!(|data: &[u8]| {
         assert!(d.start_byte <= d.end_byte && d.end_byte <= data.len(), "{d:?}");
         assert!(d.start_line >= 1 && d.start_line <= d.end_line, "{d:?}");
         assert!(!d.name.name.is_empty(), "{d:?}");
+        assert_ne!(d.name.receiver.as_deref(), Some(""), "{d:?}");
         // 400 bytes plus the ellipsis.
         assert!(d.signature.len() <= 403, "{}", d.signature.len());
     }

@@ -118,6 +118,9 @@ pub fn extract(source: &[u8]) -> FileDecls {
         let (Some(name), Some((node, capture))) = (name, definition) else {
             continue;
         };
+        if name.is_missing() {
+            continue;
+        }
         if is_local(node) {
             continue;
         }
@@ -139,7 +142,8 @@ pub fn extract(source: &[u8]) -> FileDecls {
             let mut walk = node.walk();
             let names: Vec<Node<'_>> = node
                 .children_by_field_name("name", &mut walk)
-                .filter(|n| n.kind() == "identifier")
+                // A MISSING identifier (`const a, = 1`) is zero-width: no name to declare.
+                .filter(|n| n.kind() == "identifier" && !n.is_missing())
                 .collect();
             let outer = outer_node(node);
             for n in names {
@@ -159,13 +163,8 @@ pub fn extract(source: &[u8]) -> FileDecls {
             }
             continue;
         }
-        let qual = match receiver {
-            Some(r) if kind == Kind::Method => match receiver_name(r, source) {
-                Some(recv) => QualName::method(recv, text(name, source)),
-                None => continue,
-            },
-            Some(r) => QualName::method(text(r, source), text(name, source)),
-            None => QualName::plain(text(name, source)),
+        let Some(qual) = qualified(kind, name, receiver, source) else {
+            continue;
         };
         decls.push(make_decl(qual, kind, node, outer_node(node), source));
     }
@@ -226,6 +225,23 @@ pub fn calls(source: &[u8]) -> Vec<Call> {
     out
 }
 
+/// `Name`, `Recv.Method` or `Iface.Method`; `None` for a receiver we cannot name.
+fn qualified(
+    kind: Kind,
+    name: Node<'_>,
+    receiver: Option<Node<'_>>,
+    source: &[u8],
+) -> Option<QualName> {
+    Some(match receiver {
+        Some(r) if kind == Kind::Method => {
+            QualName::method(receiver_name(r, source)?, text(name, source))
+        }
+        Some(r) if r.is_missing() => return None,
+        Some(r) => QualName::method(text(r, source), text(name, source)),
+        None => QualName::plain(text(name, source)),
+    })
+}
+
 fn make_decl(name: QualName, kind: Kind, node: Node<'_>, outer: Node<'_>, source: &[u8]) -> Decl {
     Decl {
         name,
@@ -258,7 +274,7 @@ fn is_local(node: Node<'_>) -> bool {
 pub fn receiver_name(mut node: Node<'_>, source: &[u8]) -> Option<String> {
     loop {
         match node.kind() {
-            "type_identifier" => return Some(text(node, source)),
+            "type_identifier" if !node.is_missing() => return Some(text(node, source)),
             "pointer_type" | "parenthesized_type" => node = node.named_child(0)?,
             "generic_type" => node = node.child_by_field_name("type")?,
             _ => return None,
@@ -591,6 +607,33 @@ func New() Store {
         assert!(file.syntax_errors > 0);
         let got: Vec<String> = file.decls.iter().map(|d| d.name.to_string()).collect();
         assert!(got.contains(&"Good".to_string()), "{got:?}");
+    }
+
+    /// Found by the `go_extract` fuzz target: error recovery inserts a zero-width MISSING
+    /// identifier, which became a declaration with an empty name.
+    #[test]
+    fn missing_identifiers_declare_nothing() {
+        for src in [
+            "package p\n\nconst (\n\tSecond, Thi ,= 2\n)\n",
+            "package p\n\nvar a, = 1\n",
+            "package p\n\nfunc () {}\n",
+            "package p\n\ntype = int\n",
+            "package p\n\nfunc (r *R) () {}\n",
+            "package p\n\nfunc (r *) M() {}\n",
+            "package p\n\ntype interface { M() }\n",
+        ] {
+            let file = extract(src.as_bytes());
+            for d in &file.decls {
+                assert!(!d.name.name.is_empty(), "{src:?}: {d:?}");
+                assert_ne!(d.name.receiver.as_deref(), Some(""), "{src:?}: {d:?}");
+            }
+        }
+        let got: Vec<String> = extract(b"package p\n\nconst (\n\tSecond, Thi ,= 2\n)\n")
+            .decls
+            .iter()
+            .map(|d| d.name.to_string())
+            .collect();
+        assert_eq!(got, ["Second", "Thi"]);
     }
 
     #[test]
