@@ -230,7 +230,12 @@ fn counterparts_are_checked_shown_in_guides_and_looked_up() {
         (
             "codetour",
             ".tours/widgets-tour.tour",
-            &["Rust counterpart (kube 1.0.0)", permalink][..],
+            // The note is Markdown-escaped (VS Code renders descriptions), then JSON-encoded.
+            &[
+                "Rust counterpart (kube 1",
+                permalink,
+                r"A \\<b\\>cache\\</b\\> read",
+            ][..],
         ),
     ] {
         let out = ws.path(&format!("guide-{format}"));

@@ -48,14 +48,20 @@ pub fn write_tour(
                     description = format!("{description}\n\n{}", fenced_go(sig));
                 }
                 if let Some(since) = &s.since_article {
-                    description = format!("{description}\n\n{}: {since}", l.changed);
+                    description = format!("{description}\n\n{}: {}", l.changed, escape(since));
                 }
                 // A tour walks one repository: the Rust counterpart is a link, not a stop.
                 if let Some(c) = &s.counterpart {
-                    let target = c.permalink.as_deref().unwrap_or(&c.symbol);
+                    let name = match &c.permalink {
+                        Some(url) => link(&inline(&c.symbol), url),
+                        None => inline(&c.symbol),
+                    };
                     description = format!(
-                        "{description}\n\n{} ({} {}): [{}]({target})\n\n{}",
-                        l.counterpart, c.repo, c.version, c.symbol, c.note
+                        "{description}\n\n{} ({} {}): {name}\n\n{}",
+                        l.counterpart,
+                        inline(&c.repo),
+                        inline(&c.version),
+                        escape(&c.note)
                     );
                 }
                 TourStep {

@@ -284,14 +284,14 @@ fn write_counterpart(
     l: &Labels,
 ) -> std::io::Result<()> {
     let name = match &c.permalink {
-        Some(link) => format!("[{}]({link})", code(&c.symbol)),
+        Some(url) => link(&code(&c.symbol), url),
         None => code(&c.symbol),
     };
     writeln!(
         out,
         "### {} · {} {}\n\n{name}\n",
         l.counterpart,
-        escape(&c.repo),
+        inline(&c.repo),
         code(&c.version)
     )?;
     writeln!(out, "{}\n", escape(&c.note))?;
