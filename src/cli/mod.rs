@@ -29,6 +29,8 @@ Examples:
   k8s-study find k8s.io/kubernetes/pkg/scheduler.Scheduler.scheduleOne
   k8s-study resolve informer-zhonglinzhang  every step of one article
   k8s-study check --repo kubernetes         does every step still resolve?
+  k8s-study bump --to v1.32.3               how does the mapping fare at Kubernetes v1.32.3?
+  k8s-study diff k8s.io/client-go/util/workqueue.Type.Get --from v0.20.2 --to v0.32.3 --repo client-go
   K8S_STUDY_MIRROR=file:///srv/mirrors k8s-study check   read from local mirrors
 
 Exit codes: 0 ok, 1 something missing or ambiguous, 2 usage, mapping or infrastructure error.";
