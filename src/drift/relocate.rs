@@ -4,8 +4,8 @@
 //! Every `.go` file (tests and `testdata/` excluded) is read from git objects in parallel and
 //! kept only if it spells one of *all* wanted names in a declaration shape (`) Add(`,
 //! `func NewQueue(`, `type Queue `...) at a place where gofmt'd code can declare it
-//! ([`Prefilter`]). Only the declarations around those spellings are parsed: the rest of the
-//! file is blanked, offsets kept ([`masked`]); a file whose blanked text does not parse
+//! (`Prefilter`). Only the declarations around those spellings are parsed: the rest of the
+//! file is blanked, offsets kept (`masked`); a file whose blanked text does not parse
 //! cleanly is parsed whole. On the v1.20.2 monorepo that is 12,000 files read and a few
 //! hundred parsed in part (every `Run` method is a candidate for a missing `T.Run`), not the
 //! 7 MB generated clients whose struct fields spell `\tSchedule `.
