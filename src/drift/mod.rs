@@ -379,21 +379,7 @@ pub fn compare_rust(
                 let new_text = new_files.lines(&to.file, to.start_line, to.end_line)?;
                 out.push(still_there(from, to, old_text, new_text));
             }
-            Status::Ambiguous => out.push(Compared {
-                category: Category::Ambiguous,
-                candidates: b
-                    .candidates
-                    .iter()
-                    .map(|c| Scored {
-                        symbol: c.symbol.clone(),
-                        file: c.file.clone(),
-                        start_line: c.start_line,
-                        score: 1.0,
-                    })
-                    .collect(),
-                detail: b.reason.clone().unwrap_or_default(),
-                ..blank(Some(from), Some(old_text))
-            }),
+            Status::Ambiguous => out.push(still_ambiguous(b, from, old_text)),
             Status::Missing => {
                 let names: Vec<(&str, Option<&str>)> = b
                     .candidates
@@ -528,23 +514,7 @@ pub fn compare(
                 let new_text = new_files.lines(&to.file, to.start_line, to.end_line)?;
                 out[i] = Some(still_there(from, to, old_text, new_text));
             }
-            Status::Ambiguous => {
-                out[i] = Some(Compared {
-                    category: Category::Ambiguous,
-                    candidates: b
-                        .candidates
-                        .iter()
-                        .map(|c| Scored {
-                            symbol: c.symbol.clone(),
-                            file: c.file.clone(),
-                            start_line: c.start_line,
-                            score: 1.0,
-                        })
-                        .collect(),
-                    detail: b.reason.clone().unwrap_or_default(),
-                    ..blank(Some(from), Some(old_text))
-                });
-            }
+            Status::Ambiguous => out[i] = Some(still_ambiguous(b, from, old_text)),
             Status::Missing => {
                 let dir = parent(&from.file);
                 let import_path = old_resolver
@@ -800,6 +770,25 @@ fn side(r: &Resolution) -> Side {
         start_line: r.start_line.unwrap_or(0),
         end_line: r.end_line.unwrap_or(0),
         signature: r.signature.clone().unwrap_or_default(),
+    }
+}
+
+/// The same name declared several times at the new version: every declaration is listed.
+fn still_ambiguous(b: &Resolution, from: Side, old_text: String) -> Compared {
+    Compared {
+        category: Category::Ambiguous,
+        candidates: b
+            .candidates
+            .iter()
+            .map(|c| Scored {
+                symbol: c.symbol.clone(),
+                file: c.file.clone(),
+                start_line: c.start_line,
+                score: 1.0,
+            })
+            .collect(),
+        detail: b.reason.clone().unwrap_or_default(),
+        ..blank(Some(from), Some(old_text))
     }
 }
 

@@ -135,6 +135,16 @@ impl Snapshot {
         file_name: &str,
         skip: &[&str],
     ) -> Result<Vec<(String, Oid)>, SourceError> {
+        self.files_where(skip, |name| name == file_name.as_bytes())
+    }
+
+    /// Every regular file whose name passes `wanted`, with its blob id, skipping folders
+    /// named in `skip` at any depth. Reads trees only, no blobs.
+    fn files_where(
+        &self,
+        skip: &[&str],
+        wanted: impl Fn(&[u8]) -> bool,
+    ) -> Result<Vec<(String, Oid)>, SourceError> {
         let root = self
             .git
             .find_tree(self.tree)
@@ -144,7 +154,7 @@ impl Snapshot {
             let name = entry.name_bytes();
             match kind(entry) {
                 EntryKind::Dir if skip.iter().any(|s| s.as_bytes() == name) => TreeWalkResult::Skip,
-                EntryKind::File if name == file_name.as_bytes() => {
+                EntryKind::File if wanted(name) => {
                     found.push((
                         format!("{dir}{}", String::from_utf8_lossy(name)),
                         entry.id(),
@@ -170,27 +180,7 @@ impl Snapshot {
         suffix: &str,
         skip: &[&str],
     ) -> Result<Vec<(String, Oid)>, SourceError> {
-        let root = self
-            .git
-            .find_tree(self.tree)
-            .map_err(|e| self.corrupt("root tree", &e))?;
-        let mut found = Vec::new();
-        root.walk(TreeWalkMode::PreOrder, |dir, entry| {
-            let name = entry.name_bytes();
-            match kind(entry) {
-                EntryKind::Dir if skip.iter().any(|s| s.as_bytes() == name) => TreeWalkResult::Skip,
-                EntryKind::File if name.ends_with(suffix.as_bytes()) => {
-                    found.push((
-                        format!("{dir}{}", String::from_utf8_lossy(name)),
-                        entry.id(),
-                    ));
-                    TreeWalkResult::Ok
-                }
-                _ => TreeWalkResult::Ok,
-            }
-        })
-        .map_err(|e| self.corrupt("tree walk", &e))?;
-        Ok(found)
+        self.files_where(skip, |name| name.ends_with(suffix.as_bytes()))
     }
 
     /// Read `files` in parallel and keep those whose bytes pass `keep`. Each worker opens its
