@@ -51,6 +51,22 @@ pub struct Resolution {
     pub variants: Vec<Candidate>,
     /// Why a symbol is missing or ambiguous, or a warning (file hint differs, syntax errors).
     pub reason: Option<String>,
+    /// The lines on GitHub at this version: the repo's own file, or for a file of a
+    /// third-party Go module, that module's repository at its version. `None` off GitHub.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub permalink: Option<String>,
+}
+
+impl Resolution {
+    /// Set `permalink` from where `snapshot` says the found file is published.
+    pub fn link(&mut self, snapshot: &Snapshot) {
+        self.permalink = match (&self.file, self.status, self.start_line, self.end_line) {
+            (Some(file), Status::Found, Some(start), Some(end)) => snapshot
+                .published(file)
+                .map(|p| format!("{}/blob/{}/{}#L{start}-L{end}", p.repo, p.rev, p.path)),
+            _ => None,
+        };
+    }
 }
 
 /// One symbol to look up, with the mapping's file hint if any.
@@ -92,8 +108,12 @@ impl<'s> Resolver<'s> {
                 Lookup::NoPackage => {
                     let paths: Vec<&str> =
                         q.symbol.splits().iter().map(|s| s.import_path).collect();
+                    let why = paths
+                        .iter()
+                        .find_map(|p| self.snapshot.why_missing(p))
+                        .map_or_else(String::new, |w| format!(": {w}"));
                     r.reason = Some(format!(
-                        "package {} not found in {}@{} (looked in the tree's go.mod modules and vendor/)",
+                        "package {} not found in {}@{} (looked in the tree's go.mod modules and vendor/){why}",
                         paths.join(" or "),
                         self.snapshot.repo_name,
                         self.snapshot.version
@@ -120,6 +140,7 @@ impl<'s> Resolver<'s> {
                         .map_or(warning.clone(), |w| format!("{w}; {warning}")),
                 );
             }
+            r.link(self.snapshot);
             out.push(r);
         }
         Ok(out)
@@ -128,6 +149,12 @@ impl<'s> Resolver<'s> {
     /// Locate every package the queries may live in, read each once, and parse the files
     /// that spell a wanted name.
     fn plan(&self, queries: &[Query<'_>]) -> Result<Batch, SourceError> {
+        let paths: Vec<&str> = queries
+            .iter()
+            .flat_map(|q| q.symbol.splits())
+            .map(|s| s.import_path)
+            .collect();
+        self.snapshot.prefetch(&paths);
         let mut dir_of: BTreeMap<String, Option<String>> = BTreeMap::new();
         let mut wanted: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for split in queries.iter().flat_map(|q| q.symbol.splits()) {
@@ -190,6 +217,7 @@ impl<'s> Resolver<'s> {
             candidates: Vec::new(),
             variants: Vec::new(),
             reason: None,
+            permalink: None,
         }
     }
 }

@@ -69,8 +69,8 @@ pub fn run(cx: &Context, args: &FetchArgs) -> Result<u8, Error> {
         };
         let fetched = Fetched {
             repo: name,
-            version,
-            commit: o.commit.to_string(),
+            version: if o.version.is_empty() { version } else { o.version },
+            commit: o.commit.clone(),
             cached: o.cached,
             url: o.url,
             seconds: o.elapsed.as_secs_f64(),

@@ -20,7 +20,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use k8s_study::Error;
 use k8s_study::mapping::{self, Mapping};
-use k8s_study::source::Sources;
+use k8s_study::source::{SourceMode, Sources};
 use k8s_study::source::url::Redirects;
 
 const EXAMPLES: &str = "\
@@ -31,7 +31,9 @@ Examples:
   k8s-study check --repo kubernetes         does every step still resolve?
   k8s-study bump --to v1.32.3               how does the mapping fare at Kubernetes v1.32.3?
   k8s-study diff k8s.io/client-go/util/workqueue.Type.Get --from v0.20.2 --to v0.32.3 --repo client-go
-  K8S_STUDY_MIRROR=file:///srv/mirrors k8s-study check   read from local mirrors
+  K8S_STUDY_MIRROR=file:///srv/mirrors k8s-study check   read from local git mirrors
+  k8s-study find k8s.io/kubernetes/pkg/scheduler.Scheduler.scheduleOne --at v1.37.2 --source modules
+                                           read a release from your Go module cache (go mod download)
 
 Exit codes: 0 ok, 1 something missing or ambiguous, 2 usage, mapping or infrastructure error.";
 
@@ -59,6 +61,11 @@ pub struct GlobalArgs {
     /// Base URL replacing `https://github.com/` in every upstream (owner/name[.git] under it).
     #[arg(long, global = true, value_name = "BASE", env = "K8S_STUDY_MIRROR")]
     pub mirror_base: Option<String>,
+    /// Where repos that publish a Go module are read from: `auto` (git when a mirror is
+    /// configured for the repo, else Go modules), `git`, or `modules` (your Go module cache,
+    /// filled by your own `go mod download`).
+    #[arg(long, global = true, value_enum, default_value_t, env = "K8S_STUDY_SOURCE")]
+    pub source: SourceArg,
     /// No progress bars or chatter on stderr.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
@@ -88,6 +95,24 @@ pub enum Command {
     DebugTree {
         file: PathBuf,
     },
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum SourceArg {
+    #[default]
+    Auto,
+    Git,
+    Modules,
+}
+
+impl From<SourceArg> for SourceMode {
+    fn from(a: SourceArg) -> Self {
+        match a {
+            SourceArg::Auto => SourceMode::Auto,
+            SourceArg::Git => SourceMode::Git,
+            SourceArg::Modules => SourceMode::Modules,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -138,8 +163,9 @@ impl Context {
                 .map_err(k8s_study::source::SourceError::from)?;
         }
         let progress = !global.quiet && std::io::stderr().is_terminal();
-        let sources =
-            Sources::new(global.cache.clone(), redirects, progress)?.verbose(global.verbose);
+        let sources = Sources::new(global.cache.clone(), redirects, progress)?
+            .verbose(global.verbose)
+            .mode(global.source.into());
         Ok(Self {
             mapping,
             sources,

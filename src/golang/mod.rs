@@ -59,7 +59,7 @@ impl PackageFiles {
                 } else {
                     format!("{dir}/{}", entry.name)
                 };
-                files.push((path, snapshot.blob(entry.oid)?));
+                files.push((path, snapshot.blob(entry.id)?));
             }
         }
         files.sort_by(|a, b| a.0.cmp(&b.0));

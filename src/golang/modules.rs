@@ -6,7 +6,7 @@
 //! monorepo's `vendor/k8s.io/*` are symlinks into staging, which the staging modules already
 //! cover.
 
-use crate::source::{Snapshot, SourceError};
+use crate::source::{EntryKind, Snapshot, SourceError};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Module {
@@ -23,6 +23,18 @@ pub struct ModuleMap {
 
 impl ModuleMap {
     pub fn build(snapshot: &Snapshot) -> Result<Self, SourceError> {
+        // A tree read from Go modules knows its modules: the root and its requirements,
+        // mounted where a checkout keeps them. Listing them beats walking every folder.
+        if let Some(declared) = snapshot.declared_modules() {
+            let mut map = Self::from_modules(
+                declared
+                    .into_iter()
+                    .map(|(path, dir)| Module { path, dir })
+                    .collect(),
+            );
+            map.add_gopath_staging(snapshot)?;
+            return Ok(map);
+        }
         let mut modules = Vec::new();
         for (path, oid) in
             snapshot.find_named("go.mod", &["vendor", "testdata", ".git", "node_modules"])?
@@ -37,7 +49,26 @@ impl ModuleMap {
                 modules.push(Module { path: module, dir });
             }
         }
-        Ok(Self::from_modules(modules))
+        let mut map = Self::from_modules(modules);
+        map.add_gopath_staging(snapshot)?;
+        Ok(map)
+    }
+
+    /// Before go.mod files (Kubernetes up to v1.14), the monorepo's staging folders were
+    /// packages of their own import paths through GOPATH symlinks: `staging/src/k8s.io/NAME`
+    /// is `k8s.io/NAME`. A staging folder that declares its module already has one.
+    fn add_gopath_staging(&mut self, snapshot: &Snapshot) -> Result<(), SourceError> {
+        const STAGING: &str = "staging/src/k8s.io";
+        for entry in snapshot.list_dir(STAGING)?.unwrap_or_default() {
+            let dir = format!("{STAGING}/{}", entry.name);
+            if entry.kind == EntryKind::Dir && !self.modules.iter().any(|m| m.dir == dir) {
+                self.add(Module {
+                    path: format!("k8s.io/{}", entry.name),
+                    dir,
+                });
+            }
+        }
+        Ok(())
     }
 
     pub fn from_modules(mut modules: Vec<Module>) -> Self {
@@ -45,8 +76,12 @@ impl ModuleMap {
         Self { modules }
     }
 
-    /// Add a module the tree does not declare (a GOPATH-era root).
+    /// Add a module the tree does not declare (a GOPATH-era root). A folder that already
+    /// declares a module keeps its own.
     pub fn add(&mut self, module: Module) {
+        if self.modules.iter().any(|m| m.dir == module.dir) {
+            return;
+        }
         let mut modules = std::mem::take(&mut self.modules);
         modules.push(module);
         *self = Self::from_modules(modules);

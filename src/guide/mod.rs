@@ -219,7 +219,7 @@ pub fn build(
                 (Some(text), Some(start), Some(end)) => Some(excerpt(text, start, end)),
                 _ => None,
             };
-            let permalink = permalink(&upstream, &repo.pin, r);
+            let permalink = r.permalink.clone();
             steps.push(StepGuide {
                 step: i + 1,
                 symbol: step.symbol.to_string(),
@@ -298,16 +298,6 @@ impl StepGuide {
     }
 }
 
-/// A GitHub permalink to the lines of `r` at `version`; none for other hosts.
-fn permalink(upstream: &str, version: &str, r: &Resolution) -> Option<String> {
-    match (&r.file, r.start_line, r.end_line) {
-        (Some(file), Some(start), Some(end)) if upstream.starts_with("https://github.com/") => {
-            Some(format!("{upstream}/blob/{version}/{file}#L{start}-L{end}"))
-        }
-        _ => None,
-    }
-}
-
 fn upstream_of(url: &str) -> String {
     url.trim_end_matches('/')
         .trim_end_matches(".git")
@@ -363,7 +353,7 @@ fn counterpart_guide(
     g.doc.clone_from(&r.doc);
     g.start_line = r.start_line;
     g.end_line = r.end_line;
-    g.permalink = permalink(&g.upstream, &g.version, r);
+    g.permalink.clone_from(&r.permalink);
     if let (Some(file), Status::Found, Some(start), Some(end)) =
         (&r.file, r.status, r.start_line, r.end_line)
     {

@@ -81,10 +81,22 @@ pub struct Repo {
     pub url: String,
     /// A tag, or a full commit id for repositories that have no release tags.
     pub pin: String,
-    /// Import path of the root for code without a go.mod (GOPATH era).
+    /// The Go module the repo publishes (no major suffix); for GOPATH-era code without a
+    /// go.mod, also the import path of its root.
     pub module: Option<String>,
+    /// Where the repo is read from (`source:` in the mapping).
+    pub source: RepoSource,
     /// Where the `pin` value is written (for `bump --write`).
     pub pin_origin: Origin,
+}
+
+/// A repo's `source:`: git, Go modules, or chosen per run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RepoSource {
+    #[default]
+    Auto,
+    Git,
+    Modules,
 }
 
 /// What an entry of the reading list is.

@@ -54,10 +54,28 @@ pub struct Repo {
     /// tags.
     #[schemars(with = "String")]
     pub pin: Spanned<String>,
-    /// Import path of the repository root, for GOPATH-era code without a go.mod.
+    /// The Go module the repository publishes (its root go.mod's `module`, without a major
+    /// version suffix: `sigs.k8s.io/kubebuilder`, not `.../v3`). With it the repo can be read
+    /// from Go modules; for GOPATH-era code without a go.mod it is also the root's import path.
     #[serde(default)]
     #[schemars(with = "Option<String>", skip_serializing_if = "Option::is_none")]
     pub module: Option<Spanned<String>>,
+    /// Where the repo is read from: `git` (the git cache or a mirror), `modules` (Go modules),
+    /// or `auto` (the default: git when a mirror is configured for it, else Go modules when it
+    /// has a `module`, else git).
+    #[serde(default)]
+    #[schemars(with = "Option<RepoSourceName>", skip_serializing_if = "Option::is_none")]
+    pub source: Option<Spanned<String>>,
+}
+
+/// The values of a repo's `source`.
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)] // a schema only
+pub enum RepoSourceName {
+    Auto,
+    Git,
+    Modules,
 }
 
 /// One entry of the reading list: an article, a series or a no-code walkthrough.

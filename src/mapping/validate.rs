@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde_saphyr::{Location, Spanned};
 
 use super::{
-    Article, COUNTERPART_REPO, Counterpart, Diagnostic, Kind, Mapping, Origin, Repo,
+    Article, COUNTERPART_REPO, Counterpart, Diagnostic, Kind, Mapping, Origin, Repo, RepoSource,
     SCHEMA_VERSION, Step, raw,
 };
 use crate::source::url::check_url;
@@ -138,6 +138,30 @@ fn merge_vocabulary(
                     format!("repo `{name}`: `module` must be a Go import path"),
                 );
             }
+            let source = match repo.value.source.as_ref() {
+                None => RepoSource::Auto,
+                Some(s) => match s.value.as_str() {
+                    "auto" => RepoSource::Auto,
+                    "git" => RepoSource::Git,
+                    "modules" => RepoSource::Modules,
+                    other => {
+                        cx.error(
+                            &s.referenced,
+                            format!(
+                                "repo `{name}`: `source` is `{}`; use auto, git or modules",
+                                other.escape_default()
+                            ),
+                        );
+                        RepoSource::Auto
+                    }
+                },
+            };
+            if source == RepoSource::Modules && repo.value.module.is_none() {
+                cx.error(
+                    &repo.value.pin.referenced,
+                    format!("repo `{name}`: `source: modules` needs the repo's Go `module`"),
+                );
+            }
             repo_origin.insert(name.clone(), origin);
             mapping.repos.insert(
                 name.clone(),
@@ -146,6 +170,7 @@ fn merge_vocabulary(
                     url: repo.value.url.value.clone(),
                     pin: pin.value.clone(),
                     module: repo.value.module.as_ref().map(|m| m.value.clone()),
+                    source,
                     pin_origin: cx.origin(&pin.referenced),
                 },
             );

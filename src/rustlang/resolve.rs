@@ -103,6 +103,7 @@ impl<'s> Workspace<'s> {
         } else {
             fill_found(&mut r, &hits, hint);
         }
+        r.link(self.snapshot);
         Ok(r)
     }
 
@@ -411,5 +412,6 @@ fn empty(snapshot: &Snapshot, symbol: &str) -> Resolution {
         candidates: Vec::new(),
         variants: Vec::new(),
         reason: None,
+        permalink: None,
     }
 }

@@ -11,9 +11,22 @@ use git2::{
 };
 use indicatif::{ProgressBar, ProgressStyle};
 
+use super::git_tree::GitTree;
+use super::gomod::{GoEnv, ModuleTree};
 use super::url::{Redirects, cache_key, check_url, local_path};
 use super::{Snapshot, SourceError};
-use crate::mapping::Repo;
+use crate::mapping::{Repo, RepoSource};
+
+/// Which source reads a repo that could come from git or from Go modules.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SourceMode {
+    /// Git for a repo with a configured mirror (`--mirror`, `K8S_STUDY_MIRROR`) or without a
+    /// Go module; Go modules otherwise.
+    #[default]
+    Auto,
+    Git,
+    Modules,
+}
 
 /// Where sources come from and go to.
 pub struct Sources {
@@ -21,6 +34,8 @@ pub struct Sources {
     redirects: Redirects,
     progress: bool,
     verbose: bool,
+    mode: SourceMode,
+    go: std::sync::OnceLock<std::sync::Arc<GoEnv>>,
 }
 
 /// A repository in the cache, for `cache list`.
@@ -38,7 +53,10 @@ pub struct CachedRepo {
 /// What a fetch did.
 #[derive(Debug)]
 pub struct FetchOutcome {
-    pub commit: Oid,
+    /// A commit, or a module's go.sum hash.
+    pub commit: String,
+    /// The version fetched (a module query such as `v1.13` resolved).
+    pub version: String,
     /// Served from the cache without touching any remote.
     pub cached: bool,
     /// The URL the objects came from (a mirror or the upstream), `None` when cached.
@@ -65,7 +83,105 @@ impl Sources {
             redirects,
             progress,
             verbose: false,
+            mode: SourceMode::Auto,
+            go: std::sync::OnceLock::new(),
         })
+    }
+
+    /// How repos that could come from either source are read (`--source`).
+    #[must_use]
+    pub fn mode(mut self, mode: SourceMode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    /// The user's Go environment, asked once per run.
+    pub fn go_env(&self) -> std::sync::Arc<GoEnv> {
+        self.go
+            .get_or_init(|| std::sync::Arc::new(GoEnv::detect()))
+            .clone()
+    }
+
+    /// Whether `repo` is read from Go modules in this run.
+    pub fn uses_modules(&self, repo: &Repo) -> bool {
+        let Some(_) = &repo.module else {
+            return false;
+        };
+        match (repo.source, self.mode) {
+            (RepoSource::Git, _) | (_, SourceMode::Git) => false,
+            (RepoSource::Modules, _) | (_, SourceMode::Modules) => true,
+            (RepoSource::Auto, SourceMode::Auto) => !self.redirects.configured(&repo.name, &repo.url),
+        }
+    }
+
+    /// The Go module of `repo` at `version`: the repo's module path, with the major-version
+    /// suffix Go requires from v2 on (`sigs.k8s.io/kubebuilder` at v3.0.0 is
+    /// `sigs.k8s.io/kubebuilder/v3`).
+    pub fn module_of(repo: &Repo, version: &str) -> Option<String> {
+        let base = repo.module.as_deref()?;
+        let base = match base.rsplit_once('/') {
+            Some((head, last)) if is_major_suffix(last) => head,
+            _ => base,
+        };
+        let major: u64 = version
+            .trim_start_matches('v')
+            .split(['.', '-', '+'])
+            .next()?
+            .parse()
+            .ok()?;
+        let incompatible = version.ends_with("+incompatible");
+        Some(if major >= 2 && !incompatible {
+            format!("{base}/v{major}")
+        } else {
+            base.to_string()
+        })
+    }
+
+    fn module_snapshot(
+        &self,
+        repo: &Repo,
+        version: &str,
+        download: bool,
+    ) -> Result<(Snapshot, FetchOutcome), SourceError> {
+        let started = Instant::now();
+        let module = Self::module_of(repo, version).ok_or_else(|| SourceError::Module {
+            module: repo.module.clone().unwrap_or_default(),
+            version: version.to_string(),
+            detail: "not a module version (vX.Y.Z)".into(),
+            go: true,
+            goproxy: String::new(),
+        })?;
+        let env = self.go_env();
+        let was_cached = env.cached(&module, version).is_some();
+        let result = ModuleTree::open(env, &module, version, download, self.progress);
+        if self.verbose {
+            match &result {
+                Ok(o) => eprintln!(
+                    "{} {version}: Go module {module}@{} ({}), {}",
+                    repo.name,
+                    o.version,
+                    if was_cached { "module cache" } else { "downloaded" },
+                    o.sum
+                ),
+                Err(e) => eprintln!("{} {version}: {e}", repo.name),
+            }
+        }
+        let opened = result?;
+        let outcome = FetchOutcome {
+            commit: opened.sum.clone(),
+            version: opened.version.clone(),
+            cached: was_cached,
+            url: (!was_cached).then(|| format!("go mod download {module}@{version}")),
+            elapsed: started.elapsed(),
+        };
+        let snapshot = Snapshot::from_modules(
+            &repo.name,
+            opened.version,
+            opened.sum,
+            &repo.url,
+            opened.tree,
+        );
+        Ok((snapshot, outcome))
     }
 
     /// Report on stderr where every tree comes from (`-v`).
@@ -151,19 +267,45 @@ impl Sources {
 
     /// The tree of `repo` at `version`, fetching it first if the cache does not trust it yet.
     pub fn snapshot(&self, repo: &Repo, version: &str) -> Result<Snapshot, SourceError> {
+        if self.uses_modules(repo) {
+            return self.module_snapshot(repo, version, true).map(|(s, _)| s);
+        }
         let (git, outcome) = self.ensure(repo, version)?;
-        Snapshot::new(&repo.name, version, git, outcome.commit)
+        let commit = Oid::from_str(&outcome.commit).map_err(|e| SourceError::Corrupt {
+            repo: repo.name.clone(),
+            detail: e.message().to_string(),
+        })?;
+        Ok(Snapshot::from_git(
+            GitTree::new(&repo.name, version, git, commit)?,
+            &repo.url,
+        ))
     }
 
-    /// The tree of `repo` at `version` only if the cache already trusts it: never fetches.
+    /// The tree of `repo` at `version` only if the cache already holds it: never fetches or
+    /// downloads.
     pub fn cached_snapshot(&self, repo: &Repo, version: &str) -> Option<Snapshot> {
+        if self.uses_modules(repo) {
+            return self.module_snapshot(repo, version, false).ok().map(|(s, _)| s);
+        }
         let dir = self.repo_dir(repo);
         let (git, outcome) = trusted(&dir, &marker_path(&dir, version), Instant::now())?;
-        Snapshot::new(&repo.name, version, git, outcome.commit).ok()
+        let commit = Oid::from_str(&outcome.commit).ok()?;
+        GitTree::new(&repo.name, version, git, commit)
+            .ok()
+            .map(|t| Snapshot::from_git(t, &repo.url))
     }
 
-    /// Make sure `version` of `repo` is in the cache.
+    /// Make sure `version` of `repo` is in the cache. For Go modules: the root module and
+    /// every module it replaces by its own folders (the monorepo's staging repos), so later
+    /// runs read the tree's own code without a download.
     pub fn fetch(&self, repo: &Repo, version: &str) -> Result<FetchOutcome, SourceError> {
+        if self.uses_modules(repo) {
+            let started = Instant::now();
+            let (snapshot, mut outcome) = self.module_snapshot(repo, version, true)?;
+            snapshot.files_with_suffix(".go", &[])?;
+            outcome.elapsed = started.elapsed();
+            return Ok(outcome);
+        }
         self.ensure(repo, version).map(|(_, o)| o)
     }
 
@@ -172,7 +314,10 @@ impl Sources {
         repo: &Repo,
         version: &str,
     ) -> Result<(Repository, FetchOutcome), SourceError> {
-        let result = self.ensure_quietly(repo, version);
+        let result = self.ensure_quietly(repo, version).map(|(git, mut o)| {
+            o.version = version.to_string();
+            (git, o)
+        });
         if self.verbose {
             match &result {
                 Ok((_, o)) if o.cached => {
@@ -245,7 +390,8 @@ impl Sources {
         write_marker(&marker, commit)?;
         drop(lock);
         let outcome = FetchOutcome {
-            commit,
+            commit: commit.to_string(),
+            version: version.to_string(),
             cached: false,
             url: Some(url),
             elapsed: started.elapsed(),
@@ -543,12 +689,20 @@ fn trusted(dir: &Path, marker: &Path, started: Instant) -> Option<(Repository, F
     let git = Repository::open_bare(dir).ok()?;
     git.find_commit(commit).and_then(|c| c.tree()).ok()?;
     let outcome = FetchOutcome {
-        commit,
+        commit: commit.to_string(),
+        version: String::new(),
         cached: true,
         url: None,
         elapsed: started.elapsed(),
     };
     Some((git, outcome))
+}
+
+/// `v2`, `v3`…: the last element of a Go module path at major version 2 or more.
+fn is_major_suffix(s: &str) -> bool {
+    s.strip_prefix('v').is_some_and(|n| {
+        n.len() > 0 && n.bytes().all(|b| b.is_ascii_digit()) && n.parse::<u64>().is_ok_and(|m| m >= 2)
+    })
 }
 
 /// Folder of a cached repository that holds one marker per trusted version.

@@ -1,4 +1,5 @@
-//! Upstream sources: a git2 cache of pinned tags, redirectable to mirrors.
+//! Upstream sources: a git2 cache of pinned tags, redirectable to mirrors, and Go modules
+//! read from the user's module cache (`gomod`). Both give a [`Snapshot`].
 //!
 //! One bare repository per upstream under the cache folder. Over the network only the tag is
 //! fetched, shallow. A local mirror (`file://` or a path) is linked through git alternates
@@ -8,13 +9,15 @@
 //! marker was written; a fetch killed half-way leaves no marker, so the next run fetches again.
 
 mod cache;
+mod git_tree;
+pub mod gomod;
 mod snapshot;
 pub mod url;
 
-pub use cache::{CachedRepo, FetchOutcome, Sources};
+pub use cache::{CachedRepo, FetchOutcome, SourceMode, Sources};
 #[cfg(test)]
-pub(crate) use snapshot::test_snapshot;
-pub use snapshot::{Entry, EntryKind, Snapshot};
+pub(crate) use git_tree::test_snapshot;
+pub use snapshot::{Entry, EntryKind, FileId, Published, SourceKind, Snapshot};
 
 use std::path::PathBuf;
 
@@ -53,6 +56,22 @@ pub enum SourceError {
         was: String,
         now: String,
     },
+    #[error("cannot read Go module {module}@{version}: {detail}")]
+    Module {
+        module: String,
+        version: String,
+        detail: String,
+        /// A go command was found (downloads were possible).
+        go: bool,
+        goproxy: String,
+    },
+    #[error("the zip of Go module {module}@{version} is refused ({}): {detail}", zip.display())]
+    ModuleZip {
+        module: String,
+        version: String,
+        zip: PathBuf,
+        detail: String,
+    },
     #[error(transparent)]
     Url(#[from] url::UrlError),
 }
@@ -73,6 +92,19 @@ impl SourceError {
             )),
             Self::TagMoved { repo, .. } => Some(format!(
                 "a published tag should not move, and notes written for the old commit may not fit the new one; if the move is intended, `k8s-study cache clean {repo}` forgets the old commit"
+            )),
+            Self::Module { go: false, .. } => Some(
+                "Go modules are downloaded by your go command, and none was found: install Go (or set K8S_STUDY_GO to it), or read the repo from git with --source git".into(),
+            ),
+            Self::Module { goproxy, module, version, .. } if goproxy.split([',', '|']).all(|p| p.trim() == "off") && !goproxy.is_empty() => Some(format!(
+                "GOPROXY=off forbids downloads and the module is not in your module cache: run `go mod download {module}@{version}` where a proxy is reachable, or unset GOPROXY=off"
+            )),
+            Self::Module { .. } => Some(
+                "check the version (`go list -m -versions MODULE` lists what your proxy serves) and your GOPROXY, GOFLAGS and GONOSUMDB settings; or read the repo from git with --source git".into(),
+            ),
+            Self::ModuleZip { zip, .. } => Some(format!(
+                "the go command verifies what it downloads, so this file changed after it was downloaded: delete {} (and its .ziphash) and run again to download it afresh",
+                zip.display()
             )),
             Self::NoCacheDir => None,
             Self::Io { .. } => Some("check the permissions and free space of the cache folder (--cache DIR)".into()),

@@ -1,8 +1,12 @@
-//! A repository's tree at one version, read straight from git objects (no checkout).
+//! A repository's tree at one version, whichever source it is read from: git objects
+//! (`git_tree`) or Go module zips (`gomod`). Callers see folders, files and content ids;
+//! neither git2 nor zip types leave this module.
 
-use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
+use git2::Oid;
 
 use super::SourceError;
+use super::git_tree::GitTree;
+use super::gomod::{Child, ModuleTree, ZipId};
 
 /// A tree entry's kind. Symlinks are reported but never followed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -13,120 +17,163 @@ pub enum EntryKind {
     Other,
 }
 
+/// The content id of a file: a git blob, or an entry of a module zip. Opaque: it is only
+/// handed back to the snapshot it came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FileId(Id);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Id {
+    Git(Oid),
+    Zip(ZipId),
+    /// A folder or symlink: no content.
+    None,
+}
+
+#[allow(non_upper_case_globals, non_snake_case)] // constructors that read like variants
+impl FileId {
+    pub(super) fn git(oid: Oid) -> Self {
+        Self(Id::Git(oid))
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Entry {
     pub name: String,
     pub kind: EntryKind,
-    pub oid: Oid,
+    pub id: FileId,
+}
+
+/// Which source a snapshot was read from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceKind {
+    Git,
+    GoModules,
+}
+
+/// Where a file is published, for a permalink.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Published {
+    /// `https://github.com/OWNER/REPO`.
+    pub repo: String,
+    /// A tag or commit.
+    pub rev: String,
+    pub path: String,
 }
 
 pub struct Snapshot {
     pub repo_name: String,
+    /// The version read: a tag, a commit pin, or a module version (`v1.13` resolved to
+    /// `v1.13.0`).
     pub version: String,
-    pub commit: Oid,
-    tree: Oid,
-    git: Repository,
+    /// The commit of a git tree; for Go modules, the root module's go.sum hash (`h1:…`),
+    /// the content id the checksum database vouches for.
+    pub commit: String,
+    /// The upstream the repo's permalinks name (`https://github.com/kubernetes/kubernetes`).
+    pub upstream: String,
+    tree: Tree,
+}
+
+enum Tree {
+    Git(GitTree),
+    Modules(ModuleTree),
 }
 
 impl Snapshot {
-    pub(super) fn new(
-        repo_name: &str,
-        version: &str,
-        git: Repository,
-        commit: Oid,
-    ) -> Result<Self, SourceError> {
-        let tree = git
-            .find_commit(commit)
-            .and_then(|c| c.tree())
-            .map(|t| t.id())
-            .map_err(|e| SourceError::Corrupt {
-                repo: repo_name.to_string(),
-                detail: format!("commit {commit} of {version}: {}", e.message()),
-            })?;
-        Ok(Self {
-            repo_name: repo_name.to_string(),
-            version: version.to_string(),
-            commit,
-            tree,
-            git,
-        })
+    pub(super) fn from_git(tree: GitTree, upstream: &str) -> Self {
+        Self {
+            repo_name: tree.repo_name.clone(),
+            version: tree.version.clone(),
+            commit: tree.commit.to_string(),
+            upstream: upstream_of(upstream),
+            tree: Tree::Git(tree),
+        }
     }
 
-    /// An object of this version could not be read: stop trusting the version, so the next
-    /// run verifies it and repairs the cache instead of failing the same way.
-    fn corrupt(&self, what: &str, e: &git2::Error) -> SourceError {
-        super::cache::distrust(self.git.path(), &self.version);
+    pub(super) fn from_modules(
+        repo_name: &str,
+        version: String,
+        sum: String,
+        upstream: &str,
+        tree: ModuleTree,
+    ) -> Self {
+        Self {
+            repo_name: repo_name.to_string(),
+            version,
+            commit: sum,
+            upstream: upstream_of(upstream),
+            tree: Tree::Modules(tree),
+        }
+    }
+
+    pub fn source_kind(&self) -> SourceKind {
+        match self.tree {
+            Tree::Git(_) => SourceKind::Git,
+            Tree::Modules(_) => SourceKind::GoModules,
+        }
+    }
+
+    fn zip_error(&self, detail: String) -> SourceError {
         SourceError::Corrupt {
             repo: self.repo_name.clone(),
-            detail: format!("{what}: {}", e.message()),
+            detail,
         }
     }
 
     /// The entries of a directory (`""` is the root); `None` when it is not a directory.
     pub fn list_dir(&self, dir: &str) -> Result<Option<Vec<Entry>>, SourceError> {
-        let root = self
-            .git
-            .find_tree(self.tree)
-            .map_err(|e| self.corrupt("root tree", &e))?;
-        let tree = if dir.is_empty() {
-            root
-        } else {
-            match root.get_path(std::path::Path::new(dir)) {
-                Ok(entry) if entry.kind() == Some(ObjectType::Tree) => self
-                    .git
-                    .find_tree(entry.id())
-                    .map_err(|e| self.corrupt(dir, &e))?,
-                _ => return Ok(None),
-            }
-        };
-        Ok(Some(
-            tree.iter()
-                .map(|e| Entry {
-                    name: String::from_utf8_lossy(e.name_bytes()).into_owned(),
-                    kind: kind(&e),
-                    oid: e.id(),
-                })
-                .collect(),
-        ))
+        match &self.tree {
+            Tree::Git(t) => t.list_dir(dir),
+            Tree::Modules(t) => Ok(t.list_dir(dir).map_err(|e| self.zip_error(e))?.map(|v| {
+                v.into_iter()
+                    .map(|(name, child, id)| Entry {
+                        name,
+                        kind: match child {
+                            Child::File(_) => EntryKind::File,
+                            Child::Dir => EntryKind::Dir,
+                            Child::Symlink => EntryKind::Symlink,
+                        },
+                        id: FileId(id.map_or(Id::None, Id::Zip)),
+                    })
+                    .collect()
+            })),
+        }
     }
 
     pub fn is_dir(&self, dir: &str) -> bool {
-        let Ok(root) = self.git.find_tree(self.tree) else {
-            return false;
-        };
-        dir.is_empty()
-            || root
-                .get_path(std::path::Path::new(dir))
-                .is_ok_and(|e| e.kind() == Some(ObjectType::Tree) && e.filemode() == 0o040_000)
+        match &self.tree {
+            Tree::Git(t) => t.is_dir(dir),
+            Tree::Modules(t) => t.is_dir(dir),
+        }
     }
 
-    /// A blob's bytes.
-    pub fn blob(&self, oid: Oid) -> Result<Vec<u8>, SourceError> {
-        self.git
-            .find_blob(oid)
-            .map(|b| b.content().to_vec())
-            .map_err(|e| self.corrupt(&format!("blob {oid}"), &e))
+    /// A file's bytes, by the id a listing gave.
+    pub fn blob(&self, id: FileId) -> Result<Vec<u8>, SourceError> {
+        match (&self.tree, id.0) {
+            (Tree::Git(t), Id::Git(oid)) => t.blob(oid),
+            (Tree::Modules(t), Id::Zip(z)) => t.read(z).map_err(|e| self.zip_error(e)),
+            _ => Err(self.zip_error("a file id of another snapshot".into())),
+        }
     }
 
     /// The bytes of a regular file, `None` if missing, a directory or a symlink.
     pub fn read(&self, path: &str) -> Result<Option<Vec<u8>>, SourceError> {
-        let root = self
-            .git
-            .find_tree(self.tree)
-            .map_err(|e| self.corrupt("root tree", &e))?;
-        match root.get_path(std::path::Path::new(path)) {
-            Ok(e) if kind(&e) == EntryKind::File => self.blob(e.id()).map(Some),
-            _ => Ok(None),
+        match &self.tree {
+            Tree::Git(t) => t.read(path),
+            Tree::Modules(t) => match t.file(path) {
+                Some(id) => t.read(id).map(Some).map_err(|e| self.zip_error(e)),
+                None => Ok(None),
+            },
         }
     }
 
     /// A regular file exists at `path` (symlinks and directories are not files).
     pub fn is_file(&self, path: &str) -> bool {
-        let Ok(root) = self.git.find_tree(self.tree) else {
-            return false;
-        };
-        root.get_path(std::path::Path::new(path))
-            .is_ok_and(|e| kind(&e) == EntryKind::File)
+        match &self.tree {
+            Tree::Git(t) => t.is_file(path),
+            Tree::Modules(t) => t.file(path).is_some(),
+        }
     }
 
     /// Every regular file named `file_name`, skipping directories in `skip` at any depth.
@@ -134,130 +181,134 @@ impl Snapshot {
         &self,
         file_name: &str,
         skip: &[&str],
-    ) -> Result<Vec<(String, Oid)>, SourceError> {
-        self.files_where(skip, |name| name == file_name.as_bytes())
+    ) -> Result<Vec<(String, FileId)>, SourceError> {
+        self.files_where(skip, &|name| name == file_name.as_bytes())
     }
 
-    /// Every regular file whose name passes `wanted`, with its blob id, skipping folders
-    /// named in `skip` at any depth. Reads trees only, no blobs.
-    fn files_where(
-        &self,
-        skip: &[&str],
-        wanted: impl Fn(&[u8]) -> bool,
-    ) -> Result<Vec<(String, Oid)>, SourceError> {
-        let root = self
-            .git
-            .find_tree(self.tree)
-            .map_err(|e| self.corrupt("root tree", &e))?;
-        let mut found = Vec::new();
-        root.walk(TreeWalkMode::PreOrder, |dir, entry| {
-            let name = entry.name_bytes();
-            match kind(entry) {
-                EntryKind::Dir if skip.iter().any(|s| s.as_bytes() == name) => TreeWalkResult::Skip,
-                EntryKind::File if wanted(name) => {
-                    found.push((
-                        format!("{dir}{}", String::from_utf8_lossy(name)),
-                        entry.id(),
-                    ));
-                    TreeWalkResult::Ok
-                }
-                _ => TreeWalkResult::Ok,
-            }
-        })
-        .map_err(|e| self.corrupt("tree walk", &e))?;
-        Ok(found)
-    }
-}
-
-/// A file a filtered read kept: path and bytes.
-type Kept = Option<(String, Vec<u8>)>;
-
-impl Snapshot {
-    /// Every regular file whose name ends with `suffix`, with its blob id, skipping folders
-    /// named in `skip` at any depth. Reads trees only, no blobs.
+    /// Every regular file whose name ends with `suffix`, skipping folders named in `skip` at
+    /// any depth. Reads listings only, no contents. In a module tree this is the tree's own
+    /// code (the root module and the modules it replaces by its own folders).
     pub fn files_with_suffix(
         &self,
         suffix: &str,
         skip: &[&str],
-    ) -> Result<Vec<(String, Oid)>, SourceError> {
-        self.files_where(skip, |name| name.ends_with(suffix.as_bytes()))
+    ) -> Result<Vec<(String, FileId)>, SourceError> {
+        self.files_where(skip, &|name| name.ends_with(suffix.as_bytes()))
     }
 
-    /// Read `files` in parallel and keep those whose bytes pass `keep`. Each worker opens its
-    /// own handle on the repository (libgit2 handles are not shared between threads); only
-    /// kept files stay in memory, so a pass over the whole tree costs one file per thread.
-    ///
-    /// libgit2 re-hashes every object it reads (SHA-1 with collision detection) unless told
-    /// not to; git itself does not when it reads objects (`git grep`, `git cat-file`). Over
-    /// 14,000 blobs that check was a quarter of the pass, so it is off while the pass runs and
-    /// back on after. Commits and trees are still read, and verified, outside this pass.
+    fn files_where(
+        &self,
+        skip: &[&str],
+        wanted: &dyn Fn(&[u8]) -> bool,
+    ) -> Result<Vec<(String, FileId)>, SourceError> {
+        match &self.tree {
+            Tree::Git(t) => Ok(t
+                .files_where(skip, wanted)?
+                .into_iter()
+                .map(|(p, oid)| (p, FileId::git(oid)))
+                .collect()),
+            Tree::Modules(t) => Ok(t
+                .files_where(skip, &|name| wanted(name.as_bytes()))
+                .map_err(|e| self.zip_error(e))?
+                .into_iter()
+                .map(|(p, z)| (p, FileId(Id::Zip(z))))
+                .collect()),
+        }
+    }
+
+    /// Read `files` in parallel and keep those whose bytes pass `keep`; only kept files stay
+    /// in memory.
     pub fn par_read_filtered(
         &self,
-        files: &[(String, Oid)],
+        files: &[(String, FileId)],
         keep: &(dyn Fn(&[u8]) -> bool + Sync),
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<Vec<(String, Vec<u8>)>, SourceError> {
-        use rayon::prelude::*;
-        let path = self.git.path().to_path_buf();
-        let repo_name = self.repo_name.as_str();
-        let corrupt = |what: &str, e: &git2::Error| SourceError::Corrupt {
-            repo: repo_name.to_string(),
-            detail: format!("{what}: {}", e.message()),
-        };
-        git2::opts::strict_hash_verification(false);
-        let results: Vec<Result<Kept, SourceError>> = files
-            .par_iter()
-            .map_init(
-                || Repository::open(&path),
-                |repo, (name, oid)| {
-                    progress(1);
-                    let repo = repo.as_ref().map_err(|e| corrupt("reopen", e))?;
-                    let blob = repo
-                        .find_blob(*oid)
-                        .map_err(|e| corrupt(&format!("blob {oid} ({name})"), &e))?;
-                    Ok(keep(blob.content()).then(|| (name.clone(), blob.content().to_vec())))
-                },
-            )
-            .collect();
-        git2::opts::strict_hash_verification(true);
-        let mut kept = Vec::new();
-        for r in results {
-            if let Some(file) = r? {
-                kept.push(file);
+        match &self.tree {
+            Tree::Git(t) => {
+                let oids: Vec<(String, Oid)> = files
+                    .iter()
+                    .filter_map(|(p, id)| match id.0 {
+                        Id::Git(oid) => Some((p.clone(), oid)),
+                        _ => None,
+                    })
+                    .collect();
+                t.par_read_filtered(&oids, keep, progress)
+            }
+            Tree::Modules(t) => {
+                use rayon::prelude::*;
+                let read: Vec<Result<Option<(String, Vec<u8>)>, String>> = files
+                    .par_iter()
+                    .map(|(path, id)| {
+                        progress(1);
+                        let Id::Zip(z) = id.0 else {
+                            return Ok(None);
+                        };
+                        let bytes = t.read(z)?;
+                        Ok(keep(&bytes).then(|| (path.clone(), bytes)))
+                    })
+                    .collect();
+                let mut kept = Vec::new();
+                for r in read {
+                    if let Some(file) = r.map_err(|e| self.zip_error(e))? {
+                        kept.push(file);
+                    }
+                }
+                Ok(kept)
             }
         }
-        Ok(kept)
+    }
+
+    /// Download at once whatever modules the packages `import_paths` need (module trees;
+    /// nothing to do for git). Saves one go command per package.
+    pub fn prefetch(&self, import_paths: &[&str]) {
+        if let Tree::Modules(t) = &self.tree {
+            t.prefetch(import_paths, false);
+        }
+    }
+
+    /// The Go modules of a module tree and their folders (root first); `None` for git, whose
+    /// modules are found from its go.mod files.
+    pub fn declared_modules(&self) -> Option<Vec<(String, String)>> {
+        match &self.tree {
+            Tree::Git(_) => None,
+            Tree::Modules(t) => Some(t.modules()),
+        }
+    }
+
+    /// Why package `import_path` cannot be read from this snapshot, when the source can say
+    /// more than "not found" (vendored code of a GOPATH-era module, a module that would not
+    /// download).
+    pub fn why_missing(&self, import_path: &str) -> Option<String> {
+        match &self.tree {
+            Tree::Git(_) => None,
+            Tree::Modules(t) => t.why_missing(import_path),
+        }
+    }
+
+    /// A permalink base for `path`: `{repo}/blob/{rev}/{path}`. The tree's own files are at
+    /// the repo's upstream and version; a third-party module's file is in its own repository
+    /// at its own version. `None` off GitHub.
+    pub fn published(&self, path: &str) -> Option<Published> {
+        if let Tree::Modules(t) = &self.tree
+            && let Some(other) = t.published(path)
+        {
+            return other.map(|p| Published {
+                repo: p.repo,
+                rev: p.rev,
+                path: p.path,
+            });
+        }
+        self.upstream.starts_with("https://github.com/").then(|| Published {
+            repo: self.upstream.clone(),
+            rev: self.version.clone(),
+            path: path.to_string(),
+        })
     }
 }
 
-fn kind(e: &git2::TreeEntry<'_>) -> EntryKind {
-    match e.filemode() {
-        0o040_000 => EntryKind::Dir,
-        0o100_644 | 0o100_755 | 0o100_664 => EntryKind::File,
-        0o120_000 => EntryKind::Symlink,
-        _ => EntryKind::Other,
-    }
-}
-
-/// A snapshot of `files` (path, text) committed to a fresh repository in a temp folder, for
-/// unit tests of the code that reads snapshots. Keep the folder alive as long as the snapshot.
-#[cfg(test)]
-pub(crate) fn test_snapshot(files: &[(&str, &str)]) -> (tempfile::TempDir, Snapshot) {
-    let dir = tempfile::tempdir().unwrap();
-    let git = Repository::init(dir.path()).unwrap();
-    for (path, text) in files {
-        let full = dir.path().join(path);
-        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
-        std::fs::write(full, text).unwrap();
-    }
-    let mut index = git.index().unwrap();
-    index
-        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
-        .unwrap();
-    let tree = git.find_tree(index.write_tree().unwrap()).unwrap();
-    let sig = git2::Signature::now("test", "test@example.com").unwrap();
-    let commit = git.commit(None, &sig, &sig, "test", &tree, &[]).unwrap();
-    drop(tree);
-    let snapshot = Snapshot::new("test", "v1", git, commit).unwrap();
-    (dir, snapshot)
+fn upstream_of(url: &str) -> String {
+    url.trim_end_matches('/')
+        .trim_end_matches(".git")
+        .to_string()
 }

@@ -106,6 +106,22 @@ impl Redirects {
         }
         both.to_vec()
     }
+
+    /// Whether a mirror serves this repo: a `--mirror` for it, a remote base, or a local base
+    /// that holds it.
+    pub fn configured(&self, repo_name: &str, upstream: &str) -> bool {
+        if self.per_repo.contains_key(repo_name) {
+            return true;
+        }
+        match &self.base {
+            None => false,
+            Some(base) if local_path(base).is_none() => true,
+            Some(_) => self
+                .candidates(repo_name, upstream)
+                .iter()
+                .any(|u| local_path(u).is_some_and(|p| p.exists())),
+        }
+    }
 }
 
 /// A filesystem-safe relative path for an upstream URL inside the cache:

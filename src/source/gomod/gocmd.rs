@@ -1,0 +1,276 @@
+//! The user's Go toolchain: where its module cache is, and `go mod download` for what is
+//! missing. We never speak to a module proxy ourselves: the go command does, with the user's
+//! GOPROXY, GOFLAGS, GOPRIVATE, GONOSUMDB and GOINSECURE, and verifies every checksum.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Deserialize;
+
+/// The module cache and the go command that fills it.
+#[derive(Clone, Debug)]
+pub struct GoEnv {
+    /// `go env GOMODCACHE`.
+    pub modcache: PathBuf,
+    /// The go command, when one runs: without it the cache is read, never filled.
+    pub go: Option<PathBuf>,
+    /// `go env GOPROXY`, only to explain a failed download.
+    pub goproxy: String,
+}
+
+/// A module the cache holds: its zip, and the `h1:` hash go.sum records for it.
+#[derive(Clone, Debug)]
+pub struct CachedModule {
+    pub zip: PathBuf,
+    pub sum: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct GoEnvJson {
+    #[serde(default)]
+    gomodcache: String,
+    #[serde(default)]
+    goproxy: String,
+}
+
+/// One object of `go mod download -json`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Downloaded {
+    path: String,
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    error: String,
+    #[serde(default)]
+    zip: String,
+    #[serde(default)]
+    sum: String,
+}
+
+/// What `go mod download` said of one module.
+#[derive(Debug)]
+pub enum Download {
+    Ok { version: String, module: CachedModule },
+    Failed(String),
+}
+
+impl GoEnv {
+    /// Ask the go command (`go env -json`). Without one, read the cache where Go would have
+    /// put it: `$GOMODCACHE`, else the first `$GOPATH` entry's `pkg/mod`, else `~/go/pkg/mod`.
+    pub fn detect() -> Self {
+        let go = std::env::var_os("K8S_STUDY_GO").map_or_else(|| PathBuf::from("go"), PathBuf::from);
+        let asked = Command::new(&go)
+            .args(["env", "-json", "GOMODCACHE", "GOPROXY"])
+            .stdin(Stdio::null())
+            .stderr(Stdio::null())
+            .output();
+        if let Ok(out) = asked
+            && out.status.success()
+            && let Ok(env) = serde_json::from_slice::<GoEnvJson>(&out.stdout)
+            && !env.gomodcache.is_empty()
+        {
+            return Self {
+                modcache: PathBuf::from(env.gomodcache),
+                go: Some(go),
+                goproxy: env.goproxy,
+            };
+        }
+        let modcache = std::env::var_os("GOMODCACHE")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| {
+                std::env::var_os("GOPATH")
+                    .and_then(|p| std::env::split_paths(&p).next())
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .map(|p| p.join("pkg/mod"))
+            })
+            .or_else(|| directories::BaseDirs::new().map(|d| d.home_dir().join("go/pkg/mod")))
+            .unwrap_or_else(|| PathBuf::from("go/pkg/mod"));
+        Self {
+            modcache,
+            go: None,
+            goproxy: std::env::var("GOPROXY").unwrap_or_default(),
+        }
+    }
+
+    /// `cache/download/MODULE/@v/VERSION` without the extension, escaped as Go escapes them.
+    fn stem(&self, module: &str, version: &str) -> Option<PathBuf> {
+        Some(
+            self.modcache
+                .join("cache/download")
+                .join(escape(module)?)
+                .join("@v")
+                .join(escape(version)?),
+        )
+    }
+
+    /// The module if the cache holds it completely. The go command writes the `.ziphash`
+    /// after the zip is in place and verified, so a zip without one is an interrupted
+    /// download and does not count.
+    pub fn cached(&self, module: &str, version: &str) -> Option<CachedModule> {
+        let stem = self.stem(module, version)?;
+        let zip = stem.with_extension(ext(&stem, "zip"));
+        let sum = std::fs::read_to_string(stem.with_extension(ext(&stem, "ziphash"))).ok()?;
+        let sum = sum.trim().to_string();
+        (zip.is_file() && sum.starts_with("h1:")).then_some(CachedModule { zip, sum })
+    }
+
+    /// The newest cached version of `module` that starts with `prefix` (a bare minor such as
+    /// `v1.13`), for when the go command cannot be asked.
+    pub fn newest_cached(&self, module: &str, prefix: &str) -> Option<String> {
+        let dir = self.modcache.join("cache/download").join(escape(module)?).join("@v");
+        let mut best: Option<(Vec<u64>, String)> = None;
+        for entry in std::fs::read_dir(dir).ok()?.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Some(version) = name.strip_suffix(".ziphash") else {
+                continue;
+            };
+            let Some(rest) = version.strip_prefix(prefix) else {
+                continue;
+            };
+            if !(rest.is_empty() || rest.starts_with('.')) || version.contains('-') {
+                continue;
+            }
+            let key: Vec<u64> = version
+                .trim_start_matches('v')
+                .split('.')
+                .map(|p| p.parse().unwrap_or(0))
+                .collect();
+            if best.as_ref().is_none_or(|(k, _)| key > *k) && self.cached(module, version).is_some() {
+                best = Some((key, version.to_string()));
+            }
+        }
+        best.map(|(_, v)| v)
+    }
+
+    /// Run `go mod download -json` for every `MODULE@QUERY` at once. One answer per request,
+    /// in order; a query such as `v1.13` comes back as the version it resolved to.
+    pub fn download(&self, wanted: &[(String, String)], progress: bool) -> Result<Vec<Download>, String> {
+        let Some(go) = &self.go else {
+            return Err("no go command was found".into());
+        };
+        if wanted.is_empty() {
+            return Ok(Vec::new());
+        }
+        let bar = progress.then(|| {
+            let bar = ProgressBar::new_spinner().with_message(match wanted {
+                [(m, v)] => format!("{m}@{v}"),
+                [(m, v), rest @ ..] => format!("{m}@{v} and {} more", rest.len()),
+                [] => String::new(),
+            });
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} go mod download {msg} ({elapsed})")
+                    .expect("static template"),
+            );
+            bar.enable_steady_tick(Duration::from_millis(120));
+            bar
+        });
+        let mut cmd = Command::new(go);
+        cmd.args(["mod", "download", "-json"])
+            .args(wanted.iter().map(|(m, v)| format!("{m}@{v}")))
+            // Outside any module of the user's, so their go.mod or go.work plays no part.
+            .current_dir(std::env::temp_dir())
+            .env("GOWORK", "off")
+            .stdin(Stdio::null());
+        let out = cmd.output().map_err(|e| format!("cannot run {}: {e}", go.display()));
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
+        }
+        let out = out?;
+        let mut answers: Vec<Downloaded> = serde_json::Deserializer::from_slice(&out.stdout)
+            .into_iter::<Downloaded>()
+            .filter_map(Result::ok)
+            .collect();
+        let stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
+        Ok(wanted
+            .iter()
+            .map(|(module, query)| {
+                let found = answers.iter().position(|d| d.path == *module);
+                match found.map(|i| answers.remove(i)) {
+                    Some(d) if d.error.is_empty() && !d.zip.is_empty() => Download::Ok {
+                        version: d.version,
+                        module: CachedModule {
+                            zip: PathBuf::from(d.zip),
+                            sum: d.sum,
+                        },
+                    },
+                    Some(d) if !d.error.is_empty() => Download::Failed(d.error),
+                    _ if !stderr.is_empty() => Download::Failed(stderr.clone()),
+                    _ => Download::Failed(format!("go mod download gave no answer for {module}@{query}")),
+                }
+            })
+            .collect())
+    }
+}
+
+/// `stem.EXT`, keeping the dots a version already has (`v1.2.3` + `zip`).
+fn ext(stem: &Path, ext: &str) -> String {
+    match stem.extension() {
+        Some(e) => format!("{}.{ext}", e.to_string_lossy()),
+        None => ext.to_string(),
+    }
+}
+
+/// Go's case encoding of module paths and versions in the cache (golang.org/x/mod/module):
+/// each upper-case letter becomes `!` and its lower case. `None` for a path that may not be
+/// a file name (a `!`, `..`, or a character Go refuses).
+pub fn escape(s: &str) -> Option<String> {
+    if s.is_empty() || s.contains("..") || s.starts_with('/') || s.ends_with('/') {
+        return None;
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            'A'..='Z' => {
+                out.push('!');
+                out.push(c.to_ascii_lowercase());
+            }
+            'a'..='z' | '0'..='9' | '.' | '-' | '_' | '~' | '/' | '+' => out.push(c),
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_encoding_as_go_does_it() {
+        assert_eq!(escape("github.com/Azure/go-autorest").as_deref(), Some("github.com/!azure/go-autorest"));
+        assert_eq!(escape("k8s.io/kubernetes").as_deref(), Some("k8s.io/kubernetes"));
+        assert_eq!(escape("v1.2.3+incompatible").as_deref(), Some("v1.2.3+incompatible"));
+        assert_eq!(escape("../etc/passwd"), None);
+        assert_eq!(escape("/abs"), None);
+        assert_eq!(escape("a!b"), None);
+        assert_eq!(escape("a b"), None);
+    }
+
+    #[test]
+    fn a_zip_without_its_hash_is_not_cached() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = GoEnv {
+            modcache: dir.path().to_path_buf(),
+            go: None,
+            goproxy: String::new(),
+        };
+        let at = dir.path().join("cache/download/example.com/!m/@v");
+        std::fs::create_dir_all(&at).unwrap();
+        std::fs::write(at.join("v1.2.0.zip"), b"zip").unwrap();
+        assert!(env.cached("example.com/M", "v1.2.0").is_none());
+        std::fs::write(at.join("v1.2.0.ziphash"), b"h1:abc=\n").unwrap();
+        let m = env.cached("example.com/M", "v1.2.0").unwrap();
+        assert_eq!(m.sum, "h1:abc=");
+        std::fs::write(at.join("v1.2.10.zip"), b"zip").unwrap();
+        std::fs::write(at.join("v1.2.10.ziphash"), b"h1:def=\n").unwrap();
+        std::fs::write(at.join("v1.3.0.zip"), b"zip").unwrap();
+        std::fs::write(at.join("v1.3.0.ziphash"), b"h1:x=\n").unwrap();
+        assert_eq!(env.newest_cached("example.com/M", "v1.2").as_deref(), Some("v1.2.10"));
+        assert!(env.download(&[("a".into(), "v1".into())], false).is_err());
+    }
+}

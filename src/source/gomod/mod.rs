@@ -1,0 +1,447 @@
+//! A tree read from Go modules: a root module's zip, with the modules its go.mod requires
+//! mounted where a git checkout of the same release keeps them.
+//!
+//! - A `replace M => ./DIR` (the monorepo's staging repos) mounts module M at `DIR`. A
+//!   requirement of `v0.0.0` there is the monorepo's placeholder: for `k8s.io/kubernetes`
+//!   `v1.Y.Z` it means the published `v0.Y.Z`, built from the same code.
+//! - Every other requirement (after replacements) is mounted at `vendor/IMPORT/PATH`, where
+//!   `go mod vendor` would put it.
+//! - A root without a go.mod (GOPATH era, before v1.15) mounts nothing: its staging code is in
+//!   its own zip, its third-party code was vendored, and module zips hold no `vendor/`.
+//!
+//! Mounts are opened on first use, and a missing one is downloaded by the user's go command.
+//! The rest of the crate sees paths, as in a git tree, and never a zip.
+
+mod gocmd;
+mod gomodfile;
+pub mod hosting;
+mod zipmod;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, Mutex, OnceLock};
+
+pub use gocmd::{CachedModule, Download, GoEnv};
+pub use gomodfile::{GoMod, Target};
+pub use zipmod::{Child, MAX_ZIP_BYTES, ZipModule};
+
+use super::SourceError;
+
+/// A module placed at a folder of the tree.
+struct Mount {
+    /// `""` for the root.
+    dir: String,
+    /// The import path the tree knows it by (the requirement).
+    import_path: String,
+    /// The module whose zip holds the code, and its version; `Err` says why there is none.
+    source: Result<(String, String), String>,
+    /// The tree's own code (the root, or a `replace => ./DIR`), walked by whole-tree searches.
+    local: bool,
+    zip: OnceLock<Result<Arc<ZipModule>, String>>,
+}
+
+pub struct ModuleTree {
+    mounts: Vec<Mount>,
+    env: Arc<GoEnv>,
+    /// Missing modules may be downloaded (false for a cache-only snapshot).
+    download: bool,
+    progress: bool,
+    /// The root has no go.mod: a GOPATH-era release.
+    gopath_era: bool,
+    /// Downloads that failed this run, so each is tried once.
+    failed: Mutex<HashMap<(String, String), String>>,
+}
+
+/// A root module opened at a version.
+pub struct Opened {
+    pub tree: ModuleTree,
+    /// The version the query resolved to (`v1.13` → `v1.13.0`).
+    pub version: String,
+    /// go.sum's `h1:` hash of the root module: the content id a module source names.
+    pub sum: String,
+}
+
+/// How a file of the tree is addressed: a mount and an entry of its zip.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ZipId {
+    pub mount: u32,
+    pub entry: u32,
+}
+
+impl ModuleTree {
+    /// Open `module@query` from the cache, downloading it if allowed and missing.
+    pub fn open(
+        env: Arc<GoEnv>,
+        module: &str,
+        query: &str,
+        download: bool,
+        progress: bool,
+    ) -> Result<Opened, SourceError> {
+        let unavailable = |detail: String| SourceError::Module {
+            module: module.to_string(),
+            version: query.to_string(),
+            detail,
+            go: env.go.is_some(),
+            goproxy: env.goproxy.clone(),
+        };
+        let (version, cached) = match env.cached(module, query) {
+            Some(c) => (query.to_string(), c),
+            None if !download => {
+                let Some(v) = (!is_full_version(query))
+                    .then(|| env.newest_cached(module, query))
+                    .flatten()
+                else {
+                    return Err(unavailable("not in the Go module cache".into()));
+                };
+                let c = env.cached(module, &v).expect("newest_cached checked it");
+                (v, c)
+            }
+            None => match env
+                .download(&[(module.to_string(), query.to_string())], progress)
+                .map_err(unavailable)?
+                .pop()
+            {
+                Some(Download::Ok { version, module }) => (version, module),
+                Some(Download::Failed(why)) => return Err(unavailable(why)),
+                None => return Err(unavailable("go mod download gave no answer".into())),
+            },
+        };
+        let root = ZipModule::open(&cached.zip, module, &version).map_err(|detail| {
+            SourceError::ModuleZip {
+                module: module.to_string(),
+                version: version.clone(),
+                zip: cached.zip.clone(),
+                detail,
+            }
+        })?;
+        let go_mod = match root.file("go.mod") {
+            Some(i) => Some(root.read(i).map_err(|detail| SourceError::ModuleZip {
+                module: module.to_string(),
+                version: version.clone(),
+                zip: cached.zip.clone(),
+                detail,
+            })?),
+            None => None,
+        };
+        let mut mounts = vec![Mount {
+            dir: String::new(),
+            import_path: module.to_string(),
+            source: Ok((module.to_string(), version.clone())),
+            local: true,
+            zip: OnceLock::from(Ok(Arc::new(root))),
+        }];
+        if let Some(go_mod) = &go_mod {
+            let parsed = GoMod::parse(go_mod);
+            let mut seen = BTreeSet::new();
+            for (path, required, target) in parsed.graph() {
+                if !seen.insert(path.clone()) || path == module {
+                    continue;
+                }
+                mounts.push(match target {
+                    Target::Dir(dir) => Mount {
+                        source: local_version(module, &version, &path, &required, &dir)
+                            .map(|v| (path.clone(), v)),
+                        dir,
+                        import_path: path,
+                        local: true,
+                        zip: OnceLock::new(),
+                    },
+                    Target::Module { path: from, version: v } => Mount {
+                        dir: format!("vendor/{path}"),
+                        import_path: path,
+                        source: Ok((from, v)),
+                        local: false,
+                        zip: OnceLock::new(),
+                    },
+                });
+            }
+        }
+        // A replaced folder that climbs out of the tree (`../x`) cannot be mounted.
+        for m in &mut mounts {
+            if m.dir.split('/').any(|p| p == ".." || p == "." || p.is_empty()) && !m.dir.is_empty() {
+                m.source = Err(format!(
+                    "replaced by the folder {}, outside the module",
+                    m.dir
+                ));
+                m.dir = format!("vendor/{}", m.import_path);
+            }
+        }
+        Ok(Opened {
+            tree: Self {
+                mounts,
+                env,
+                download,
+                progress,
+                gopath_era: go_mod.is_none(),
+                failed: Mutex::new(HashMap::new()),
+            },
+            version,
+            sum: cached.sum,
+        })
+    }
+
+    /// Modules of the tree and their folders, root first, for import path → folder.
+    pub fn modules(&self) -> Vec<(String, String)> {
+        self.mounts
+            .iter()
+            .map(|m| (m.import_path.clone(), m.dir.clone()))
+            .collect()
+    }
+
+    pub fn gopath_era(&self) -> bool {
+        self.gopath_era
+    }
+
+    /// The mount holding `path`, and the path inside it.
+    fn at<'p>(&self, path: &'p str) -> (usize, &'p str) {
+        let mut best = (0, path);
+        let mut best_len = 0;
+        for (i, m) in self.mounts.iter().enumerate().skip(1) {
+            if m.dir.len() > best_len
+                && let Some(rest) = path.strip_prefix(m.dir.as_str())
+                && (rest.is_empty() || rest.starts_with('/'))
+            {
+                best = (i, rest.trim_start_matches('/'));
+                best_len = m.dir.len();
+            }
+        }
+        best
+    }
+
+    /// The zip of mount `i`, opening (and if need be downloading) it on first use.
+    fn zip(&self, i: usize) -> Result<&Arc<ZipModule>, String> {
+        let m = &self.mounts[i];
+        m.zip
+            .get_or_init(|| {
+                let (module, version) = m.source.clone()?;
+                let cached = match self.env.cached(&module, &version) {
+                    Some(c) => c,
+                    None => self.fetch_one(&module, &version)?,
+                };
+                ZipModule::open(&cached.zip, &module, &version)
+                    .map(Arc::new)
+                    .map_err(|e| format!("{module}@{version}: the zip {} is refused: {e}", cached.zip.display()))
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    fn fetch_one(&self, module: &str, version: &str) -> Result<CachedModule, String> {
+        let key = (module.to_string(), version.to_string());
+        if let Some(why) = self.failed.lock().expect("not poisoned").get(&key) {
+            return Err(why.clone());
+        }
+        if !self.download {
+            return Err(format!("{module}@{version} is not in the Go module cache"));
+        }
+        let result = match self.env.download(std::slice::from_ref(&key), self.progress) {
+            Ok(mut answers) => match answers.pop() {
+                Some(Download::Ok { module, .. }) => Ok(module),
+                Some(Download::Failed(why)) => Err(format!("{module}@{version}: {why}")),
+                None => Err(format!("{module}@{version}: go mod download gave no answer")),
+            },
+            Err(why) => Err(format!("{module}@{version}: {why}")),
+        };
+        if let Err(why) = &result {
+            self.failed.lock().expect("not poisoned").insert(key, why.clone());
+        }
+        result
+    }
+
+    /// Download in one go command every missing module that holds one of `import_paths`
+    /// (or every local mount, with `all_local`), instead of one command per package.
+    pub fn prefetch(&self, import_paths: &[&str], all_local: bool) {
+        if !self.download {
+            return;
+        }
+        let mut wanted: Vec<(String, String)> = Vec::new();
+        for (i, m) in self.mounts.iter().enumerate().skip(1) {
+            let needed = (all_local && m.local)
+                || import_paths.iter().any(|p| {
+                    p.strip_prefix(m.import_path.as_str())
+                        .is_some_and(|r| r.is_empty() || r.starts_with('/'))
+                        && self.owner_of(p) == Some(i)
+                });
+            if let (true, None, Ok((module, version))) = (needed, m.zip.get(), &m.source)
+                && self.env.cached(module, version).is_none()
+                && !wanted.iter().any(|(w, _)| w == module)
+            {
+                wanted.push((module.clone(), version.clone()));
+            }
+        }
+        if wanted.is_empty() {
+            return;
+        }
+        let answers = self.env.download(&wanted, self.progress);
+        let mut failed = self.failed.lock().expect("not poisoned");
+        match answers {
+            Ok(answers) => {
+                for ((module, version), answer) in wanted.into_iter().zip(answers) {
+                    if let Download::Failed(why) = answer {
+                        failed.insert((module.clone(), version.clone()), format!("{module}@{version}: {why}"));
+                    }
+                }
+            }
+            Err(why) => {
+                for (module, version) in wanted {
+                    failed.insert((module.clone(), version.clone()), format!("{module}@{version}: {why}"));
+                }
+            }
+        }
+    }
+
+    /// The mount whose module path is the longest prefix of `import_path`.
+    fn owner_of(&self, import_path: &str) -> Option<usize> {
+        self.mounts
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| {
+                import_path
+                    .strip_prefix(m.import_path.as_str())
+                    .is_some_and(|r| r.is_empty() || r.starts_with('/'))
+            })
+            .max_by_key(|(_, m)| m.import_path.len())
+            .map(|(i, _)| i)
+    }
+
+    /// Why the package `import_path` cannot be read here, if this tree can say.
+    pub fn why_missing(&self, import_path: &str) -> Option<String> {
+        let root = &self.mounts[0];
+        let (module, version) = root.source.as_ref().ok()?;
+        if self.gopath_era {
+            let own = import_path
+                .strip_prefix(module.as_str())
+                .is_some_and(|r| r.is_empty() || r.starts_with('/'))
+                || import_path.starts_with("k8s.io/");
+            if !own {
+                return Some(format!(
+                    "{module}@{version} has no go.mod: its third-party code was vendored, and module zips hold no vendor/, so {import_path} is unavailable from Go modules at this version (read it from git instead)"
+                ));
+            }
+            return None;
+        }
+        match self.owner_of(import_path) {
+            None => Some(format!(
+                "{import_path} is in no module that {module}@{version}'s go.mod requires"
+            )),
+            Some(i) => self.zip(i).err(),
+        }
+    }
+
+    pub fn list_dir(&self, dir: &str) -> Result<Option<Vec<(String, Child, Option<ZipId>)>>, String> {
+        let (i, rel) = self.at(dir);
+        let mut out: BTreeMap<String, (Child, Option<ZipId>)> = BTreeMap::new();
+        let zip = self.zip(i).ok();
+        let mut exists = false;
+        if let Some(zip) = zip
+            && let Some(children) = zip.list_dir(rel)
+        {
+            exists = true;
+            let mount = u32::try_from(i).expect("few mounts");
+            for (name, child) in children {
+                let id = match child {
+                    Child::File(entry) => Some(ZipId { mount, entry: *entry }),
+                    _ => None,
+                };
+                out.insert(name.clone(), (child.clone(), id));
+            }
+        }
+        // Folders that lead to mounts below this one.
+        let prefix = if dir.is_empty() { String::new() } else { format!("{dir}/") };
+        for m in &self.mounts[1..] {
+            if let Some(rest) = m.dir.strip_prefix(prefix.as_str())
+                && !rest.is_empty()
+            {
+                exists = true;
+                let name = rest.split('/').next().unwrap_or(rest);
+                out.entry(name.to_string()).or_insert((Child::Dir, None));
+            }
+        }
+        Ok(exists.then(|| {
+            out.into_iter()
+                .map(|(name, (child, id))| (name, child, id))
+                .collect()
+        }))
+    }
+
+    pub fn is_dir(&self, dir: &str) -> bool {
+        let (i, rel) = self.at(dir);
+        if self.zip(i).is_ok_and(|z| z.is_dir(rel)) {
+            return true;
+        }
+        let prefix = format!("{dir}/");
+        dir.is_empty() || self.mounts[1..].iter().any(|m| m.dir.starts_with(&prefix))
+    }
+
+    /// The id of a regular file.
+    pub fn file(&self, path: &str) -> Option<ZipId> {
+        let (i, rel) = self.at(path);
+        let entry = self.zip(i).ok()?.file(rel)?;
+        Some(ZipId {
+            mount: u32::try_from(i).ok()?,
+            entry,
+        })
+    }
+
+    pub fn read(&self, id: ZipId) -> Result<Vec<u8>, String> {
+        self.zip(id.mount as usize)?.read(id.entry)
+    }
+
+    /// Every regular file of the tree's own code (the root and local mounts) that passes
+    /// `wanted`, with its id. Third-party modules are not walked: they are read when a
+    /// symbol's package is in one.
+    pub fn files_where(&self, skip: &[&str], wanted: &dyn Fn(&str) -> bool) -> Result<Vec<(String, ZipId)>, String> {
+        self.prefetch(&[], true);
+        let mut out = Vec::new();
+        for (i, m) in self.mounts.iter().enumerate() {
+            if !m.local || m.source.is_err() {
+                continue;
+            }
+            let zip = self.zip(i)?;
+            let mount = u32::try_from(i).expect("few mounts");
+            for (rel, entry) in zip.files() {
+                let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+                if !wanted(name) || dir.split('/').any(|d| skip.contains(&d)) {
+                    continue;
+                }
+                let path = if m.dir.is_empty() { rel.to_string() } else { format!("{}/{rel}", m.dir) };
+                out.push((path, ZipId { mount, entry }));
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// Where `path` is published when it is not the tree's own code: a third-party module's
+    /// own repository at its version. `None` for the tree's own files.
+    pub fn published(&self, path: &str) -> Option<Option<hosting::Published>> {
+        let (i, rel) = self.at(path);
+        let m = &self.mounts[i];
+        if m.local {
+            return None;
+        }
+        let (module, version) = m.source.as_ref().ok()?;
+        Some(hosting::published(module, version, rel))
+    }
+}
+
+/// The version of a module the tree replaces by its own folder `dir`.
+fn local_version(root: &str, root_version: &str, path: &str, required: &str, dir: &str) -> Result<String, String> {
+    if required != "v0.0.0" {
+        return Ok(required.to_string());
+    }
+    if root == "k8s.io/kubernetes"
+        && let Some(rest) = root_version.strip_prefix("v1.")
+    {
+        return Ok(format!("v0.{rest}"));
+    }
+    Err(format!(
+        "{path} is replaced by the folder {dir} at the placeholder v0.0.0, and no published version is known for it"
+    ))
+}
+
+fn is_full_version(v: &str) -> bool {
+    v.trim_start_matches('v').split(['-', '+']).next().is_some_and(|core| core.split('.').count() == 3)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,281 @@
+//! One module zip from the Go module cache, read in place (never extracted).
+//!
+//! A zip is checked as the go command checks one before it extracts it
+//! (golang.org/x/mod/zip): every name lies under `MODULE@VERSION/`, no name is absolute or
+//! climbs with `..`, no two names are equal or differ only in case, and neither the zip nor
+//! the sum of its files is over 500 MiB. A zip that fails a check is refused whole: it is not
+//! what the go command downloaded and verified.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::{Cursor, Read as _};
+use std::path::Path;
+use std::sync::Arc;
+
+use zip::ZipArchive;
+
+/// Go's `MaxZipFile`: the most a module zip, and the files in it, may hold.
+pub const MAX_ZIP_BYTES: u64 = 500 << 20;
+/// Go's `MaxGoMod`.
+pub const MAX_GO_MOD_BYTES: u64 = 16 << 20;
+
+/// An entry of a folder in a zip.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Child {
+    File(u32),
+    Symlink,
+    Dir,
+}
+
+pub struct ZipModule {
+    archive: ZipArchive<Cursor<Arc<[u8]>>>,
+    /// Folder (relative to the module root, `""` for it) → its entries by name.
+    dirs: HashMap<String, BTreeMap<String, Child>>,
+    files: HashMap<String, u32>,
+}
+
+impl ZipModule {
+    /// Open and check `zip`, the zip of `module@version`. The error says what is wrong.
+    pub fn open(zip: &Path, module: &str, version: &str) -> Result<Self, String> {
+        let len = std::fs::metadata(zip)
+            .map_err(|e| format!("cannot read {}: {e}", zip.display()))?
+            .len();
+        if len > MAX_ZIP_BYTES {
+            return Err(format!(
+                "the zip is {len} bytes, over the 500 MiB the go command allows"
+            ));
+        }
+        let bytes: Arc<[u8]> = std::fs::read(zip)
+            .map_err(|e| format!("cannot read {}: {e}", zip.display()))?
+            .into();
+        Self::from_bytes(bytes, module, version)
+    }
+
+    pub fn from_bytes(bytes: Arc<[u8]>, module: &str, version: &str) -> Result<Self, String> {
+        let archive =
+            ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("not a valid zip: {e}"))?;
+        let prefix = format!("{module}@{version}/");
+        let mut dirs: HashMap<String, BTreeMap<String, Child>> = HashMap::new();
+        dirs.insert(String::new(), BTreeMap::new());
+        let mut files = HashMap::new();
+        let mut folded: HashSet<String> = HashSet::new();
+        let mut total: u64 = 0;
+        let mut archive = archive;
+        for i in 0..archive.len() {
+            let entry = archive
+                .by_index_raw(i)
+                .map_err(|e| format!("entry {i}: {e}"))?;
+            let raw = String::from_utf8(entry.name_raw().to_vec())
+                .map_err(|_| format!("entry {i}: the name is not UTF-8"))?;
+            let shown = shown(&raw);
+            let Some(rel) = raw.strip_prefix(&prefix) else {
+                return Err(format!("entry `{shown}` is not under `{prefix}`"));
+            };
+            if entry.is_dir() || rel.ends_with('/') {
+                continue; // the go command writes no folder entries; they hold nothing
+            }
+            check_name(rel).map_err(|why| format!("entry `{shown}`: {why}"))?;
+            if !folded.insert(rel.to_lowercase()) {
+                return Err(format!(
+                    "entry `{shown}`: another entry has the same name, or differs only in case"
+                ));
+            }
+            total = total.saturating_add(entry.size());
+            if total > MAX_ZIP_BYTES {
+                return Err("its files hold over 500 MiB, more than the go command allows".into());
+            }
+            if rel == "go.mod" && entry.size() > MAX_GO_MOD_BYTES {
+                return Err(format!("go.mod is {} bytes, over 16 MiB", entry.size()));
+            }
+            let symlink = entry.is_symlink();
+            drop(entry);
+            let index = u32::try_from(i).map_err(|_| "too many entries".to_string())?;
+            let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+            add_parents(&mut dirs, dir);
+            let child = if symlink {
+                Child::Symlink
+            } else {
+                files.insert(rel.to_string(), index);
+                Child::File(index)
+            };
+            dirs.entry(dir.to_string())
+                .or_default()
+                .insert(name.to_string(), child);
+        }
+        Ok(Self {
+            archive,
+            dirs,
+            files,
+        })
+    }
+
+    /// The entries of a folder, `None` when the zip has no such folder.
+    pub fn list_dir(&self, dir: &str) -> Option<&BTreeMap<String, Child>> {
+        self.dirs.get(dir)
+    }
+
+    pub fn is_dir(&self, dir: &str) -> bool {
+        self.dirs.contains_key(dir)
+    }
+
+    /// The entry index of a regular file.
+    pub fn file(&self, path: &str) -> Option<u32> {
+        self.files.get(path).copied()
+    }
+
+    /// Every regular file, with its entry index.
+    pub fn files(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.files.iter().map(|(p, i)| (p.as_str(), *i))
+    }
+
+    /// The bytes of entry `index`. The archive's directory is shared; each call has its own
+    /// cursor, so threads read in parallel. A file is never inflated past the size its header
+    /// declares, and its CRC is checked.
+    pub fn read(&self, index: u32) -> Result<Vec<u8>, String> {
+        let mut archive = self.archive.clone();
+        let mut entry = archive
+            .by_index(index as usize)
+            .map_err(|e| format!("entry {index}: {e}"))?;
+        let name = shown(&String::from_utf8_lossy(entry.name_raw()));
+        let declared = entry.size();
+        let mut out = Vec::with_capacity(usize::try_from(declared.min(MAX_ZIP_BYTES)).unwrap_or(0));
+        (&mut entry)
+            .take(declared.saturating_add(1))
+            .read_to_end(&mut out)
+            .map_err(|e| format!("`{name}`: {e}"))?;
+        if out.len() as u64 != declared {
+            return Err(format!(
+                "`{name}` inflates to more bytes than its header declares"
+            ));
+        }
+        Ok(out)
+    }
+}
+
+/// A name from a zip as an error may show it: control characters escaped, so a hostile name
+/// cannot drive the terminal.
+fn shown(name: &str) -> String {
+    name.chars()
+        .map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() })
+        .collect()
+}
+
+fn add_parents(dirs: &mut HashMap<String, BTreeMap<String, Child>>, dir: &str) {
+    let mut at = dir;
+    while !at.is_empty() && !dirs.contains_key(at) {
+        let (parent, name) = at.rsplit_once('/').unwrap_or(("", at));
+        dirs.insert(at.to_string(), BTreeMap::new());
+        dirs.entry(parent.to_string())
+            .or_default()
+            .insert(name.to_string(), Child::Dir);
+        at = parent;
+    }
+}
+
+/// Go's rules for a file path inside a module: relative, slash-separated, no empty, `.` or
+/// `..` element, no backslash or control character.
+fn check_name(rel: &str) -> Result<(), &'static str> {
+    if rel.is_empty() {
+        return Err("empty name");
+    }
+    if rel.starts_with('/') {
+        return Err("absolute path");
+    }
+    if rel.contains('\\') {
+        return Err("backslash in the name");
+    }
+    if rel.chars().any(char::is_control) {
+        return Err("control character in the name");
+    }
+    for part in rel.split('/') {
+        match part {
+            "" => return Err("empty path element"),
+            "." | ".." => return Err("`.` or `..` in the path"),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// A zip of `files` under `module@version/`, as the go command writes one (for tests).
+#[cfg(test)]
+pub fn zip_bytes(module: &str, version: &str, files: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in files {
+        w.start_file(format!("{module}@{version}/{name}"), opts).unwrap();
+        w.write_all(data).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn open(bytes: Vec<u8>) -> Result<ZipModule, String> {
+        ZipModule::from_bytes(bytes.into(), "example.com/m", "v1.0.0")
+    }
+
+    #[test]
+    fn folders_files_and_reads() {
+        let z = open(zip_bytes(
+            "example.com/m",
+            "v1.0.0",
+            &[
+                ("go.mod", b"module example.com/m\n"),
+                ("a/b/c.go", b"package b\n"),
+                ("a/d.go", b"package a\n"),
+            ],
+        ))
+        .unwrap();
+        assert!(z.is_dir("") && z.is_dir("a") && z.is_dir("a/b") && !z.is_dir("a/b/c.go"));
+        let root: Vec<&String> = z.list_dir("").unwrap().keys().collect();
+        assert_eq!(root, ["a", "go.mod"]);
+        assert_eq!(z.list_dir("a").unwrap()["b"], Child::Dir);
+        let i = z.file("a/b/c.go").unwrap();
+        assert_eq!(z.read(i).unwrap(), b"package b\n");
+        assert_eq!(z.files().count(), 3);
+    }
+
+    #[test]
+    fn hostile_names_are_refused() {
+        let cases: &[(&str, &str)] = &[
+            ("../x.go", "`..`"),
+            ("a/../../x.go", "`..`"),
+            ("a//x.go", "empty path element"),
+            ("a\\x.go", "backslash"),
+            ("a/\u{1b}[2Jx.go", "control character"),
+        ];
+        for (name, why) in cases {
+            let err = open(zip_bytes("example.com/m", "v1.0.0", &[(name, b"x")]))
+                .err()
+                .unwrap_or_else(|| panic!("{name} accepted"));
+            assert!(err.contains(why), "{name}: {err}");
+            assert!(!err.contains('\u{1b}'), "raw escape in {err:?}");
+        }
+        let outside = zip_bytes("example.com/other", "v1.0.0", &[("x.go", b"x")]);
+        assert!(open(outside).unwrap_err().contains("is not under"));
+        let twins = zip_bytes(
+            "example.com/m",
+            "v1.0.0",
+            &[("Readme.go", b"a"), ("README.go", b"b")],
+        );
+        assert!(open(twins).unwrap_err().contains("differs only in case"));
+        assert!(open(b"PK\x03\x04 not really a zip".to_vec())
+            .unwrap_err()
+            .contains("not a valid zip"));
+    }
+
+    #[test]
+    fn a_damaged_entry_fails_to_read() {
+        let data = vec![b'x'; 4096];
+        let mut bytes = zip_bytes("example.com/m", "v1.0.0", &[("big.go", &data)]);
+        // Flip a byte inside the compressed data (after the 30-byte local header and name).
+        let at = 30 + "example.com/m@v1.0.0/big.go".len() + 4;
+        bytes[at] ^= 0xff;
+        let z = open(bytes).unwrap();
+        assert!(z.read(z.file("big.go").unwrap()).is_err());
+    }
+}
