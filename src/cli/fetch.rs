@@ -69,7 +69,11 @@ pub fn run(cx: &Context, args: &FetchArgs) -> Result<u8, Error> {
         };
         let fetched = Fetched {
             repo: name,
-            version: if o.version.is_empty() { version } else { o.version },
+            version: if o.version.is_empty() {
+                version
+            } else {
+                o.version
+            },
             commit: o.commit.clone(),
             cached: o.cached,
             url: o.url,

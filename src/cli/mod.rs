@@ -20,8 +20,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use k8s_study::Error;
 use k8s_study::mapping::{self, Mapping};
-use k8s_study::source::{SourceMode, Sources};
 use k8s_study::source::url::Redirects;
+use k8s_study::source::{SourceMode, Sources};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -64,7 +64,13 @@ pub struct GlobalArgs {
     /// Where repos that publish a Go module are read from: `auto` (git when a mirror is
     /// configured for the repo, else Go modules), `git`, or `modules` (your Go module cache,
     /// filled by your own `go mod download`).
-    #[arg(long, global = true, value_enum, default_value_t, env = "K8S_STUDY_SOURCE")]
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value_t,
+        env = "K8S_STUDY_SOURCE"
+    )]
     pub source: SourceArg,
     /// No progress bars or chatter on stderr.
     #[arg(short, long, global = true, conflicts_with = "verbose")]

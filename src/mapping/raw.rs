@@ -64,7 +64,10 @@ pub struct Repo {
     /// or `auto` (the default: git when a mirror is configured for it, else Go modules when it
     /// has a `module`, else git).
     #[serde(default)]
-    #[schemars(with = "Option<RepoSourceName>", skip_serializing_if = "Option::is_none")]
+    #[schemars(
+        with = "Option<RepoSourceName>",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub source: Option<Spanned<String>>,
 }
 

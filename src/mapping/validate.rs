@@ -156,9 +156,11 @@ fn merge_vocabulary(
                     }
                 },
             };
-            if source == RepoSource::Modules && repo.value.module.is_none() {
+            if let (RepoSource::Modules, None, Some(at)) =
+                (source, &repo.value.module, &repo.value.source)
+            {
                 cx.error(
-                    &repo.value.pin.referenced,
+                    &at.referenced,
                     format!("repo `{name}`: `source: modules` needs the repo's Go `module`"),
                 );
             }

@@ -110,7 +110,9 @@ impl Sources {
         match (repo.source, self.mode) {
             (RepoSource::Git, _) | (_, SourceMode::Git) => false,
             (RepoSource::Modules, _) | (_, SourceMode::Modules) => true,
-            (RepoSource::Auto, SourceMode::Auto) => !self.redirects.configured(&repo.name, &repo.url),
+            (RepoSource::Auto, SourceMode::Auto) => {
+                !self.redirects.configured(&repo.name, &repo.url)
+            }
         }
     }
 
@@ -160,7 +162,11 @@ impl Sources {
                     "{} {version}: Go module {module}@{} ({}), {}",
                     repo.name,
                     o.version,
-                    if was_cached { "module cache" } else { "downloaded" },
+                    if was_cached {
+                        "module cache"
+                    } else {
+                        "downloaded"
+                    },
                     o.sum
                 ),
                 Err(e) => eprintln!("{} {version}: {e}", repo.name),
@@ -285,7 +291,10 @@ impl Sources {
     /// downloads.
     pub fn cached_snapshot(&self, repo: &Repo, version: &str) -> Option<Snapshot> {
         if self.uses_modules(repo) {
-            return self.module_snapshot(repo, version, false).ok().map(|(s, _)| s);
+            return self
+                .module_snapshot(repo, version, false)
+                .ok()
+                .map(|(s, _)| s);
         }
         let dir = self.repo_dir(repo);
         let (git, outcome) = trusted(&dir, &marker_path(&dir, version), Instant::now())?;
@@ -701,7 +710,9 @@ fn trusted(dir: &Path, marker: &Path, started: Instant) -> Option<(Repository, F
 /// `v2`, `v3`…: the last element of a Go module path at major version 2 or more.
 fn is_major_suffix(s: &str) -> bool {
     s.strip_prefix('v').is_some_and(|n| {
-        n.len() > 0 && n.bytes().all(|b| b.is_ascii_digit()) && n.parse::<u64>().is_ok_and(|m| m >= 2)
+        n.len() > 0
+            && n.bytes().all(|b| b.is_ascii_digit())
+            && n.parse::<u64>().is_ok_and(|m| m >= 2)
     })
 }
 

@@ -228,5 +228,8 @@ pub(crate) fn test_snapshot(files: &[(&str, &str)]) -> (tempfile::TempDir, Snaps
     let commit = git.commit(None, &sig, &sig, "test", &tree, &[]).unwrap();
     drop(tree);
     let tree = GitTree::new("test", "v1", git, commit).unwrap();
-    (dir, Snapshot::from_git(tree, "https://github.com/example/test"))
+    (
+        dir,
+        Snapshot::from_git(tree, "https://github.com/example/test"),
+    )
 }

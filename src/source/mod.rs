@@ -17,7 +17,7 @@ pub mod url;
 pub use cache::{CachedRepo, FetchOutcome, SourceMode, Sources};
 #[cfg(test)]
 pub(crate) use git_tree::test_snapshot;
-pub use snapshot::{Entry, EntryKind, FileId, Published, SourceKind, Snapshot};
+pub use snapshot::{Entry, EntryKind, FileId, Published, Snapshot, SourceKind};
 
 use std::path::PathBuf;
 

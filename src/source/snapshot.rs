@@ -299,11 +299,13 @@ impl Snapshot {
                 path: p.path,
             });
         }
-        self.upstream.starts_with("https://github.com/").then(|| Published {
-            repo: self.upstream.clone(),
-            rev: self.version.clone(),
-            path: path.to_string(),
-        })
+        self.upstream
+            .starts_with("https://github.com/")
+            .then(|| Published {
+                repo: self.upstream.clone(),
+                rev: self.version.clone(),
+                path: path.to_string(),
+            })
     }
 }
 

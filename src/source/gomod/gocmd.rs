@@ -54,7 +54,10 @@ struct Downloaded {
 /// What `go mod download` said of one module.
 #[derive(Debug)]
 pub enum Download {
-    Ok { version: String, module: CachedModule },
+    Ok {
+        version: String,
+        module: CachedModule,
+    },
     Failed(String),
 }
 
@@ -62,7 +65,8 @@ impl GoEnv {
     /// Ask the go command (`go env -json`). Without one, read the cache where Go would have
     /// put it: `$GOMODCACHE`, else the first `$GOPATH` entry's `pkg/mod`, else `~/go/pkg/mod`.
     pub fn detect() -> Self {
-        let go = std::env::var_os("K8S_STUDY_GO").map_or_else(|| PathBuf::from("go"), PathBuf::from);
+        let go =
+            std::env::var_os("K8S_STUDY_GO").map_or_else(|| PathBuf::from("go"), PathBuf::from);
         let asked = Command::new(&go)
             .args(["env", "-json", "GOMODCACHE", "GOPROXY"])
             .stdin(Stdio::null())
@@ -122,7 +126,11 @@ impl GoEnv {
     /// The newest cached version of `module` that starts with `prefix` (a bare minor such as
     /// `v1.13`), for when the go command cannot be asked.
     pub fn newest_cached(&self, module: &str, prefix: &str) -> Option<String> {
-        let dir = self.modcache.join("cache/download").join(escape(module)?).join("@v");
+        let dir = self
+            .modcache
+            .join("cache/download")
+            .join(escape(module)?)
+            .join("@v");
         let mut best: Option<(Vec<u64>, String)> = None;
         for entry in std::fs::read_dir(dir).ok()?.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
@@ -140,7 +148,8 @@ impl GoEnv {
                 .split('.')
                 .map(|p| p.parse().unwrap_or(0))
                 .collect();
-            if best.as_ref().is_none_or(|(k, _)| key > *k) && self.cached(module, version).is_some() {
+            if best.as_ref().is_none_or(|(k, _)| key > *k) && self.cached(module, version).is_some()
+            {
                 best = Some((key, version.to_string()));
             }
         }
@@ -149,7 +158,11 @@ impl GoEnv {
 
     /// Run `go mod download -json` for every `MODULE@QUERY` at once. One answer per request,
     /// in order; a query such as `v1.13` comes back as the version it resolved to.
-    pub fn download(&self, wanted: &[(String, String)], progress: bool) -> Result<Vec<Download>, String> {
+    pub fn download(
+        &self,
+        wanted: &[(String, String)],
+        progress: bool,
+    ) -> Result<Vec<Download>, String> {
         let Some(go) = &self.go else {
             return Err("no go command was found".into());
         };
@@ -176,7 +189,9 @@ impl GoEnv {
             .current_dir(std::env::temp_dir())
             .env("GOWORK", "off")
             .stdin(Stdio::null());
-        let out = cmd.output().map_err(|e| format!("cannot run {}: {e}", go.display()));
+        let out = cmd
+            .output()
+            .map_err(|e| format!("cannot run {}: {e}", go.display()));
         if let Some(bar) = bar {
             bar.finish_and_clear();
         }
@@ -200,7 +215,9 @@ impl GoEnv {
                     },
                     Some(d) if !d.error.is_empty() => Download::Failed(d.error),
                     _ if !stderr.is_empty() => Download::Failed(stderr.clone()),
-                    _ => Download::Failed(format!("go mod download gave no answer for {module}@{query}")),
+                    _ => Download::Failed(format!(
+                        "go mod download gave no answer for {module}@{query}"
+                    )),
                 }
             })
             .collect())
@@ -242,9 +259,18 @@ mod tests {
 
     #[test]
     fn case_encoding_as_go_does_it() {
-        assert_eq!(escape("github.com/Azure/go-autorest").as_deref(), Some("github.com/!azure/go-autorest"));
-        assert_eq!(escape("k8s.io/kubernetes").as_deref(), Some("k8s.io/kubernetes"));
-        assert_eq!(escape("v1.2.3+incompatible").as_deref(), Some("v1.2.3+incompatible"));
+        assert_eq!(
+            escape("github.com/Azure/go-autorest").as_deref(),
+            Some("github.com/!azure/go-autorest")
+        );
+        assert_eq!(
+            escape("k8s.io/kubernetes").as_deref(),
+            Some("k8s.io/kubernetes")
+        );
+        assert_eq!(
+            escape("v1.2.3+incompatible").as_deref(),
+            Some("v1.2.3+incompatible")
+        );
         assert_eq!(escape("../etc/passwd"), None);
         assert_eq!(escape("/abs"), None);
         assert_eq!(escape("a!b"), None);
@@ -270,7 +296,10 @@ mod tests {
         std::fs::write(at.join("v1.2.10.ziphash"), b"h1:def=\n").unwrap();
         std::fs::write(at.join("v1.3.0.zip"), b"zip").unwrap();
         std::fs::write(at.join("v1.3.0.ziphash"), b"h1:x=\n").unwrap();
-        assert_eq!(env.newest_cached("example.com/M", "v1.2").as_deref(), Some("v1.2.10"));
+        assert_eq!(
+            env.newest_cached("example.com/M", "v1.2").as_deref(),
+            Some("v1.2.10")
+        );
         assert!(env.download(&[("a".into(), "v1".into())], false).is_err());
     }
 }

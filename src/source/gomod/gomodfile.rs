@@ -134,7 +134,9 @@ fn is_local(target: &str) -> bool {
 }
 
 fn clean_dir(dir: &str) -> String {
-    dir.trim_start_matches("./").trim_end_matches('/').to_string()
+    dir.trim_start_matches("./")
+        .trim_end_matches('/')
+        .to_string()
 }
 
 #[cfg(test)]

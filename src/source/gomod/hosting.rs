@@ -52,8 +52,9 @@ pub fn published(module: &str, version: &str, file: &str) -> Option<Published> {
 }
 
 fn is_major(s: &str) -> bool {
-    s.strip_prefix('v')
-        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && n != "0" && n != "1")
+    s.strip_prefix('v').is_some_and(|n| {
+        !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && n != "0" && n != "1"
+    })
 }
 
 /// The commit of a pseudo-version (`v0.0.0-20240101000000-0123456789ab`).
@@ -83,15 +84,27 @@ mod tests {
             Some("https://github.com/kubernetes/client-go/blob/v0.37.2/tools/cache/reflector.go")
         );
         assert_eq!(
-            link("sigs.k8s.io/controller-runtime", "v0.25.3", "pkg/builder/controller.go").as_deref(),
-            Some("https://github.com/kubernetes-sigs/controller-runtime/blob/v0.25.3/pkg/builder/controller.go")
+            link(
+                "sigs.k8s.io/controller-runtime",
+                "v0.25.3",
+                "pkg/builder/controller.go"
+            )
+            .as_deref(),
+            Some(
+                "https://github.com/kubernetes-sigs/controller-runtime/blob/v0.25.3/pkg/builder/controller.go"
+            )
         );
         assert_eq!(
             link("github.com/spf13/cobra", "v1.10.1", "command.go").as_deref(),
             Some("https://github.com/spf13/cobra/blob/v1.10.1/command.go")
         );
         assert_eq!(
-            link("github.com/coreos/go-systemd/v22", "v22.7.0", "dbus/dbus.go").as_deref(),
+            link(
+                "github.com/coreos/go-systemd/v22",
+                "v22.7.0",
+                "dbus/dbus.go"
+            )
+            .as_deref(),
             Some("https://github.com/coreos/go-systemd/blob/v22.7.0/dbus/dbus.go")
         );
         assert_eq!(
@@ -99,11 +112,21 @@ mod tests {
             Some("https://github.com/google/cadvisor/blob/lib/v0.60.5/lib/x.go")
         );
         assert_eq!(
-            link("github.com/coreos/go-oidc", "v2.5.0+incompatible", "oidc.go").as_deref(),
+            link(
+                "github.com/coreos/go-oidc",
+                "v2.5.0+incompatible",
+                "oidc.go"
+            )
+            .as_deref(),
             Some("https://github.com/coreos/go-oidc/blob/v2.5.0/oidc.go")
         );
         assert_eq!(
-            link("github.com/JeffAshton/win_pdh", "v0.0.0-20161109143554-76bb4ee9f0ab", "pdh.go").as_deref(),
+            link(
+                "github.com/JeffAshton/win_pdh",
+                "v0.0.0-20161109143554-76bb4ee9f0ab",
+                "pdh.go"
+            )
+            .as_deref(),
             Some("https://github.com/JeffAshton/win_pdh/blob/76bb4ee9f0ab/pdh.go")
         );
         assert_eq!(link("gopkg.in/yaml.v2", "v2.4.0", "yaml.go"), None);

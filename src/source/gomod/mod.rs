@@ -145,7 +145,10 @@ impl ModuleTree {
                         local: true,
                         zip: OnceLock::new(),
                     },
-                    Target::Module { path: from, version: v } => Mount {
+                    Target::Module {
+                        path: from,
+                        version: v,
+                    } => Mount {
                         dir: format!("vendor/{path}"),
                         import_path: path,
                         source: Ok((from, v)),
@@ -157,7 +160,11 @@ impl ModuleTree {
         }
         // A replaced folder that climbs out of the tree (`../x`) cannot be mounted.
         for m in &mut mounts {
-            if m.dir.split('/').any(|p| p == ".." || p == "." || p.is_empty()) && !m.dir.is_empty() {
+            if m.dir
+                .split('/')
+                .any(|p| p == ".." || p == "." || p.is_empty())
+                && !m.dir.is_empty()
+            {
                 m.source = Err(format!(
                     "replaced by the folder {}, outside the module",
                     m.dir
@@ -219,7 +226,12 @@ impl ModuleTree {
                 };
                 ZipModule::open(&cached.zip, &module, &version)
                     .map(Arc::new)
-                    .map_err(|e| format!("{module}@{version}: the zip {} is refused: {e}", cached.zip.display()))
+                    .map_err(|e| {
+                        format!(
+                            "{module}@{version}: the zip {} is refused: {e}",
+                            cached.zip.display()
+                        )
+                    })
             })
             .as_ref()
             .map_err(Clone::clone)
@@ -237,12 +249,17 @@ impl ModuleTree {
             Ok(mut answers) => match answers.pop() {
                 Some(Download::Ok { module, .. }) => Ok(module),
                 Some(Download::Failed(why)) => Err(format!("{module}@{version}: {why}")),
-                None => Err(format!("{module}@{version}: go mod download gave no answer")),
+                None => Err(format!(
+                    "{module}@{version}: go mod download gave no answer"
+                )),
             },
             Err(why) => Err(format!("{module}@{version}: {why}")),
         };
         if let Err(why) = &result {
-            self.failed.lock().expect("not poisoned").insert(key, why.clone());
+            self.failed
+                .lock()
+                .expect("not poisoned")
+                .insert(key, why.clone());
         }
         result
     }
@@ -277,13 +294,19 @@ impl ModuleTree {
             Ok(answers) => {
                 for ((module, version), answer) in wanted.into_iter().zip(answers) {
                     if let Download::Failed(why) = answer {
-                        failed.insert((module.clone(), version.clone()), format!("{module}@{version}: {why}"));
+                        failed.insert(
+                            (module.clone(), version.clone()),
+                            format!("{module}@{version}: {why}"),
+                        );
                     }
                 }
             }
             Err(why) => {
                 for (module, version) in wanted {
-                    failed.insert((module.clone(), version.clone()), format!("{module}@{version}: {why}"));
+                    failed.insert(
+                        (module.clone(), version.clone()),
+                        format!("{module}@{version}: {why}"),
+                    );
                 }
             }
         }
@@ -327,7 +350,10 @@ impl ModuleTree {
         }
     }
 
-    pub fn list_dir(&self, dir: &str) -> Result<Option<Vec<(String, Child, Option<ZipId>)>>, String> {
+    pub fn list_dir(
+        &self,
+        dir: &str,
+    ) -> Result<Option<Vec<(String, Child, Option<ZipId>)>>, String> {
         let (i, rel) = self.at(dir);
         let mut out: BTreeMap<String, (Child, Option<ZipId>)> = BTreeMap::new();
         let zip = self.zip(i).ok();
@@ -339,14 +365,21 @@ impl ModuleTree {
             let mount = u32::try_from(i).expect("few mounts");
             for (name, child) in children {
                 let id = match child {
-                    Child::File(entry) => Some(ZipId { mount, entry: *entry }),
+                    Child::File(entry) => Some(ZipId {
+                        mount,
+                        entry: *entry,
+                    }),
                     _ => None,
                 };
                 out.insert(name.clone(), (child.clone(), id));
             }
         }
         // Folders that lead to mounts below this one.
-        let prefix = if dir.is_empty() { String::new() } else { format!("{dir}/") };
+        let prefix = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
         for m in &self.mounts[1..] {
             if let Some(rest) = m.dir.strip_prefix(prefix.as_str())
                 && !rest.is_empty()
@@ -389,7 +422,11 @@ impl ModuleTree {
     /// Every regular file of the tree's own code (the root and local mounts) that passes
     /// `wanted`, with its id. Third-party modules are not walked: they are read when a
     /// symbol's package is in one.
-    pub fn files_where(&self, skip: &[&str], wanted: &dyn Fn(&str) -> bool) -> Result<Vec<(String, ZipId)>, String> {
+    pub fn files_where(
+        &self,
+        skip: &[&str],
+        wanted: &dyn Fn(&str) -> bool,
+    ) -> Result<Vec<(String, ZipId)>, String> {
         self.prefetch(&[], true);
         let mut out = Vec::new();
         for (i, m) in self.mounts.iter().enumerate() {
@@ -403,7 +440,11 @@ impl ModuleTree {
                 if !wanted(name) || dir.split('/').any(|d| skip.contains(&d)) {
                     continue;
                 }
-                let path = if m.dir.is_empty() { rel.to_string() } else { format!("{}/{rel}", m.dir) };
+                let path = if m.dir.is_empty() {
+                    rel.to_string()
+                } else {
+                    format!("{}/{rel}", m.dir)
+                };
                 out.push((path, ZipId { mount, entry }));
             }
         }
@@ -425,7 +466,13 @@ impl ModuleTree {
 }
 
 /// The version of a module the tree replaces by its own folder `dir`.
-fn local_version(root: &str, root_version: &str, path: &str, required: &str, dir: &str) -> Result<String, String> {
+fn local_version(
+    root: &str,
+    root_version: &str,
+    path: &str,
+    required: &str,
+    dir: &str,
+) -> Result<String, String> {
     if required != "v0.0.0" {
         return Ok(required.to_string());
     }
@@ -440,7 +487,10 @@ fn local_version(root: &str, root_version: &str, path: &str, required: &str, dir
 }
 
 fn is_full_version(v: &str) -> bool {
-    v.trim_start_matches('v').split(['-', '+']).next().is_some_and(|core| core.split('.').count() == 3)
+    v.trim_start_matches('v')
+        .split(['-', '+'])
+        .next()
+        .is_some_and(|core| core.split('.').count() == 3)
 }
 
 #[cfg(test)]
