@@ -7,6 +7,7 @@ mod drift;
 mod faults;
 mod hostile_go;
 mod mapping;
+mod modules;
 mod real_source;
 mod rust_items;
 mod util;

@@ -28,7 +28,7 @@ pub struct CachedModule {
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(rename_all = "UPPERCASE")]
 struct GoEnvJson {
     #[serde(default)]
     gomodcache: String,
