@@ -206,7 +206,7 @@ impl<'s> Resolver<'s> {
             symbol: symbol.to_string(),
             repo: self.snapshot.repo_name.clone(),
             version: self.snapshot.version.clone(),
-            commit: self.snapshot.commit.to_string(),
+            commit: self.snapshot.commit.clone(),
             status: Status::Missing,
             file: None,
             start_line: None,

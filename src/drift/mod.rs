@@ -700,7 +700,7 @@ fn promoted_to(p: &Pending, new: &Snapshot, method: &Found, chain: &[String]) ->
         to: Some(Side {
             symbol: symbol.clone(),
             version: new.version.clone(),
-            commit: new.commit.to_string(),
+            commit: new.commit.clone(),
             file: method.located.file.clone(),
             start_line: method.located.decl.start_line,
             end_line: method.located.decl.end_line,
@@ -836,7 +836,7 @@ fn relocated(p: &Pending, new: &Snapshot, same_package: &[Found], elsewhere: &[F
     let to_side = |f: &Found| Side {
         symbol: format!("{}.{}", f.import_path, f.located.decl.name),
         version: new.version.clone(),
-        commit: new.commit.to_string(),
+        commit: new.commit.clone(),
         file: f.located.file.clone(),
         start_line: f.located.decl.start_line,
         end_line: f.located.decl.end_line,

@@ -82,6 +82,7 @@ pub fn merge(files: &[(&str, raw::File)], diags: &mut Vec<Diagnostic>) -> Mappin
 }
 
 /// Pass 1: the vocabulary (repos, components), so articles may refer to any file.
+#[allow(clippy::too_many_lines)] // one pass over repos and components, field by field
 fn merge_vocabulary(
     files: &[(&str, raw::File)],
     diags: &mut Vec<Diagnostic>,

@@ -401,7 +401,7 @@ fn empty(snapshot: &Snapshot, symbol: &str) -> Resolution {
         symbol: symbol.to_string(),
         repo: snapshot.repo_name.clone(),
         version: snapshot.version.clone(),
-        commit: snapshot.commit.to_string(),
+        commit: snapshot.commit.clone(),
         status: Status::Missing,
         file: None,
         start_line: None,

@@ -710,7 +710,7 @@ fn trusted(dir: &Path, marker: &Path, started: Instant) -> Option<(Repository, F
 /// `v2`, `v3`…: the last element of a Go module path at major version 2 or more.
 fn is_major_suffix(s: &str) -> bool {
     s.strip_prefix('v').is_some_and(|n| {
-        n.len() > 0
+        !n.is_empty()
             && n.bytes().all(|b| b.is_ascii_digit())
             && n.parse::<u64>().is_ok_and(|m| m >= 2)
     })

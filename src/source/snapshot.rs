@@ -44,6 +44,9 @@ pub struct Entry {
     pub id: FileId,
 }
 
+/// A file a filtered read kept: path and bytes.
+type Kept = (String, Vec<u8>);
+
 /// Which source a snapshot was read from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -237,7 +240,7 @@ impl Snapshot {
             }
             Tree::Modules(t) => {
                 use rayon::prelude::*;
-                let read: Vec<Result<Option<(String, Vec<u8>)>, String>> = files
+                let read: Vec<Result<Option<Kept>, String>> = files
                     .par_iter()
                     .map(|(path, id)| {
                         progress(1);

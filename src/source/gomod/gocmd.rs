@@ -158,6 +158,7 @@ impl GoEnv {
 
     /// Run `go mod download -json` for every `MODULE@QUERY` at once. One answer per request,
     /// in order; a query such as `v1.13` comes back as the version it resolved to.
+    #[allow(clippy::missing_panics_doc)] // the progress template is static
     pub fn download(
         &self,
         wanted: &[(String, String)],

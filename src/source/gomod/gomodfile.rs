@@ -92,9 +92,20 @@ impl GoMod {
     }
 
     /// The required modules after replacements: (module path, required version, where its
-    /// code comes from).
+    /// code comes from). A module replaced by a folder of the tree belongs to it even when
+    /// nothing requires it (the monorepo's `k8s.io/sample-controller`), at the placeholder
+    /// version `v0.0.0`.
     pub fn graph(&self) -> Vec<(String, String, Target)> {
-        self.require
+        let local_only = self.replace.iter().filter_map(|r| match &r.target {
+            Target::Dir(dir) if !self.require.iter().any(|(p, _)| *p == r.path) => Some((
+                r.path.clone(),
+                "v0.0.0".to_string(),
+                Target::Dir(dir.clone()),
+            )),
+            _ => None,
+        });
+        let required: Vec<(String, String, Target)> = self
+            .require
             .iter()
             .map(|(path, version)| {
                 let replaced = self
@@ -113,7 +124,8 @@ impl GoMod {
                 );
                 (path.clone(), version.clone(), target)
             })
-            .collect()
+            .collect();
+        required.into_iter().chain(local_only).collect()
     }
 }
 
@@ -162,6 +174,7 @@ replace (
 	k8s.io/client-go => ./staging/src/k8s.io/client-go/
 	github.com/old/thing v1.0.0 => github.com/new/thing v1.1.0
 	github.com/old/thing v0.9.0 => ../elsewhere
+	k8s.io/sample-controller => ./staging/src/k8s.io/sample-controller
 )
 replace golang.org/x/net => golang.org/x/net v0.41.0
 "#;
@@ -195,6 +208,11 @@ replace golang.org/x/net => golang.org/x/net v0.41.0
                 version: "v1.1.0".into()
             }
         );
+        assert_eq!(
+            target("k8s.io/sample-controller"),
+            Target::Dir("staging/src/k8s.io/sample-controller".into())
+        );
+        assert_eq!(graph.len(), 6);
         assert_eq!(
             target("golang.org/x/net"),
             Target::Module {

@@ -12,6 +12,9 @@
 //! Mounts are opened on first use, and a missing one is downloaded by the user's go command.
 //! The rest of the crate sees paths, as in a git tree, and never a zip.
 
+// `expect`s here are on a mutex no code panics under, and on mount counts far below u32.
+#![allow(clippy::missing_panics_doc)]
+
 mod gocmd;
 mod gomodfile;
 pub mod hosting;
@@ -51,6 +54,9 @@ pub struct ModuleTree {
     failed: Mutex<HashMap<(String, String), String>>,
 }
 
+/// A folder entry: name, kind, and the id of a file.
+pub type Listed = (String, Child, Option<ZipId>);
+
 /// A root module opened at a version.
 pub struct Opened {
     pub tree: ModuleTree,
@@ -69,6 +75,7 @@ pub struct ZipId {
 
 impl ModuleTree {
     /// Open `module@query` from the cache, downloading it if allowed and missing.
+    #[allow(clippy::too_many_lines)] // one linear story: root, go.mod, mounts
     pub fn open(
         env: Arc<GoEnv>,
         module: &str,
@@ -248,7 +255,7 @@ impl ModuleTree {
         let result = match self.env.download(std::slice::from_ref(&key), self.progress) {
             Ok(mut answers) => match answers.pop() {
                 Some(Download::Ok { module, .. }) => Ok(module),
-                Some(Download::Failed(why)) => Err(format!("{module}@{version}: {why}")),
+                Some(Download::Failed(why)) => Err(failure(module, version, &why)),
                 None => Err(format!(
                     "{module}@{version}: go mod download gave no answer"
                 )),
@@ -350,10 +357,7 @@ impl ModuleTree {
         }
     }
 
-    pub fn list_dir(
-        &self,
-        dir: &str,
-    ) -> Result<Option<Vec<(String, Child, Option<ZipId>)>>, String> {
+    pub fn list_dir(&self, dir: &str) -> Result<Option<Vec<Listed>>, String> {
         let (i, rel) = self.at(dir);
         let mut out: BTreeMap<String, (Child, Option<ZipId>)> = BTreeMap::new();
         let zip = self.zip(i).ok();
@@ -462,6 +466,16 @@ impl ModuleTree {
         }
         let (module, version) = m.source.as_ref().ok()?;
         Some(hosting::published(module, version, rel))
+    }
+}
+
+/// `MODULE@VERSION: why`, without repeating the prefix the go command already wrote.
+fn failure(module: &str, version: &str, why: &str) -> String {
+    let prefix = format!("{module}@{version}: ");
+    if why.starts_with(&prefix) {
+        why.to_string()
+    } else {
+        format!("{prefix}{why}")
     }
 }
 
