@@ -8,6 +8,7 @@ mod faults;
 mod hostile_go;
 mod mapping;
 mod modules;
+mod real_modules;
 mod real_source;
 mod rust_items;
 mod util;

@@ -301,10 +301,8 @@ impl ModuleTree {
             Ok(answers) => {
                 for ((module, version), answer) in wanted.into_iter().zip(answers) {
                     if let Download::Failed(why) = answer {
-                        failed.insert(
-                            (module.clone(), version.clone()),
-                            format!("{module}@{version}: {why}"),
-                        );
+                        let why = failure(&module, &version, &why);
+                        failed.insert((module, version), why);
                     }
                 }
             }
