@@ -400,6 +400,10 @@ impl ModuleTree {
 
     pub fn is_dir(&self, dir: &str) -> bool {
         let (i, rel) = self.at(dir);
+        // Module zips hold no vendor/: asking for one must not open (or download) the mount.
+        if i != 0 && (rel == "vendor" || rel.starts_with("vendor/")) {
+            return false;
+        }
         if self.zip(i).is_ok_and(|z| z.is_dir(rel)) {
             return true;
         }
