@@ -17,7 +17,7 @@ pub mod url;
 pub use cache::{CachedRepo, FetchOutcome, SourceMode, Sources};
 #[cfg(test)]
 pub(crate) use git_tree::test_snapshot;
-pub use snapshot::{Entry, EntryKind, FileId, Published, Snapshot, SourceKind};
+pub use snapshot::{Entry, EntryKind, FileId, Published, Snapshot};
 
 use std::path::PathBuf;
 

@@ -47,23 +47,7 @@ pub struct Entry {
 /// A file a filtered read kept: path and bytes.
 type Kept = (String, Vec<u8>);
 
-/// Which source a snapshot was read from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum SourceKind {
-    Git,
-    GoModules,
-}
-
-/// Where a file is published, for a permalink.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Published {
-    /// `https://github.com/OWNER/REPO`.
-    pub repo: String,
-    /// A tag or commit.
-    pub rev: String,
-    pub path: String,
-}
+pub use super::gomod::hosting::Published;
 
 pub struct Snapshot {
     pub repo_name: String,
@@ -107,13 +91,6 @@ impl Snapshot {
             commit: sum,
             upstream: upstream_of(upstream),
             tree: Tree::Modules(tree),
-        }
-    }
-
-    pub fn source_kind(&self) -> SourceKind {
-        match self.tree {
-            Tree::Git(_) => SourceKind::Git,
-            Tree::Modules(_) => SourceKind::GoModules,
         }
     }
 
@@ -296,11 +273,7 @@ impl Snapshot {
         if let Tree::Modules(t) = &self.tree
             && let Some(other) = t.published(path)
         {
-            return other.map(|p| Published {
-                repo: p.repo,
-                rev: p.rev,
-                path: p.path,
-            });
+            return other;
         }
         self.upstream
             .starts_with("https://github.com/")
