@@ -376,3 +376,125 @@ fn case_encoded_paths_and_pseudo_versions() {
         .join("cache/download/github.com/!azure/go-ansiterm/@v/v0.0.0-20230124172434-306776ec8161.zip")
         .is_file());
 }
+
+/// `bump` and `diff` read both versions from Go modules, with the same categories and
+/// permalinks as on git: the kubernetes root moves to v1.31.0 and client-go, a staging repo,
+/// to the matching v0.31.0.
+#[test]
+fn bump_and_diff_between_two_module_releases() {
+    if !has_go() {
+        return;
+    }
+    let p = Proxy::new();
+    let go_mod = GO_MOD.replace("cobra v1.2.3", "cobra v1.3.0");
+    p.module(
+        "k8s.io/kubernetes",
+        "v1.31.0",
+        Some(&go_mod),
+        &[(
+            "pkg/scheduler/schedule_one.go",
+            "package scheduler\n\ntype Scheduler struct{}\n\n// Run runs.\nfunc (s *Scheduler) Run() {}\n",
+        )],
+    );
+    p.module(
+        "k8s.io/client-go",
+        "v0.31.0",
+        Some("module k8s.io/client-go\n"),
+        &[(
+            "tools/cache/reflector.go",
+            "package cache\n\nfunc NewReflector(name string) {}\n",
+        )],
+    );
+    p.module(
+        "github.com/spf13/cobra",
+        "v1.3.0",
+        Some("module github.com/spf13/cobra\n"),
+        &[(
+            "command.go",
+            "package cobra\n\ntype Command struct{}\n\nfunc (c *Command) Execute() error {\n\tc.init()\n\treturn nil\n}\n",
+        )],
+    );
+    let out = p
+        .cmd()
+        .args(["bump", "--to", "v1.31.0", "--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v = json(&out);
+    let by_symbol = |s: &str| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["symbol"] == s)
+            .unwrap_or_else(|| panic!("{s} not in {v}"))
+            .clone()
+    };
+    let run = by_symbol("k8s.io/kubernetes/pkg/scheduler.Scheduler.Run");
+    assert_eq!(run["category"], "moved-file", "{run}");
+    assert_eq!(run["to"]["file"], "pkg/scheduler/schedule_one.go");
+    assert_eq!(run["to"]["version"], "v1.31.0");
+    assert!(run["to"]["commit"].as_str().unwrap().starts_with("h1:"));
+    let reflector = by_symbol("k8s.io/client-go/tools/cache.NewReflector");
+    assert_eq!(reflector["category"], "signature-changed", "{reflector}");
+    let execute = by_symbol("github.com/spf13/cobra.Command.Execute");
+    assert_eq!(execute["category"], "body-changed", "{execute}");
+    assert_eq!(
+        execute["to"]["file"],
+        "vendor/github.com/spf13/cobra/command.go"
+    );
+
+    p.cmd()
+        .args([
+            "diff",
+            "k8s.io/client-go/tools/cache.NewReflector",
+            "--from",
+            "v1.30.1",
+            "--to",
+            "v1.31.0",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("-func NewReflector() {}"))
+        .stdout(predicate::str::contains(
+            "+func NewReflector(name string) {}",
+        ));
+}
+
+/// `cache list` shows the mapping's modules held by the Go module cache beside our git cache,
+/// and `cache clean` leaves that cache, which is the go command's, alone.
+#[test]
+fn cache_list_shows_the_module_cache_and_clean_leaves_it() {
+    if !has_go() {
+        return;
+    }
+    let p = Proxy::new();
+    p.cmd().args(["fetch", "kubernetes"]).assert().success();
+    let out = p
+        .cmd()
+        .args(["cache", "list", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v = json(&out);
+    let k8s = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"] == "k8s.io/kubernetes")
+        .unwrap_or_else(|| panic!("{v}"));
+    assert_eq!(k8s["source"], "modules");
+    assert_eq!(k8s["versions"], serde_json::json!(["v1.30.1"]));
+    assert!(k8s["bytes"].as_u64().unwrap() > 0);
+    p.cmd()
+        .args(["cache", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Go module cache:"))
+        .stdout(predicate::str::contains("k8s.io/kubernetes"));
+    p.cmd().args(["cache", "clean"]).assert().success();
+    assert!(zip_of(&p, "k8s.io/kubernetes", "v1.30.1").is_file());
+}

@@ -125,3 +125,95 @@ fn the_builtin_mapping_checks_on_module_sources() {
         );
     }
 }
+
+/// The guide JSON of the whole built-in mapping, read with `source` (`git` from the Debian
+/// mirrors, or `modules`): (article, step) → (repo, step object).
+fn guide_steps(source: &str) -> std::collections::BTreeMap<(String, u64), (String, Value)> {
+    let out_dir = tempfile::tempdir().unwrap();
+    let mut c = cmd();
+    if source == "git" {
+        let mirrors = std::env::var("K8S_STUDY_REAL_MIRRORS")
+            .expect("set K8S_STUDY_REAL_MIRRORS to the folder scripts/build-mirrors.sh made");
+        let mirrors = std::fs::canonicalize(&mirrors).unwrap();
+        c.env("K8S_STUDY_MIRROR", format!("file://{}", mirrors.display()))
+            .env("K8S_STUDY_CACHE", mirrors.join(".test-cache"));
+    }
+    // Repos without a mirror or module (controller-runtime on git, sample-controller on
+    // modules) are written as unresolved: exit 1, never 2.
+    c.env("K8S_STUDY_SOURCE", source)
+        .args(["-q", "guide", "--format", "json", "-o"])
+        .arg(out_dir.path())
+        .assert()
+        .code(predicates::ord::le(1));
+    let text = std::fs::read(out_dir.path().join("guide.json")).unwrap();
+    let v: Value = serde_json::from_slice(&text).unwrap();
+    let mut steps = std::collections::BTreeMap::new();
+    for a in v["articles"].as_array().unwrap() {
+        for s in a["steps"].as_array().unwrap() {
+            steps.insert(
+                (
+                    a["id"].as_str().unwrap().to_string(),
+                    s["step"].as_u64().unwrap(),
+                ),
+                (a["repo"].as_str().unwrap().to_string(), s.clone()),
+            );
+        }
+    }
+    steps
+}
+
+/// v1.20.2 through Go modules against the Debian git mirror of the same tag: every step of
+/// the built-in mapping on kubernetes (v1.20.2) and client-go (v0.20.2) resolves to the same
+/// file, lines and signature. The only differences allowed are sample-controller's steps,
+/// whose module the proxy here refuses, and the permalinks of vendored third-party code,
+/// which on modules name the dependency's own repository at the version go.mod requires.
+#[test]
+#[ignore = "needs the Debian mirrors, scripts/download-modules.sh and both env variables"]
+fn v1_20_2_from_modules_matches_the_debian_git_mirror() {
+    let git = guide_steps("git");
+    let modules = guide_steps("modules");
+    let place =
+        |s: &Value| ["status", "file", "start_line", "end_line", "signature"].map(|f| s[f].clone());
+    let (mut same, mut refused) = (0, 0);
+    for (key, (repo, g)) in &git {
+        if repo != "kubernetes" && repo != "client-go" {
+            continue;
+        }
+        assert_eq!(g["status"], "found", "{key:?} on git: {g}");
+        let m = &modules[key].1;
+        if g["symbol"]
+            .as_str()
+            .unwrap()
+            .starts_with("k8s.io/sample-controller")
+        {
+            assert_eq!(m["status"], "missing", "{key:?}");
+            assert!(
+                m["reason"]
+                    .as_str()
+                    .unwrap()
+                    .contains("k8s.io/sample-controller@v0.20.2"),
+                "{m}"
+            );
+            refused += 1;
+            continue;
+        }
+        assert_eq!(place(g), place(m), "{key:?}");
+        let (gl, ml) = (
+            g["permalink"].as_str().unwrap(),
+            m["permalink"].as_str().unwrap(),
+        );
+        if gl.contains("/blob/v1.20.2/vendor/") {
+            assert!(!ml.contains("/vendor/"), "{ml}");
+            assert_eq!(
+                gl.rsplit_once('/').unwrap().1,
+                ml.rsplit_once('/').unwrap().1,
+                "same file and lines"
+            );
+        } else {
+            assert_eq!(gl, ml, "{key:?}");
+        }
+        same += 1;
+    }
+    assert!(same > 500, "only {same} steps compared");
+    assert!(refused <= 30, "{refused} sample-controller steps");
+}

@@ -33,8 +33,12 @@ pub fn run(cx: &Context, args: &CacheArgs) -> Result<u8, Error> {
     let mut out = std::io::stdout().lock();
     match &args.action {
         CacheAction::List { format } => {
-            let repos = cx.sources.cached()?;
+            let mut repos = cx.sources.cached()?;
+            let mapped: Vec<_> = cx.mapping.repos.values().collect();
+            let modules = cx.sources.cached_modules(&mapped);
+            let modcache = cx.sources.go_env().modcache.clone();
             if *format == Format::Json {
+                repos.extend(modules);
                 serde_json::to_writer_pretty(&mut out, &repos).map_err(std::io::Error::from)?;
                 writeln!(out)?;
             } else {
@@ -49,6 +53,23 @@ pub fn run(cx: &Context, args: &CacheArgs) -> Result<u8, Error> {
                         r.key,
                         human(r.bytes),
                         r.versions.join(", ")
+                    )?;
+                }
+                writeln!(
+                    out,
+                    "Go module cache: {} (the go command's; `go clean -modcache` empties it)",
+                    modcache.display()
+                )?;
+                if modules.is_empty() {
+                    writeln!(out, "  (no module of the mapping)")?;
+                }
+                for m in &modules {
+                    writeln!(
+                        out,
+                        "  {:<45} {:>9}  {}",
+                        m.key,
+                        human(m.bytes),
+                        m.versions.join(", ")
                     )?;
                 }
             }

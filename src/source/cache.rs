@@ -41,7 +41,10 @@ pub struct Sources {
 /// A repository in the cache, for `cache list`.
 #[derive(Debug, serde::Serialize)]
 pub struct CachedRepo {
-    /// Path under the cache's `repos/`, e.g. `github.com/kubernetes/client-go.git`.
+    /// `git` (our cache of bare repositories) or `modules` (the user's Go module cache).
+    pub source: &'static str,
+    /// Path under the cache's `repos/`, e.g. `github.com/kubernetes/client-go.git`, or a
+    /// module path.
     pub key: String,
     pub path: PathBuf,
     /// Tags (or commit pins) the cache trusts.
@@ -233,6 +236,7 @@ impl Sources {
                         .unwrap_or_default();
                     versions.sort();
                     found.push(CachedRepo {
+                        source: "git",
                         key,
                         bytes: disk_usage(&path),
                         path,
@@ -245,6 +249,30 @@ impl Sources {
         }
         found.sort_by(|a, b| a.key.cmp(&b.key));
         Ok(found)
+    }
+
+    /// The versions of `repos`' Go modules in the user's module cache, one entry per module
+    /// (sizes are the zips'). Read only: that cache is the go command's to clean.
+    pub fn cached_modules(&self, repos: &[&Repo]) -> Vec<CachedRepo> {
+        let env = self.go_env();
+        let mut by_module: std::collections::BTreeMap<String, CachedRepo> =
+            std::collections::BTreeMap::new();
+        for module in repos.iter().filter_map(|r| r.module.as_deref()) {
+            for (path, version, bytes) in env.cached_versions(module) {
+                let entry = by_module.entry(path.clone()).or_insert_with(|| CachedRepo {
+                    source: "modules",
+                    path: env.modcache.join("cache/download").join(&path),
+                    key: path,
+                    versions: Vec::new(),
+                    bytes: 0,
+                });
+                if !entry.versions.contains(&version) {
+                    entry.versions.push(version);
+                    entry.bytes += bytes;
+                }
+            }
+        }
+        by_module.into_values().collect()
     }
 
     /// Remove one repo's cache (under its lock, so a running fetch finishes first) or the

@@ -156,6 +156,41 @@ impl GoEnv {
         best.map(|(_, v)| v)
     }
 
+    /// Every complete version of `module` in the cache, with its zip's size, newest last,
+    /// and the major-version modules beside it (`sigs.k8s.io/kubebuilder/v3`). For
+    /// `cache list`: the cache itself belongs to the go command (`go clean -modcache`).
+    pub fn cached_versions(&self, module: &str) -> Vec<(String, String, u64)> {
+        let Some(base) = escape(module) else {
+            return Vec::new();
+        };
+        let root = self.modcache.join("cache/download").join(base);
+        let mut dirs = vec![(module.to_string(), root.join("@v"))];
+        for entry in std::fs::read_dir(&root).into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name
+                .strip_prefix('v')
+                .is_some_and(|n| n.parse::<u32>().is_ok_and(|n| n >= 2))
+            {
+                dirs.push((format!("{module}/{name}"), entry.path().join("@v")));
+            }
+        }
+        let mut out = Vec::new();
+        for (path, dir) in dirs {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let Some(version) = name.strip_suffix(".ziphash").and_then(unescape) else {
+                    continue;
+                };
+                if let Some(m) = self.cached(&path, &version) {
+                    let bytes = std::fs::metadata(&m.zip).map_or(0, |m| m.len());
+                    out.push((path.clone(), version, bytes));
+                }
+            }
+        }
+        out.sort_by(|a, b| (&a.0, version_key(&a.1)).cmp(&(&b.0, version_key(&b.1))));
+        out
+    }
+
     /// Run `go mod download -json` for every `MODULE@QUERY` at once. One answer per request,
     /// in order; a query such as `v1.13` comes back as the version it resolved to.
     #[allow(clippy::missing_panics_doc)] // the progress template is static
@@ -254,6 +289,36 @@ pub fn escape(s: &str) -> Option<String> {
     Some(out)
 }
 
+/// The inverse of [`escape`]: `!a` is `A`.
+fn unescape(s: &str) -> Option<String> {
+    let mut out = String::with_capacity(s.len());
+    let mut bang = false;
+    for c in s.chars() {
+        match (bang, c) {
+            (false, '!') => bang = true,
+            (true, 'a'..='z') => {
+                out.push(c.to_ascii_uppercase());
+                bang = false;
+            }
+            (true, _) => return None,
+            (false, _) => out.push(c),
+        }
+    }
+    (!bang).then_some(out)
+}
+
+/// Semantic order of `vX.Y.Z[-pre]`, close enough to sort a listing.
+fn version_key(v: &str) -> (Vec<u64>, String) {
+    let (core, pre) = v
+        .trim_start_matches('v')
+        .split_once('-')
+        .unwrap_or((v.trim_start_matches('v'), "~"));
+    (
+        core.split('.').map(|p| p.parse().unwrap_or(0)).collect(),
+        pre.to_string(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -302,5 +367,29 @@ mod tests {
             Some("v1.2.10")
         );
         assert!(env.download(&[("a".into(), "v1".into())], false).is_err());
+        let listed: Vec<String> = env
+            .cached_versions("example.com/M")
+            .into_iter()
+            .map(|(m, v, bytes)| format!("{m}@{v}:{bytes}"))
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                "example.com/M@v1.2.0:3",
+                "example.com/M@v1.2.10:3",
+                "example.com/M@v1.3.0:3"
+            ]
+        );
+        let v2 = dir.path().join("cache/download/example.com/!m/v2/@v");
+        std::fs::create_dir_all(&v2).unwrap();
+        std::fs::write(v2.join("v2.0.0-!r!c1.zip"), b"zipzip").unwrap();
+        std::fs::write(v2.join("v2.0.0-!r!c1.ziphash"), b"h1:y=\n").unwrap();
+        assert_eq!(
+            env.cached_versions("example.com/M").last().unwrap(),
+            &("example.com/M/v2".to_string(), "v2.0.0-RC1".to_string(), 6)
+        );
+        assert_eq!(unescape("!azure"), Some("Azure".into()));
+        assert_eq!(unescape("a!"), None);
+        assert_eq!(unescape("!A"), None);
     }
 }

@@ -278,6 +278,40 @@ mod tests {
         assert!(junk.contains("not a valid zip"), "{junk}");
     }
 
+    /// Sets the uncompressed size the central directory declares for entry `nth`.
+    fn declare_size(bytes: &mut [u8], nth: usize, size: u32) {
+        let at = bytes
+            .windows(4)
+            .enumerate()
+            .filter(|(_, w)| *w == b"PK\x01\x02")
+            .nth(nth)
+            .unwrap()
+            .0;
+        bytes[at + 24..at + 28].copy_from_slice(&size.to_le_bytes());
+    }
+
+    #[test]
+    fn sizes_over_go_limits_are_refused_before_anything_is_inflated() {
+        let files: &[(&str, &[u8])] = &[("go.mod", b"module example.com/m\n"), ("a.go", b"x")];
+        let mut one_big = zip_bytes("example.com/m", "v1.0.0", files);
+        declare_size(&mut one_big, 1, 501 << 20);
+        let err = open(one_big).err().unwrap();
+        assert!(err.contains("over 500 MiB"), "{err}");
+        // Two entries under the limit each, over it together.
+        let mut two = zip_bytes("example.com/m", "v1.0.0", files);
+        declare_size(&mut two, 0, 10 << 20);
+        declare_size(&mut two, 1, 495 << 20);
+        let err = open(two).err().unwrap();
+        assert!(err.contains("its files hold over 500 MiB"), "{err}");
+        let mut go_mod = zip_bytes("example.com/m", "v1.0.0", files);
+        declare_size(&mut go_mod, 0, 17 << 20);
+        let err = open(go_mod).err().unwrap();
+        assert!(
+            err.contains("go.mod is 17825792 bytes, over 16 MiB"),
+            "{err}"
+        );
+    }
+
     #[test]
     fn a_damaged_entry_fails_to_read() {
         let data = vec![b'x'; 4096];
