@@ -498,3 +498,63 @@ fn cache_list_shows_the_module_cache_and_clean_leaves_it() {
     p.cmd().args(["cache", "clean"]).assert().success();
     assert!(zip_of(&p, "k8s.io/kubernetes", "v1.30.1").is_file());
 }
+
+/// A staging folder whose module the proxy does not serve (sample-controller is refused on
+/// our machines) leaves the rest of the tree whole: `fetch` names it and exits 1, and
+/// whole-tree searches (`bump`'s relocation) still run over everything else.
+#[test]
+fn an_unserved_staging_module_leaves_the_rest_of_the_tree_usable() {
+    if !has_go() {
+        return;
+    }
+    let p = Proxy::new();
+    let go_mod = format!(
+        "{GO_MOD}replace k8s.io/sample-controller => ./staging/src/k8s.io/sample-controller\n"
+    );
+    p.module(
+        "k8s.io/kubernetes",
+        "v1.32.0",
+        Some(&go_mod),
+        &[(
+            "pkg/scheduler/core/generic.go",
+            "package core\n\ntype Scheduler struct{}\n\n// Run runs.\nfunc (s *Scheduler) Run() {}\n",
+        )],
+    );
+    p.module(
+        "k8s.io/client-go",
+        "v0.32.0",
+        Some("module k8s.io/client-go\n"),
+        &[(
+            "tools/cache/reflector.go",
+            "package cache\n\nfunc NewReflector() {}\n",
+        )],
+    );
+    p.cmd()
+        .args(["fetch", "kubernetes@v1.32.0"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "unavailable: k8s.io/sample-controller@v0.32.0",
+        ));
+    let out = p
+        .cmd()
+        .args(["bump", "--to", "v1.32.0", "--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v = json(&out);
+    let run = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["symbol"] == "k8s.io/kubernetes/pkg/scheduler.Scheduler.Run")
+        .unwrap()
+        .clone();
+    assert_eq!(run["category"], "moved-package", "{run}");
+    assert_eq!(
+        run["to"]["symbol"],
+        "k8s.io/kubernetes/pkg/scheduler/core.Scheduler.Run"
+    );
+}

@@ -29,6 +29,9 @@ struct Fetched {
     cached: bool,
     url: Option<String>,
     seconds: f64,
+    /// Parts of the tree that could not be fetched, with why (the rest is usable).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    unavailable: Vec<String>,
 }
 
 pub fn run(cx: &Context, args: &FetchArgs) -> Result<u8, Error> {
@@ -78,6 +81,7 @@ pub fn run(cx: &Context, args: &FetchArgs) -> Result<u8, Error> {
             cached: o.cached,
             url: o.url,
             seconds: o.elapsed.as_secs_f64(),
+            unavailable: o.unavailable,
         };
         if args.format == Format::Text {
             let how = match &fetched.url {
@@ -91,6 +95,9 @@ pub fn run(cx: &Context, args: &FetchArgs) -> Result<u8, Error> {
                 fetched.version,
                 short_commit(&fetched.commit)
             )?;
+            for why in &fetched.unavailable {
+                writeln!(out, "  unavailable: {why}")?;
+            }
         }
         results.push(fetched);
     }
@@ -103,6 +110,10 @@ pub fn run(cx: &Context, args: &FetchArgs) -> Result<u8, Error> {
             eprintln!("error: {e}");
         }
         return Err(last);
+    }
+    // Part of a tree missing is what exit 1 means: the command ran, something is missing.
+    if results.iter().any(|r| !r.unavailable.is_empty()) {
+        return Ok(exit::MISSING);
     }
     Ok(exit::OK)
 }

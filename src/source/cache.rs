@@ -65,6 +65,9 @@ pub struct FetchOutcome {
     /// The URL the objects came from (a mirror or the upstream), `None` when cached.
     pub url: Option<String>,
     pub elapsed: Duration,
+    /// Parts of the tree that could not be fetched, each with why (a module tree's staging
+    /// module the proxy does not serve); the rest of the tree is usable.
+    pub unavailable: Vec<String>,
 }
 
 impl Sources {
@@ -182,6 +185,7 @@ impl Sources {
             cached: was_cached,
             url: (!was_cached).then(|| format!("go mod download {module}@{version}")),
             elapsed: started.elapsed(),
+            unavailable: Vec::new(),
         };
         let snapshot = Snapshot::from_modules(
             &repo.name,
@@ -340,6 +344,7 @@ impl Sources {
             let started = Instant::now();
             let (snapshot, mut outcome) = self.module_snapshot(repo, version, true)?;
             snapshot.files_with_suffix(".go", &[])?;
+            outcome.unavailable = snapshot.unreadable();
             outcome.elapsed = started.elapsed();
             return Ok(outcome);
         }
@@ -432,6 +437,7 @@ impl Sources {
             cached: false,
             url: Some(url),
             elapsed: started.elapsed(),
+            unavailable: Vec::new(),
         };
         Ok((git, outcome))
     }
@@ -731,6 +737,7 @@ fn trusted(dir: &Path, marker: &Path, started: Instant) -> Option<(Repository, F
         cached: true,
         url: None,
         elapsed: started.elapsed(),
+        unavailable: Vec::new(),
     };
     Some((git, outcome))
 }

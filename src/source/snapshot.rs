@@ -176,6 +176,15 @@ impl Snapshot {
         self.files_where(skip, &|name| name.ends_with(suffix.as_bytes()))
     }
 
+    /// Parts of the tree that whole-tree walks had to leave out, each with why: in a module
+    /// tree, own folders whose module could not be read. Git trees have none.
+    pub fn unreadable(&self) -> Vec<String> {
+        match &self.tree {
+            Tree::Git(_) => Vec::new(),
+            Tree::Modules(t) => t.unreadable(),
+        }
+    }
+
     fn files_where(
         &self,
         skip: &[&str],
@@ -189,7 +198,6 @@ impl Snapshot {
                 .collect()),
             Tree::Modules(t) => Ok(t
                 .files_where(skip, &|name| wanted(name.as_bytes()))
-                .map_err(|e| self.zip_error(e))?
                 .into_iter()
                 .map(|(p, z)| (p, FileId(Id::Zip(z))))
                 .collect()),

@@ -427,19 +427,23 @@ impl ModuleTree {
 
     /// Every regular file of the tree's own code (the root and local mounts) that passes
     /// `wanted`, with its id. Third-party modules are not walked: they are read when a
-    /// symbol's package is in one.
+    /// symbol's package is in one. A local mount that cannot be read (a staging module the
+    /// proxy does not serve, a refused zip) is left out, not an error: [`Self::unreadable`]
+    /// says which and why, and only its own packages go missing.
     pub fn files_where(
         &self,
         skip: &[&str],
         wanted: &dyn Fn(&str) -> bool,
-    ) -> Result<Vec<(String, ZipId)>, String> {
+    ) -> Vec<(String, ZipId)> {
         self.prefetch(&[], true);
         let mut out = Vec::new();
         for (i, m) in self.mounts.iter().enumerate() {
             if !m.local || m.source.is_err() {
                 continue;
             }
-            let zip = self.zip(i)?;
+            let Ok(zip) = self.zip(i) else {
+                continue;
+            };
             let mount = u32::try_from(i).expect("few mounts");
             for (rel, entry) in zip.files() {
                 let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
@@ -455,7 +459,21 @@ impl ModuleTree {
             }
         }
         out.sort();
-        Ok(out)
+        out
+    }
+
+    /// The tree's own folders that could not be opened, each with why (after
+    /// [`Self::files_where`] or a read tried them).
+    pub fn unreadable(&self) -> Vec<String> {
+        self.mounts
+            .iter()
+            .filter(|m| m.local)
+            .filter_map(|m| match (&m.source, m.zip.get()) {
+                (Err(why), _) => Some(format!("{}: {why}", m.import_path)),
+                (_, Some(Err(why))) => Some(why.clone()),
+                _ => None,
+            })
+            .collect()
     }
 
     /// Where `path` is published when it is not the tree's own code: a third-party module's

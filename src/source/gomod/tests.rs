@@ -323,3 +323,45 @@ fn missing_and_refused_modules_say_so() {
     assert!(why.contains("is refused") && why.contains("`..`"), "{why}");
     assert_eq!(rs[1].status, Status::Found);
 }
+
+#[test]
+fn a_replace_that_climbs_out_of_the_tree_is_not_mounted() {
+    let dir = tempfile::tempdir().unwrap();
+    monorepo(dir.path());
+    let go_mod = b"module k8s.io/kubernetes
+
+require (
+\tk8s.io/client-go v0.0.0
+\texample.com/up v1.0.0
+)
+
+replace (
+\tk8s.io/client-go => ./staging/src/k8s.io/client-go
+\texample.com/up => ../../outside
+)
+";
+    put(
+        dir.path(),
+        "k8s.io/kubernetes",
+        "v1.30.1",
+        &[
+            ("go.mod", go_mod),
+            ("pkg/a/a.go", b"package a\n\nfunc A() {}\n"),
+        ],
+    );
+    let s = snapshot(dir.path(), "k8s.io/kubernetes", "v1.30.1").unwrap();
+    let rs = resolve(
+        &s,
+        &[
+            "example.com/up/pkg.Thing",
+            "k8s.io/kubernetes/pkg/a.A",
+            "k8s.io/client-go/tools/cache.NewReflector",
+        ],
+    );
+    assert_eq!(rs[0].status, Status::Missing);
+    let why = rs[0].reason.clone().unwrap();
+    assert!(why.contains("outside the module"), "{why}");
+    assert_eq!(rs[1].status, Status::Found);
+    assert_eq!(rs[2].status, Status::Found);
+    assert!(!s.is_dir("../../outside") && !s.is_dir(".."));
+}

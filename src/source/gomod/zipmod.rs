@@ -7,7 +7,8 @@
 //! what the go command downloaded and verified.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::io::{Cursor, Read as _};
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -27,16 +28,20 @@ pub enum Child {
 }
 
 pub struct ZipModule {
-    archive: ZipArchive<Cursor<Arc<[u8]>>>,
+    archive: ZipArchive<At>,
     /// Folder (relative to the module root, `""` for it) → its entries by name.
     dirs: HashMap<String, BTreeMap<String, Child>>,
     files: HashMap<String, u32>,
 }
 
 impl ZipModule {
-    /// Open and check `zip`, the zip of `module@version`. The error says what is wrong.
+    /// Open and check `zip`, the zip of `module@version`. Only the central directory is
+    /// read now; entries are read from the file when asked for (a release's zip is 20 MB,
+    /// a `find` needs a few of its files).
     pub fn open(zip: &Path, module: &str, version: &str) -> Result<Self, String> {
-        let len = std::fs::metadata(zip)
+        let file = File::open(zip).map_err(|e| format!("cannot read {}: {e}", zip.display()))?;
+        let len = file
+            .metadata()
             .map_err(|e| format!("cannot read {}: {e}", zip.display()))?
             .len();
         if len > MAX_ZIP_BYTES {
@@ -44,15 +49,16 @@ impl ZipModule {
                 "the zip is {len} bytes, over the 500 MiB the go command allows"
             ));
         }
-        let bytes: Arc<[u8]> = std::fs::read(zip)
-            .map_err(|e| format!("cannot read {}: {e}", zip.display()))?
-            .into();
-        Self::from_bytes(bytes, module, version)
+        Self::from_reader(At::new(Backing::File(Arc::new(file)), len), module, version)
     }
 
     pub fn from_bytes(bytes: Arc<[u8]>, module: &str, version: &str) -> Result<Self, String> {
-        let archive =
-            ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("not a valid zip: {e}"))?;
+        let len = bytes.len() as u64;
+        Self::from_reader(At::new(Backing::Memory(bytes), len), module, version)
+    }
+
+    fn from_reader(reader: At, module: &str, version: &str) -> Result<Self, String> {
+        let archive = ZipArchive::new(reader).map_err(|e| format!("not a valid zip: {e}"))?;
         let prefix = format!("{module}@{version}/");
         let mut dirs: HashMap<String, BTreeMap<String, Child>> = HashMap::new();
         dirs.insert(String::new(), BTreeMap::new());
@@ -151,6 +157,103 @@ impl ZipModule {
     }
 }
 
+/// A zip's bytes: the file in the module cache, or bytes in memory (tests, fuzzing).
+#[derive(Clone)]
+enum Backing {
+    File(Arc<File>),
+    Memory(Arc<[u8]>),
+}
+
+/// A reader over [`Backing`] with its own position, so every clone of the archive reads in
+/// parallel with positioned reads (no shared file offset). Small reads, as the zip crate
+/// makes them while walking the central directory, go through a 64 KiB buffer.
+struct At {
+    backing: Backing,
+    len: u64,
+    pos: u64,
+    buf: Vec<u8>,
+    buffered_from: u64,
+}
+
+const BUFFER: usize = 64 << 10;
+
+impl At {
+    fn new(backing: Backing, len: u64) -> Self {
+        Self {
+            backing,
+            len,
+            pos: 0,
+            buf: Vec::new(),
+            buffered_from: 0,
+        }
+    }
+
+    fn read_at(&self, out: &mut [u8], at: u64) -> io::Result<usize> {
+        match &self.backing {
+            Backing::Memory(bytes) => {
+                let start = usize::try_from(at).unwrap_or(usize::MAX).min(bytes.len());
+                let n = out.len().min(bytes.len() - start);
+                out[..n].copy_from_slice(&bytes[start..start + n]);
+                Ok(n)
+            }
+            #[cfg(unix)]
+            Backing::File(f) => std::os::unix::fs::FileExt::read_at(&**f, out, at),
+            #[cfg(windows)]
+            Backing::File(f) => std::os::windows::fs::FileExt::seek_read(&**f, out, at),
+        }
+    }
+}
+
+/// A clone starts with an empty buffer: it is about to read somewhere else.
+impl Clone for At {
+    fn clone(&self) -> Self {
+        let mut copy = Self::new(self.backing.clone(), self.len);
+        copy.pos = self.pos;
+        copy
+    }
+}
+
+impl Read for At {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if matches!(self.backing, Backing::Memory(_)) || out.len() >= BUFFER {
+            let n = self.read_at(out, self.pos)?;
+            self.pos += n as u64;
+            return Ok(n);
+        }
+        let end = self.buffered_from + self.buf.len() as u64;
+        if self.pos < self.buffered_from || self.pos >= end {
+            let mut buf = std::mem::take(&mut self.buf);
+            buf.resize(BUFFER, 0);
+            let n = self.read_at(&mut buf, self.pos)?;
+            buf.truncate(n);
+            self.buf = buf;
+            self.buffered_from = self.pos;
+        }
+        let from = usize::try_from(self.pos - self.buffered_from).unwrap_or(usize::MAX);
+        let n = out.len().min(self.buf.len().saturating_sub(from));
+        out[..n].copy_from_slice(&self.buf[from..from + n]);
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl Seek for At {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        let target = match to {
+            SeekFrom::Start(n) => Some(n),
+            SeekFrom::End(d) => self.len.checked_add_signed(d),
+            SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+        };
+        self.pos = target.ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "seek before the start of the zip",
+            )
+        })?;
+        Ok(self.pos)
+    }
+}
+
 /// A name from a zip as an error may show it: control characters escaped, so a hostile name
 /// cannot drive the terminal.
 fn shown(name: &str) -> String {
@@ -210,7 +313,7 @@ fn check_name(rel: &str) -> Result<(), &'static str> {
 #[cfg(test)]
 pub fn zip_bytes(module: &str, version: &str, files: &[(&str, &[u8])]) -> Vec<u8> {
     use std::io::Write as _;
-    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
     for (name, data) in files {
@@ -309,6 +412,44 @@ mod tests {
         assert!(
             err.contains("go.mod is 17825792 bytes, over 16 MiB"),
             "{err}"
+        );
+    }
+
+    /// The file reader (positioned reads through a small buffer) sees what the bytes say,
+    /// from many threads at once, across a central directory and entries larger than its
+    /// buffer.
+    #[test]
+    fn a_zip_read_from_its_file_reads_like_its_bytes() {
+        let names: Vec<String> = (0..3000)
+            .map(|i| format!("pkg/p{}/f{i}.go", i % 40))
+            .collect();
+        let big: Vec<u8> = (0..300_000u32).flat_map(u32::to_le_bytes).collect();
+        let mut files: Vec<(&str, &[u8])> =
+            names.iter().map(|n| (n.as_str(), n.as_bytes())).collect();
+        files.push(("big.bin", &big));
+        let bytes = zip_bytes("example.com/m", "v1.0.0", &files);
+        assert!(bytes.len() > 4 * BUFFER, "{}", bytes.len());
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.zip");
+        std::fs::write(&path, &bytes).unwrap();
+        let from_file = ZipModule::open(&path, "example.com/m", "v1.0.0").unwrap();
+        let from_bytes = open(bytes).unwrap();
+        assert_eq!(from_file.files().count(), 3001);
+        let all: Vec<(String, u32)> = from_file.files().map(|(p, i)| (p.to_string(), i)).collect();
+        std::thread::scope(|scope| {
+            for chunk in all.chunks(800) {
+                let (f, b) = (&from_file, &from_bytes);
+                scope.spawn(move || {
+                    for (path, i) in chunk {
+                        let read = f.read(*i).unwrap();
+                        assert_eq!(read, b.read(b.file(path).unwrap()).unwrap(), "{path}");
+                    }
+                });
+            }
+        });
+        assert_eq!(
+            from_file.read(from_file.file("big.bin").unwrap()).unwrap(),
+            big
         );
     }
 
