@@ -7,6 +7,7 @@ use k8s_study::drift::{self, Category};
 use k8s_study::error::exit;
 use k8s_study::resolve::Query;
 use k8s_study::rustlang;
+use k8s_study::source::Snapshot;
 use k8s_study::symbol::Symbol;
 
 use super::Context;
@@ -34,45 +35,81 @@ pub struct DiffArgs {
     pub repo: Option<String>,
 }
 
-pub fn run(cx: &Context, args: &DiffArgs) -> Result<u8, Error> {
-    let rust = rustlang::is_rust_path(&args.symbol);
-    let repo_name = match &args.repo {
-        Some(r) => r.as_str(),
+/// One symbol compared between two versions, with the two snapshots it was read from (for
+/// permalinks). Shared by `diff` and the MCP server's `diff_symbol`.
+pub struct SymbolDiff {
+    pub repo: String,
+    pub compared: drift::Compared,
+    pub old: Snapshot,
+    pub new: Snapshot,
+}
+
+pub fn compare_symbol(
+    cx: &Context,
+    symbol: &str,
+    repo: Option<&str>,
+    from: &str,
+    to: &str,
+) -> Result<SymbolDiff, Error> {
+    let rust = rustlang::is_rust_path(symbol);
+    let repo_name = match repo {
+        Some(r) => r,
         None if rust => k8s_study::mapping::COUNTERPART_REPO,
         None => "kubernetes",
     };
     let repo = cx.repo(repo_name)?;
-    let compared = if rust {
-        rustlang::RustPath::parse(&args.symbol).map_err(|e| {
+    let (old, new, compared) = if rust {
+        rustlang::RustPath::parse(symbol).map_err(|e| {
             Error::usage(
-                format!("malformed Rust item `{}`: {e}", args.symbol),
+                format!("malformed Rust item `{symbol}`: {e}"),
                 Some("example: kube_runtime::controller::Controller::run".to_string()),
             )
         })?;
-        let old = cx.sources.snapshot(repo, &args.from)?;
-        let new = cx.sources.snapshot(repo, &args.to)?;
-        drift::compare_rust(&old, &new, &[(&args.symbol, None)])?.remove(0)
+        let old = cx.sources.snapshot(repo, from)?;
+        let new = cx.sources.snapshot(repo, to)?;
+        let compared = drift::compare_rust(&old, &new, &[(symbol, None)])?.remove(0);
+        (old, new, compared)
     } else {
-        let symbol = Symbol::parse(&args.symbol).map_err(|e| {
+        let parsed = Symbol::parse(symbol).map_err(|e| {
             Error::usage(
-                format!("malformed symbol `{}`: {e}", args.symbol),
+                format!("malformed symbol `{symbol}`: {e}"),
                 Some("example: k8s.io/client-go/util/workqueue.Type.Add".to_string()),
             )
         })?;
-        let old = cx.sources.snapshot(repo, &args.from)?;
-        let new = cx.sources.snapshot(repo, &args.to)?;
-        drift::compare(
+        let old = cx.sources.snapshot(repo, from)?;
+        let new = cx.sources.snapshot(repo, to)?;
+        let compared = drift::compare(
             &old,
             &new,
             repo.module.as_deref(),
             &[Query {
-                symbol: &symbol,
+                symbol: &parsed,
                 file_hint: None,
             }],
             &ProgressBar::hidden(),
         )?
-        .remove(0)
+        .remove(0);
+        (old, new, compared)
     };
+    if compared.category == Category::Unresolved {
+        return Err(Error::usage(
+            format!("{symbol} is not found at {from} of {repo_name}"),
+            Some(format!(
+                "check the symbol with `k8s-study find {symbol} --repo {repo_name} --at {from}`"
+            )),
+        ));
+    }
+    Ok(SymbolDiff {
+        repo: repo_name.to_string(),
+        compared,
+        old,
+        new,
+    })
+}
+
+pub fn run(cx: &Context, args: &DiffArgs) -> Result<u8, Error> {
+    let compared =
+        compare_symbol(cx, &args.symbol, args.repo.as_deref(), &args.from, &args.to)?.compared;
     let mut out = std::io::stdout().lock();
     let to = compared
         .to
@@ -91,18 +128,6 @@ pub fn run(cx: &Context, args: &DiffArgs) -> Result<u8, Error> {
         }
     )?;
     match compared.category {
-        Category::Unresolved => {
-            return Err(Error::usage(
-                format!(
-                    "{} is not found at {} of {repo_name}",
-                    args.symbol, args.from
-                ),
-                Some(format!(
-                    "check the symbol with `k8s-study find {} --repo {repo_name} --at {}`",
-                    args.symbol, args.from
-                )),
-            ));
-        }
         Category::Unchanged => return Ok(exit::OK),
         Category::Ambiguous | Category::Removed => {
             for c in &compared.candidates {

@@ -69,7 +69,7 @@ pub fn run(cx: &Context, args: &FindArgs) -> Result<u8, Error> {
     })
 }
 
-fn find_go(cx: &Context, args: &FindArgs) -> Result<Resolution, Error> {
+pub fn find_go(cx: &Context, args: &FindArgs) -> Result<Resolution, Error> {
     let symbol = Symbol::parse(&args.symbol).map_err(|e| {
         Error::usage(
             format!("malformed symbol `{}`: {e}", args.symbol),
@@ -89,7 +89,7 @@ fn find_go(cx: &Context, args: &FindArgs) -> Result<Resolution, Error> {
 }
 
 /// Rust paths are resolved with syn in the repo's crates (kube-rs by default).
-fn find_rust(cx: &Context, args: &FindArgs) -> Result<Resolution, Error> {
+pub fn find_rust(cx: &Context, args: &FindArgs) -> Result<Resolution, Error> {
     RustPath::parse(&args.symbol).map_err(|e| {
         Error::usage(
             format!("malformed Rust path `{}`: {e}", args.symbol),

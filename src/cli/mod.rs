@@ -9,6 +9,7 @@ mod fetch;
 mod find;
 mod guide;
 mod lookup;
+mod mcp;
 mod meta;
 mod output;
 mod resolve;
@@ -34,6 +35,7 @@ Examples:
   K8S_STUDY_MIRROR=file:///srv/mirrors k8s-study check   read from local git mirrors
   k8s-study find k8s.io/kubernetes/pkg/scheduler.Scheduler.scheduleOne --at v1.37.2 --source modules
                                            read a release from your Go module cache (go mod download)
+  k8s-study mcp                            serve the same answers to an assistant (MCP, stdio)
 
 Exit codes: 0 ok, 1 something missing or ambiguous, 2 usage, mapping or infrastructure error.";
 
@@ -91,6 +93,7 @@ pub enum Command {
     Guide(guide::GuideArgs),
     Lookup(lookup::LookupArgs),
     Cache(cache::CacheArgs),
+    Mcp(mcp::McpArgs),
     Completions(meta::CompletionsArgs),
     /// Print the man page (roff) generated from this command line.
     #[command(after_help = "Examples:\n  k8s-study man > k8s-study.1 && man ./k8s-study.1")]
@@ -202,6 +205,7 @@ pub fn run(cli: &Cli) -> Result<u8, Error> {
     };
     match command {
         Command::Cache(args) => cache::run(&cx()?, args),
+        Command::Mcp(args) => mcp::run(cx()?, args),
         Command::Completions(args) => meta::completions(args),
         Command::Man => meta::man(),
         Command::Fetch(args) => fetch::run(&cx()?, args),
