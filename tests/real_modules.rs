@@ -217,3 +217,34 @@ fn v1_20_2_from_modules_matches_the_debian_git_mirror() {
     assert!(same > 500, "only {same} steps compared");
     assert!(refused <= 30, "{refused} sample-controller steps");
 }
+
+/// `diff` across real releases read from Go modules: the scheduler's `scheduleOne` of
+/// v1.20.2 is exported as `ScheduleOne` at v1.37.2, in the new `schedule_one.go`.
+#[test]
+#[ignore = "needs scripts/download-modules.sh and K8S_STUDY_REAL_MODULES"]
+fn diff_follows_schedule_one_from_v1_20_2_to_v1_37_2() {
+    let out = cmd()
+        .args([
+            "diff",
+            "k8s.io/kubernetes/pkg/scheduler.Scheduler.scheduleOne",
+            "--from",
+            "v1.20.2",
+            "--to",
+            "v1.37.2",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8_lossy(&out);
+    let first = text.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("# renamed → k8s.io/kubernetes/pkg/scheduler.Scheduler.ScheduleOne"),
+        "{first}"
+    );
+    assert!(
+        text.contains("+++ k8s.io/kubernetes/pkg/scheduler.Scheduler.ScheduleOne@v1.37.2 pkg/scheduler/schedule_one.go:"),
+        "{text}"
+    );
+}

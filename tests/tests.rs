@@ -7,6 +7,7 @@ mod drift;
 mod faults;
 mod hostile_go;
 mod mapping;
+mod mcp;
 mod modules;
 mod real_modules;
 mod real_source;

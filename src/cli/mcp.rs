@@ -19,7 +19,7 @@ use k8s_study::drift;
 use k8s_study::error::exit;
 use k8s_study::guide::{self, Era, Lang};
 use k8s_study::mapping::Article;
-use k8s_study::resolve::Status;
+use k8s_study::resolve::{Resolution, Status};
 use k8s_study::rustlang;
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::wrapper::Parameters;
@@ -42,7 +42,7 @@ Examples:
   K8S_STUDY_SOURCE=modules k8s-study mcp          read releases from the Go module cache
 
 Tools: find_symbol, read_step, list_articles, diff_symbol, bump_report (docs/mcp.md).
-The server reads JSON-RPC from stdin and writes to stdout; logs go to stderr.")]
+The server reads JSON-RPC from stdin and writes only protocol messages to stdout.")]
 pub struct McpArgs {}
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -128,6 +128,37 @@ impl<'m> From<&'m Article> for Listed<'m> {
     }
 }
 
+/// `read_step`'s answer: where and when first, then the step, then its Rust counterpart.
+#[derive(Serialize)]
+struct StepAnswer {
+    article: String,
+    title: String,
+    url: String,
+    written_for: Option<String>,
+    repo: String,
+    /// The version read: the one asked, or the article's pin.
+    version: String,
+    commit: Option<String>,
+    /// How many steps the article has.
+    steps: usize,
+    note_zh: String,
+    step: guide::StepGuide,
+    counterpart: Option<guide::CounterpartGuide>,
+}
+
+/// `diff_symbol`'s answer.
+#[derive(Serialize)]
+struct DiffAnswer {
+    symbol: String,
+    repo: String,
+    category: &'static str,
+    detail: String,
+    from_permalink: Option<String>,
+    to_permalink: Option<String>,
+    comparison: drift::Compared,
+    diff: String,
+}
+
 #[derive(Clone)]
 struct Server {
     cx: Arc<Context>,
@@ -161,7 +192,7 @@ impl Server {
     }
 
     #[tool(
-        description = "Where a Go symbol (or kube-rs item) is declared at one release: file, lines, kind, signature, doc comment, GitHub permalink and the commit read. The version is required. A symbol that is not there comes back with status `missing`, the reason and near names (`candidates`)."
+        description = "Where a Go symbol (or kube-rs item) is declared at one release: file, lines, kind, signature, doc comment, GitHub permalink and the commit read. The version is required. A symbol that is not there, or names several declarations, is a tool error with the reason and near names."
     )]
     async fn find_symbol(&self, Parameters(p): Parameters<FindSymbol>) -> Answer {
         self.blocking(move |cx| {
@@ -171,11 +202,12 @@ impl Server {
                 at: Some(p.version),
                 format: super::Format::Json,
             };
-            if rustlang::is_rust_path(&args.symbol) {
+            let found = if rustlang::is_rust_path(&args.symbol) {
                 find_rust(cx, &args)
             } else {
                 find_go(cx, &args)
-            }
+            }?;
+            not_found_is_an_error(found)
         })
         .await
     }
@@ -210,14 +242,16 @@ impl Server {
                     })
                 })
             };
-            Ok(json!({
-                "symbol": p.symbol,
-                "repo": d.repo,
-                "from_permalink": link(d.compared.from.as_ref(), &d.old),
-                "to_permalink": link(d.compared.to.as_ref(), &d.new),
-                "comparison": d.compared,
-                "diff": drift::unified_diff(&d.compared),
-            }))
+            Ok(DiffAnswer {
+                symbol: p.symbol,
+                repo: d.repo,
+                category: d.compared.category.as_str(),
+                detail: d.compared.detail.clone(),
+                from_permalink: link(d.compared.from.as_ref(), &d.old),
+                to_permalink: link(d.compared.to.as_ref(), &d.new),
+                diff: drift::unified_diff(&d.compared),
+                comparison: d.compared,
+            })
         })
         .await
     }
@@ -244,6 +278,36 @@ impl ServerHandler for Server {
     }
 }
 
+/// A symbol that is missing or ambiguous is the assistant's mistake to correct: a tool error
+/// naming the version read and the near names, not a result to build on.
+fn not_found_is_an_error(r: Resolution) -> Result<Resolution, Error> {
+    if r.status == Status::Found {
+        return Ok(r);
+    }
+    let what = if r.status == Status::Ambiguous {
+        "is ambiguous"
+    } else {
+        "is not found"
+    };
+    let names: Vec<String> = r
+        .candidates
+        .iter()
+        .take(5)
+        .map(|c| format!("{} ({}:{})", c.symbol, c.file, c.start_line))
+        .collect();
+    Err(Error::usage(
+        format!(
+            "{} {what} in {} {} (commit {}): {}",
+            r.symbol,
+            r.repo,
+            r.version,
+            r.commit,
+            r.reason.as_deref().unwrap_or("no declaration of that name")
+        ),
+        (!names.is_empty()).then(|| format!("did you mean: {}", names.join(", "))),
+    ))
+}
+
 fn error_text(e: &Error) -> String {
     match e.help() {
         Some(help) => format!("error: {e}\nhelp: {help}"),
@@ -251,7 +315,7 @@ fn error_text(e: &Error) -> String {
     }
 }
 
-fn read_step(cx: &Context, p: &ReadStep) -> Result<serde_json::Value, Error> {
+fn read_step(cx: &Context, p: &ReadStep) -> Result<StepAnswer, Error> {
     let article = super::resolve::select(cx, std::slice::from_ref(&p.article))?.remove(0);
     let Some(step) = p.step.checked_sub(1).and_then(|i| article.steps.get(i)) else {
         return Err(Error::usage(
@@ -288,19 +352,19 @@ fn read_step(cx: &Context, p: &ReadStep) -> Result<serde_json::Value, Error> {
         return Err(Error::usage(why.clone(), None));
     }
     let counterpart = shown.counterpart.take();
-    Ok(json!({
-        "article": guide.id,
-        "title": guide.title,
-        "url": guide.url,
-        "written_for": guide.written_for,
-        "repo": guide.repo,
-        "version": guide.version,
-        "commit": guide.commit,
-        "steps": article.steps.len(),
-        "note_zh": step.note_zh,
-        "step": shown,
-        "counterpart": counterpart,
-    }))
+    Ok(StepAnswer {
+        article: guide.id,
+        title: guide.title,
+        url: guide.url,
+        written_for: guide.written_for,
+        repo: guide.repo,
+        version: guide.version,
+        commit: guide.commit,
+        steps: article.steps.len(),
+        note_zh: step.note_zh.clone(),
+        step: shown,
+        counterpart,
+    })
 }
 
 fn list_articles(cx: &Context, p: &ListArticles) -> Result<serde_json::Value, Error> {

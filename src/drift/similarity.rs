@@ -4,7 +4,8 @@
 //! stand for each other (a method may become a function, a struct an interface, a const a var;
 //! a type never becomes a function), and × 0.95 outside the symbol's own package, so that with
 //! equal evidence the same package wins.
-//! - name: Jaro–Winkler of the lowercased names, 3/4 on the name itself and 1/4 on the
+//! - name: 1 for the same name, also when only its case differs (exported or unexported);
+//!   else Jaro–Winkler of the lowercased names, 3/4 on the name itself and 1/4 on the
 //!   receiver (`Type.Add` → `Typed.Add` keeps most of it; a method that became a function
 //!   keeps 0.6 of the receiver part); different names are worth at most 0.8 of the name part.
 //! - signature: Jaccard of the word tokens of the type keys ([`crate::golang::type_key`]).
@@ -46,7 +47,9 @@ pub fn score(old: &Shape<'_>, new: &Shape<'_>, same_package: bool) -> f64 {
 fn name_similarity(a: &QualName, b: &QualName) -> f64 {
     // The same name is strong evidence; a longer name sharing a prefix (`Update` →
     // `UpdateScale`) is usually another declaration, so unequal names lose a fifth.
-    let leaf = if a.name == b.name {
+    // A name that differs only in case is the same word exported or unexported (Go spells
+    // visibility with the first letter: v1.20.2's `scheduleOne` is `ScheduleOne` at v1.37.2).
+    let leaf = if a.name.eq_ignore_ascii_case(&b.name) {
         1.0
     } else {
         0.8 * strsim::jaro_winkler(&a.name.to_lowercase(), &b.name.to_lowercase())
@@ -140,6 +143,22 @@ mod tests {
         assert!(s_typed > 0.7, "{s_typed}");
         assert!(s_typed > s_iface + 0.2, "{s_typed} vs {s_iface}");
         assert!(s_typed > s_other + 0.1, "{s_typed} vs {s_other}");
+    }
+
+    /// v1.20.2's `Scheduler.scheduleOne` at v1.37.2: exported as `ScheduleOne`, which now
+    /// delegates to `scheduleOnePod`. Exporting keeps the name; the longer name shares a
+    /// prefix only.
+    #[test]
+    fn a_name_exported_is_the_same_name() {
+        let old = QualName::method("Scheduler", "scheduleOne");
+        let exported = QualName::method("Scheduler", "ScheduleOne");
+        let longer = QualName::method("Scheduler", "scheduleOnePod");
+        assert!((name_similarity(&old, &exported) - 1.0).abs() < 1e-9);
+        assert!(
+            name_similarity(&old, &longer) < 0.85,
+            "{}",
+            name_similarity(&old, &longer)
+        );
     }
 
     #[test]
