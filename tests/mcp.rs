@@ -26,6 +26,11 @@ struct Client {
 
 impl Client {
     fn start(ws: &Workspace) -> Self {
+        Self::start_with(ws, &[])
+    }
+
+    /// The server with some of the workspace's environment replaced.
+    fn start_with(ws: &Workspace, env: &[(&str, String)]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_k8s-study"))
             .arg("mcp")
             .env_clear()
@@ -33,6 +38,7 @@ impl Client {
             .env("K8S_STUDY_CACHE", ws.path("cache"))
             .env("K8S_STUDY_MIRROR", ws.mirror_base())
             .env("K8S_STUDY_MAPPING", ws.path("mapping.yaml"))
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -252,6 +258,21 @@ fn every_tool_answers_with_the_commit_and_permalink_it_read() {
     let changed = bump["changed"].as_array().unwrap();
     assert_eq!(changed.len(), 2, "{bump}");
     assert!(changed.iter().all(|d| d["from"]["commit"].is_string()));
+    assert!(
+        changed.iter().all(|d| d["from_permalink"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://github.com/acme/widgets/blob/v1/queue/queue.go#L")),
+        "{bump}"
+    );
+    let moved = changed
+        .iter()
+        .find(|d| d["category"] == "moved-file")
+        .unwrap();
+    assert_eq!(
+        moved["to_permalink"],
+        "https://github.com/acme/widgets/blob/v2/queue/add.go#L4-L6"
+    );
 }
 
 #[test]

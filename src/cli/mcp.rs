@@ -10,7 +10,7 @@
 //! reached) are tool errors with the same `error:`/`help:` text as the command line; the
 //! server keeps serving.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use clap::Args;
@@ -21,6 +21,7 @@ use k8s_study::guide::{self, Era, Lang};
 use k8s_study::mapping::Article;
 use k8s_study::resolve::{Resolution, Status};
 use k8s_study::rustlang;
+use k8s_study::source::Snapshot;
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::{Implementation, ServerCapabilities, ServerConfig};
@@ -146,6 +147,15 @@ struct StepAnswer {
     counterpart: Option<guide::CounterpartGuide>,
 }
 
+/// A step of `bump_report` that does not simply hold, with the lines on GitHub on both sides.
+#[derive(Serialize)]
+struct ChangedStep<'a> {
+    #[serde(flatten)]
+    drift: &'a drift::StepDrift,
+    from_permalink: Option<String>,
+    to_permalink: Option<String>,
+}
+
 /// `diff_symbol`'s answer.
 #[derive(Serialize)]
 struct DiffAnswer {
@@ -232,23 +242,13 @@ impl Server {
     async fn diff_symbol(&self, Parameters(p): Parameters<DiffSymbol>) -> Answer {
         self.blocking(move |cx| {
             let d = compare_symbol(cx, &p.symbol, p.repo.as_deref(), &p.from, &p.to)?;
-            let link = |side: Option<&drift::Side>, snapshot: &k8s_study::source::Snapshot| {
-                side.and_then(|s| {
-                    snapshot.published(&s.file).map(|p| {
-                        format!(
-                            "{}/blob/{}/{}#L{}-L{}",
-                            p.repo, p.rev, p.path, s.start_line, s.end_line
-                        )
-                    })
-                })
-            };
             Ok(DiffAnswer {
                 symbol: p.symbol,
                 repo: d.repo,
                 category: d.compared.category.as_str(),
                 detail: d.compared.detail.clone(),
-                from_permalink: link(d.compared.from.as_ref(), &d.old),
-                to_permalink: link(d.compared.to.as_ref(), &d.new),
+                from_permalink: d.compared.from.as_ref().and_then(|s| permalink(s, &d.old)),
+                to_permalink: d.compared.to.as_ref().and_then(|s| permalink(s, &d.new)),
                 diff: drift::unified_diff(&d.compared),
                 comparison: d.compared,
             })
@@ -306,6 +306,16 @@ fn not_found_is_an_error(r: Resolution) -> Result<Resolution, Error> {
         ),
         (!names.is_empty()).then(|| format!("did you mean: {}", names.join(", "))),
     ))
+}
+
+/// The GitHub lines of one side of a comparison, where its snapshot says the file is published.
+fn permalink(side: &drift::Side, snapshot: &Snapshot) -> Option<String> {
+    snapshot.published(&side.file).map(|p| {
+        format!(
+            "{}/blob/{}/{}#L{}-L{}",
+            p.repo, p.rev, p.path, side.start_line, side.end_line
+        )
+    })
 }
 
 fn error_text(e: &Error) -> String {
@@ -426,9 +436,27 @@ fn bump_report(cx: &Context, p: &BumpReport) -> Result<serde_json::Value, Error>
         .iter()
         .filter_map(|(name, to)| Some((name, (cx.mapping.repo(name)?.pin.as_str(), to))))
         .collect();
-    let changed: Vec<_> = drifts
+    // Each changed step with the permalinks of both sides: one snapshot per repo and version.
+    let mut snapshots: HashMap<(String, String), Option<Snapshot>> = HashMap::new();
+    let mut link = |repo: &str, side: Option<&drift::Side>| -> Option<String> {
+        let side = side?;
+        let snapshot = snapshots
+            .entry((repo.to_string(), side.version.clone()))
+            .or_insert_with(|| {
+                let r = cx.mapping.repo(repo)?;
+                cx.sources.snapshot(r, &side.version).ok()
+            })
+            .as_ref()?;
+        permalink(side, snapshot)
+    };
+    let changed: Vec<ChangedStep> = drifts
         .iter()
         .filter(|d| !d.compared.category.holds())
+        .map(|d| ChangedStep {
+            from_permalink: link(&d.repo, d.compared.from.as_ref()),
+            to_permalink: link(&d.repo, d.compared.to.as_ref()),
+            drift: d,
+        })
         .collect();
     Ok(json!({
         "repos": moved.iter().map(|(name, (from, to))| json!({"repo": name, "from": from, "to": to})).collect::<Vec<_>>(),
