@@ -43,6 +43,9 @@ impl Error {
             Self::Mapping(MappingError::Invalid(_)) => {
                 Some("fix the positions above; docs/mapping.md describes the schema".into())
             }
+            Self::Mapping(MappingError::Nothing) => {
+                Some("pass your files with --mapping PATH, or drop --no-builtin".into())
+            }
             Self::Mapping(_) => Some("--mapping takes a YAML file or a folder of them".into()),
             Self::Source(e) => e.help(),
             Self::Usage { help, .. } => help.clone(),

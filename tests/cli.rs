@@ -249,6 +249,7 @@ fn concurrent_fetches_share_the_cache() {
             let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("k8s-study"));
             cmd.env("K8S_STUDY_CACHE", ws.path("cache"))
                 .env("K8S_STUDY_MIRROR", ws.mirror_base())
+                .arg("--no-builtin")
                 .arg("--mapping")
                 .arg(ws.path("mapping.yaml"))
                 .args(["fetch", "widgets@v1", "widgets@v2"])
@@ -405,6 +406,7 @@ fn one_failing_repo_does_not_stop_the_others() {
     std::fs::copy(ws.path("mapping.yaml"), ws.path("maps/a.yaml")).unwrap();
     std::fs::copy(ws.path("extra.yaml"), ws.path("maps/b.yaml")).unwrap();
     ws.cmd()
+        .env("K8S_STUDY_NO_BUILTIN", "1")
         .env("K8S_STUDY_MAPPING", ws.path("maps"))
         .arg("fetch")
         .assert()
@@ -547,6 +549,7 @@ fn an_unresolved_step_is_written_and_exits_1() {
     std::fs::write(ws.path("broken.yaml"), broken).unwrap();
     let out = ws.path("out");
     ws.cmd()
+        .env("K8S_STUDY_NO_BUILTIN", "1")
         .env("K8S_STUDY_MAPPING", ws.path("broken.yaml"))
         .args(["guide", "--format", "md", "-o", out.to_str().unwrap()])
         .assert()
@@ -774,6 +777,7 @@ fn a_closed_pipe_is_not_an_error() {
     let ws = Workspace::new();
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("k8s-study"))
         .env("K8S_STUDY_CACHE", ws.path("cache"))
+        .env("K8S_STUDY_NO_BUILTIN", "1")
         .env("K8S_STUDY_MAPPING", ws.path("mapping.yaml"))
         .args(["completions", "bash"])
         .stdout(std::process::Stdio::piped())

@@ -414,6 +414,7 @@ fn setup() -> Workspace {
 fn bump_json(ws: &Workspace, mapping: &Path) -> Vec<Value> {
     let out = ws
         .cmd()
+        .env("K8S_STUDY_NO_BUILTIN", "1")
         .env("K8S_STUDY_MAPPING", mapping)
         .args(["bump", "--to", "v2", "--repo", "sched", "--format", "json"])
         .output()
@@ -505,6 +506,7 @@ fn write_makes_the_smallest_edit_byte_for_byte() {
     let before = std::fs::read_to_string(&path).unwrap();
     let out = ws
         .cmd()
+        .env("K8S_STUDY_NO_BUILTIN", "1")
         .env("K8S_STUDY_MAPPING", &path)
         .args(["bump", "--to", "v2", "--repo", "sched", "--write", "-q"])
         .output()
@@ -607,6 +609,7 @@ fn write_makes_the_smallest_edit_byte_for_byte() {
     // The rewritten mapping loads, is pinned at v2, and a second bump finds nothing to move.
     let again = ws
         .cmd()
+        .env("K8S_STUDY_NO_BUILTIN", "1")
         .env("K8S_STUDY_MAPPING", &path)
         .args(["bump", "--to", "v2", "--repo", "sched", "--format", "json"])
         .output()
@@ -646,6 +649,7 @@ fn text_and_github_formats_and_exit_codes() {
     let mapping = ws.path("sched.yaml");
     let out = ws
         .cmd()
+        .env("K8S_STUDY_NO_BUILTIN", "1")
         .env("K8S_STUDY_MAPPING", &mapping)
         .args(["bump", "--to", "v2", "--repo", "sched"])
         .output()
@@ -664,6 +668,7 @@ fn text_and_github_formats_and_exit_codes() {
 
     let out = ws
         .cmd()
+        .env("K8S_STUDY_NO_BUILTIN", "1")
         .env("K8S_STUDY_MAPPING", &mapping)
         .args([
             "bump", "--to", "v2", "--repo", "sched", "--format", "github",
@@ -690,6 +695,7 @@ fn text_and_github_formats_and_exit_codes() {
     // Bumping to the pin itself: every step holds but the one that never resolved.
     let out = ws
         .cmd()
+        .env("K8S_STUDY_NO_BUILTIN", "1")
         .env("K8S_STUDY_MAPPING", &mapping)
         .args(["bump", "--to", "v1", "--repo", "sched", "--format", "json"])
         .output()
@@ -705,11 +711,13 @@ fn text_and_github_formats_and_exit_codes() {
     // A version that does not exist is an infrastructure error, and a bare version without
     // --repo must be a Kubernetes one.
     ws.cmd()
+        .env("K8S_STUDY_NO_BUILTIN", "1")
         .env("K8S_STUDY_MAPPING", &mapping)
         .args(["bump", "--to", "v9", "--repo", "sched"])
         .assert()
         .code(2);
     ws.cmd()
+        .env("K8S_STUDY_NO_BUILTIN", "1")
         .env("K8S_STUDY_MAPPING", &mapping)
         .args(["bump", "--to", "v2"])
         .assert()
@@ -737,6 +745,7 @@ fn a_mapping_where_everything_holds_exits_0() {
     let holds = ws.path("holds.yaml");
     std::fs::write(&holds, kept).unwrap();
     ws.cmd()
+        .env("K8S_STUDY_NO_BUILTIN", "1")
         .env("K8S_STUDY_MAPPING", &holds)
         .args(["bump", "--to", "v2", "--repo", "sched"])
         .assert()
@@ -751,6 +760,7 @@ fn diff_follows_a_rename_and_prints_a_unified_diff() {
     let ws = setup();
     let out = ws
         .cmd()
+        .env("K8S_STUDY_NO_BUILTIN", "1")
         .env("K8S_STUDY_MAPPING", ws.path("sched.yaml"))
         .args([
             "diff",
@@ -790,6 +800,7 @@ fn diff_follows_a_rename_and_prints_a_unified_diff() {
 
     // Unchanged: exit 0 and no diff body.
     ws.cmd()
+        .env("K8S_STUDY_NO_BUILTIN", "1")
         .env("K8S_STUDY_MAPPING", ws.path("sched.yaml"))
         .args([
             "diff",
@@ -806,6 +817,7 @@ fn diff_follows_a_rename_and_prints_a_unified_diff() {
         .stdout("# unchanged\n");
     // Not there at --from: a usage error that says how to check.
     ws.cmd()
+        .env("K8S_STUDY_NO_BUILTIN", "1")
         .env("K8S_STUDY_MAPPING", ws.path("sched.yaml"))
         .args([
             "diff",
@@ -852,6 +864,7 @@ fn guides_say_what_changed_since_the_articles_version_when_it_is_cached() {
     std::fs::write(ws.path("k.yaml"), mapping).unwrap();
     let guide = |out: &str| {
         ws.cmd()
+            .env("K8S_STUDY_NO_BUILTIN", "1")
             .env("K8S_STUDY_MAPPING", ws.path("k.yaml"))
             .args(["guide", "sched-history", "--format", "md", "-o"])
             .arg(ws.path(out))
@@ -863,6 +876,7 @@ fn guides_say_what_changed_since_the_articles_version_when_it_is_cached() {
     let before = guide("g1");
     assert!(!before.contains("**Changed**"), "{before}");
     ws.cmd()
+        .env("K8S_STUDY_NO_BUILTIN", "1")
         .env("K8S_STUDY_MAPPING", ws.path("k.yaml"))
         .args(["fetch", "kubernetes@v1.1.0"])
         .assert()

@@ -267,6 +267,7 @@ fn symlinks_are_never_followed_out_of_the_tree() {
     std::fs::write(ws.path("linked.yaml"), mapping).unwrap();
     let find = |symbol: &str| {
         ws.cmd()
+            .env("K8S_STUDY_NO_BUILTIN", "1")
             .env("K8S_STUDY_MAPPING", ws.path("linked.yaml"))
             .args(["find", symbol, "--repo", "linked"])
             .assert()
@@ -298,6 +299,7 @@ fn a_fetch_killed_at_any_moment_is_completed_by_the_next_run() {
         let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("k8s-study"))
             .env("K8S_STUDY_CACHE", &cache)
             .env("K8S_STUDY_MIRROR", &base)
+            .env("K8S_STUDY_NO_BUILTIN", "1")
             .env("K8S_STUDY_MAPPING", ws.path("mapping.yaml"))
             .args(["fetch", "widgets@v1", "widgets@v2"])
             .stdout(std::process::Stdio::null())

@@ -205,6 +205,7 @@ fn run(ws: &Workspace, args: &[&str]) -> Measured {
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("K8S_STUDY_CACHE", ws.path("cache"))
         .env("K8S_STUDY_MIRROR", ws.mirror_base())
+        .env("K8S_STUDY_NO_BUILTIN", "1")
         .env("K8S_STUDY_MAPPING", ws.path("hostile.yaml"))
         .args(args);
     let started = Instant::now();
@@ -342,6 +343,7 @@ fn escape_sequences_in_source_reach_the_terminal_escaped() {
     std::fs::write(ws.path("hostile.yaml"), MAPPING).unwrap();
     let out = ws
         .cmd()
+        .env("K8S_STUDY_NO_BUILTIN", "1")
         .env("K8S_STUDY_MAPPING", ws.path("hostile.yaml"))
         .args([
             "find",

@@ -148,12 +148,123 @@ fn json_schema_rejects_unknown_keys_and_bad_kinds() {
         ("source", serde_json::json!("guessed")),
         ("titel", serde_json::json!("typo")),
         ("id", serde_json::json!("Upper_Case")),
-        ("components", serde_json::json!([])),
+        ("found", serde_json::json!("yes")),
+        ("steps", serde_json::json!([{"symbol": "k8s.io/x.F"}])),
     ] {
         let mut bad = article.clone();
         bad[key] = value;
         assert!(!validator.is_valid(&file(bad)), "{key} accepted");
     }
+    // A user's own article needs only these (the curation rules are the loader's, --strict).
+    let bare = serde_json::json!({
+        "id": "mine", "title": "T", "url": "https://e.com/m", "repo": "kubernetes",
+        "steps": [{"symbol": "k8s.io/x.F", "note": "n"}],
+    });
+    assert!(validator.is_valid(&file(bare)));
     assert!(!validator.is_valid(&serde_json::json!({"schema": 2})));
     assert!(!validator.is_valid(&serde_json::json!({"articles": []})));
+}
+
+/// The example of docs/mapping.md "Your own article", exactly as written there.
+pub fn own_article_example() -> String {
+    let doc = include_str!("../docs/mapping.md");
+    let after = doc
+        .split("<!-- own-article-example")
+        .nth(1)
+        .expect("docs/mapping.md keeps the own-article example marker");
+    let block = after
+        .split("```yaml\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("a yaml block follows the marker");
+    block.to_string()
+}
+
+/// A guide writer's file on top of the built-in mapping: it uses our `kubernetes` repo, its
+/// article is listed beside ours, and an id of ours defined again is an error naming both
+/// files. `--no-builtin` reads it alone; `--strict` applies our curation rules.
+#[test]
+fn a_writers_own_file_is_read_on_top_of_the_builtin_mapping() {
+    let dir = tempfile::tempdir().unwrap();
+    let own = dir.path().join("my-post.yaml");
+    std::fs::write(&own, own_article_example()).unwrap();
+    let run = |args: &[&str]| {
+        let mut cmd = assert_cmd::Command::cargo_bin("k8s-study").unwrap();
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("K8S_STUDY_CONFIG", dir.path().join("no-config.toml"))
+            .env("K8S_STUDY_CACHE", dir.path().join("cache"))
+            .current_dir(dir.path())
+            .args(args);
+        cmd
+    };
+    run(&["--mapping", "my-post.yaml", "lookup", "my-scheduler-post"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("How my post reads the scheduler"))
+        .stdout(predicates::str::contains(
+            "k8s.io/kubernetes/pkg/scheduler.Scheduler.scheduleOne",
+        ));
+    let stats = run(&["--mapping", "my-post.yaml", "stats", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let stats: serde_json::Value = serde_json::from_slice(&stats).unwrap();
+    let builtin = mapping::load_builtin().unwrap().articles.len() as u64;
+    assert_eq!(stats["articles"], builtin + 1);
+    assert_eq!(stats["by_component"]["own"], 1);
+    // The path list in the environment and the config file name the same file.
+    run(&["lookup", "my-scheduler-post"])
+        .env("K8S_STUDY_MAPPING", &own)
+        .assert()
+        .success();
+    std::fs::write(
+        dir.path().join("config.toml"),
+        "mappings = [\"my-post.yaml\"]\n",
+    )
+    .unwrap();
+    run(&["lookup", "my-scheduler-post"])
+        .env("K8S_STUDY_CONFIG", dir.path().join("config.toml"))
+        .assert()
+        .success();
+    // Alone, it has no repos: `kubernetes` is ours.
+    run(&[
+        "--no-builtin",
+        "--mapping",
+        "my-post.yaml",
+        "lookup",
+        "my-scheduler-post",
+    ])
+    .assert()
+    .code(2)
+    .stderr(predicates::str::contains("my-post.yaml:3:"))
+    .stderr(predicates::str::contains("unknown repo `kubernetes`"));
+    run(&[
+        "--strict",
+        "--mapping",
+        "my-post.yaml",
+        "lookup",
+        "my-scheduler-post",
+    ])
+    .assert()
+    .code(2)
+    .stderr(predicates::str::contains("`found` is missing"));
+    // One of our ids again: both places are named.
+    std::fs::write(
+        dir.path().join("dup.yaml"),
+        own_article_example().replace("my-scheduler-post,", "informer-zhonglinzhang,"),
+    )
+    .unwrap();
+    run(&["--mapping", "dup.yaml", "lookup", "informer"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::is_match(
+            r"dup\.yaml:3:\d+: duplicate article id `informer-zhonglinzhang`: first defined at mappings/[a-z-]+\.yaml:\d+:\d+",
+        ).unwrap());
+    run(&["--no-builtin", "lookup", "x"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--no-builtin and no --mapping"));
 }

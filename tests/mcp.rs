@@ -37,6 +37,7 @@ impl Client {
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("K8S_STUDY_CACHE", ws.path("cache"))
             .env("K8S_STUDY_MIRROR", ws.mirror_base())
+            .env("K8S_STUDY_NO_BUILTIN", "1")
             .env("K8S_STUDY_MAPPING", ws.path("mapping.yaml"))
             .envs(env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::piped())

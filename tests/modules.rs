@@ -156,6 +156,7 @@ impl Proxy {
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", self.path("home"))
             .env("K8S_STUDY_CACHE", self.path("cache"))
+            .env("K8S_STUDY_NO_BUILTIN", "1")
             .env("K8S_STUDY_MAPPING", self.path("mapping.yaml"))
             .env(
                 "GOPROXY",

@@ -526,3 +526,25 @@ fn diff_follows_type_get_to_typed_get() {
         "{text}"
     );
 }
+
+/// docs/mapping.md's own-article example resolves at the built-in `kubernetes` pin, as the
+/// doc says it does.
+#[test]
+#[ignore = "needs scripts/build-mirrors.sh and K8S_STUDY_REAL_MIRRORS"]
+fn the_own_article_example_of_the_docs_resolves() {
+    let dir = tempfile::tempdir().unwrap();
+    let own = dir.path().join("my-post.yaml");
+    std::fs::write(&own, crate::mapping::own_article_example()).unwrap();
+    let out = cmd()
+        .arg("--mapping")
+        .arg(&own)
+        .args(["resolve", "my-scheduler-post", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v[0]["file"], "pkg/scheduler/scheduler.go", "{v}");
+    assert_eq!(v[0]["start_line"], 429);
+}

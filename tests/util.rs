@@ -44,6 +44,7 @@ impl Workspace {
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("K8S_STUDY_CACHE", self.path("cache"))
             .env("K8S_STUDY_MIRROR", self.mirror_base())
+            .env("K8S_STUDY_NO_BUILTIN", "1")
             .env("K8S_STUDY_MAPPING", self.path("mapping.yaml"));
         cmd
     }

@@ -22,6 +22,8 @@ fuzz_target!(|data: &[u8]| {
         sources.push(Source {
             name: format!("fuzz/{}.yaml", sources.len()),
             bytes: part.to_vec(),
+            // Both rule sets: curated (the built-in list, --strict) and a user's own file.
+            curated: sources.len() % 2 == 0,
         });
         match next {
             Some(n) => rest = n,

@@ -13,6 +13,7 @@ fn load(text: &[u8]) -> Option<k8s_study::mapping::Mapping> {
     load_sources(&[Source {
         name: "fuzz/m.yaml".into(),
         bytes: text.to_vec(),
+        curated: true,
     }])
     .ok()
 }

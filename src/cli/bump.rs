@@ -16,7 +16,7 @@ use super::output::short_commit;
 Examples:
   k8s-study bump --to v1.32.3                       kubernetes → v1.32.3, client-go & co → v0.32.3
   k8s-study bump --to v0.32.3 --repo client-go --format json
-  k8s-study --mapping mappings bump --to v0.32.3 --repo client-go --write
+  k8s-study --no-builtin --mapping mappings bump --to v0.32.3 --repo client-go --write
   k8s-study bump --to v1.32.3 --format github       annotations for a CI job
 
 Categories: unchanged, body-changed, signature-changed, moved-file, moved-package, renamed,
@@ -52,10 +52,13 @@ pub fn run(cx: &Context, args: &BumpArgs) -> Result<u8, Error> {
     for name in &args.repo {
         cx.repo(name)?;
     }
-    if args.write && cx.mapping_path.is_none() {
+    if args.write && cx.mapping_paths.is_empty() {
         return Err(Error::usage(
             "--write needs the mapping files to edit",
-            Some("pass them with --mapping PATH (e.g. --mapping mappings)".to_string()),
+            Some(
+                "pass them with --mapping PATH (in a checkout of k8s-study: --no-builtin --mapping mappings)"
+                    .to_string(),
+            ),
         ));
     }
     let targets =
@@ -83,7 +86,16 @@ pub fn run(cx: &Context, args: &BumpArgs) -> Result<u8, Error> {
         BumpFormat::Github => write_github(&mut out, cx, &drifts)?,
     }
     if args.write {
-        let edits = rewrite::plan(&cx.mapping, &targets, &drifts);
+        let mut edits = rewrite::plan(&cx.mapping, &targets, &drifts);
+        // Only the user's own files are edited; the built-in mapping is compiled in.
+        let builtin = edits.len();
+        edits.retain(|file, _| cx.mapping.own_files.contains(file));
+        if edits.len() < builtin {
+            eprintln!(
+                "note: {} built-in mapping file(s) would change and are not written (in a checkout of k8s-study: --no-builtin --mapping mappings)",
+                builtin - edits.len()
+            );
+        }
         // Every file is edited in memory first: one bad position writes nothing at all.
         let mut rewritten = Vec::new();
         for (file, file_edits) in &edits {

@@ -4,6 +4,7 @@
 mod bump;
 mod cache;
 mod check;
+mod config;
 mod diff;
 mod fetch;
 mod find;
@@ -36,6 +37,7 @@ Examples:
   k8s-study find k8s.io/kubernetes/pkg/scheduler.Scheduler.scheduleOne --at v1.37.2 --source modules
                                            read a release from your Go module cache (go mod download)
   k8s-study mcp                            serve the same answers to an assistant (MCP, stdio)
+  k8s-study --mapping my-post.yaml check   your own article, on top of the built-in mapping
 
 Exit codes: 0 ok, 1 something missing or ambiguous, 2 usage, mapping or infrastructure error.";
 
@@ -51,9 +53,8 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    /// Mapping file or folder of *.yaml to use instead of the built-in mapping.
-    #[arg(long, global = true, value_name = "PATH", env = "K8S_STUDY_MAPPING")]
-    pub mapping: Option<PathBuf>,
+    #[command(flatten)]
+    pub mappings: MappingArgs,
     /// Cache folder for fetched repositories [default: the user cache dir, e.g. ~/.cache/k8s-study].
     #[arg(long, global = true, value_name = "DIR", env = "K8S_STUDY_CACHE")]
     pub cache: Option<PathBuf>,
@@ -80,6 +81,22 @@ pub struct GlobalArgs {
     /// Say on stderr where each tree comes from (cache, mirror, upstream) and how long it took.
     #[arg(short, long, global = true)]
     pub verbose: bool,
+}
+
+/// Which mapping files are read (docs/mapping.md, "Your own article").
+#[derive(Debug, Args)]
+pub struct MappingArgs {
+    /// Your own mapping file, or folder of *.yaml, read on top of the built-in mapping
+    /// (repeatable; `K8S_STUDY_MAPPING` holds a path list; a config file may name more).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub mapping: Vec<PathBuf>,
+    /// Leave the built-in mapping out: only --mapping files are read.
+    #[arg(long, global = true, env = "K8S_STUDY_NO_BUILTIN", value_parser = clap::builder::BoolishValueParser::new())]
+    pub no_builtin: bool,
+    /// Hold your mapping files to the rules of the built-in list (found/evidence/source,
+    /// author, components, `note_zh`, 3 to 12 steps).
+    #[arg(long, global = true, env = "K8S_STUDY_STRICT", value_parser = clap::builder::BoolishValueParser::new())]
+    pub strict: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -146,18 +163,17 @@ fn parse_mirror(s: &str) -> Result<(String, String), String> {
 pub struct Context {
     pub mapping: Mapping,
     pub sources: Sources,
-    /// `--mapping`, when the mapping is the user's files rather than the built-in one.
-    pub mapping_path: Option<PathBuf>,
+    /// The user's mapping files and folders (`--mapping`, `K8S_STUDY_MAPPING`, the config
+    /// file): what `bump --write` may edit.
+    pub mapping_paths: Vec<PathBuf>,
     /// Progress bars may be drawn (stderr is a terminal, no `-q`).
     pub progress: bool,
 }
 
 impl Context {
     fn new(global: &GlobalArgs) -> Result<Self, Error> {
-        let mapping = match &global.mapping {
-            Some(path) => mapping::load_path(path)?,
-            None => mapping::load_builtin()?,
-        };
+        let selection = config::selection(&global.mappings)?;
+        let mapping = mapping::load(&selection)?;
         for name in global.mirror.iter().map(|(n, _)| n) {
             if mapping.repo(name).is_none() {
                 return Err(unknown_repo(&mapping, name));
@@ -178,7 +194,7 @@ impl Context {
         Ok(Self {
             mapping,
             sources,
-            mapping_path: global.mapping.clone(),
+            mapping_paths: selection.paths,
             progress,
         })
     }

@@ -265,10 +265,11 @@ pub fn build(
 }
 
 impl Lang {
+    /// A user's own file may have no Chinese note: the English one stands in.
     fn note(self, step: &Step) -> &str {
         match self {
-            Lang::En => &step.note,
-            Lang::Zh => &step.note_zh,
+            Lang::Zh if !step.note_zh.is_empty() => &step.note_zh,
+            _ => &step.note,
         }
     }
 }
@@ -323,8 +324,8 @@ fn counterpart_guide(
     let upstream = repo.map(|r| upstream_of(&r.url)).unwrap_or_default();
     let version = repo.map(|r| r.pin.clone()).unwrap_or_default();
     let note = match lang {
-        Lang::En => c.note.clone(),
-        Lang::Zh => c.note_zh.clone(),
+        Lang::Zh if !c.note_zh.is_empty() => c.note_zh.clone(),
+        _ => c.note.clone(),
     };
     let mut g = CounterpartGuide {
         symbol: c.symbol.clone(),

@@ -16,6 +16,19 @@ const MAX_FILE_BYTES: usize = 8 << 20;
 pub struct Source {
     pub name: String,
     pub bytes: Vec<u8>,
+    /// The curation rules of our list apply (the built-in mapping, or `--strict`).
+    pub curated: bool,
+}
+
+/// Which mapping files a run reads: the built-in mapping and the user's files on top.
+#[derive(Clone, Debug, Default)]
+pub struct Selection {
+    /// Read the built-in mapping (not with `--no-builtin`).
+    pub builtin: bool,
+    /// The user's files and folders, in order.
+    pub paths: Vec<PathBuf>,
+    /// Hold the user's files to the curation rules of the built-in list (`--strict`).
+    pub strict: bool,
 }
 
 mod builtin {
@@ -24,19 +37,61 @@ mod builtin {
 
 /// The mapping compiled into the binary from the repository's `mappings/`.
 pub fn load_builtin() -> Result<Mapping, MappingError> {
-    let sources: Vec<Source> = builtin::FILES
+    load_sources(&builtin_sources())
+}
+
+fn builtin_sources() -> Vec<Source> {
+    builtin::FILES
         .iter()
         .map(|(name, text)| Source {
             name: format!("mappings/{name}"),
             bytes: text.as_bytes().to_vec(),
+            curated: true,
         })
+        .collect()
+}
+
+/// The built-in mapping and the user's files, validated together: a user's article may use
+/// the built-in repos and components, and an id defined twice is an error naming both
+/// places.
+pub fn load(selection: &Selection) -> Result<Mapping, MappingError> {
+    let mut sources = if selection.builtin {
+        builtin_sources()
+    } else {
+        Vec::new()
+    };
+    for path in &selection.paths {
+        sources.extend(path_sources(path, selection.strict)?);
+    }
+    if sources.is_empty() {
+        return Err(MappingError::Nothing);
+    }
+    let own: std::collections::BTreeSet<String> = sources
+        .iter()
+        .skip(if selection.builtin {
+            builtin::FILES.len()
+        } else {
+            0
+        })
+        .map(|s| s.name.clone())
         .collect();
-    load_sources(&sources)
+    let mut mapping = load_sources(&sources)?;
+    mapping.own_files = own;
+    Ok(mapping)
+}
+
+/// One mapping file or folder alone, with every curation rule: what `--no-builtin --strict
+/// --mapping PATH` reads.
+pub fn load_path(path: &Path) -> Result<Mapping, MappingError> {
+    let sources = path_sources(path, true)?;
+    let mut mapping = load_sources(&sources)?;
+    mapping.own_files = sources.into_iter().map(|s| s.name).collect();
+    Ok(mapping)
 }
 
 /// A user's mapping: one file, or every `*.yaml`/`*.yml` of a folder (not recursive), in
 /// name order.
-pub fn load_path(path: &Path) -> Result<Mapping, MappingError> {
+fn path_sources(path: &Path, curated: bool) -> Result<Vec<Source>, MappingError> {
     let io = |source| MappingError::Io {
         path: path.to_path_buf(),
         source,
@@ -76,9 +131,13 @@ pub fn load_path(path: &Path) -> Result<Mapping, MappingError> {
             path: file.clone(),
             source,
         })?;
-        sources.push(Source { name, bytes });
+        sources.push(Source {
+            name,
+            bytes,
+            curated,
+        });
     }
-    load_sources(&sources)
+    Ok(sources)
 }
 
 /// Parse every source, then validate them together; every problem of every file is reported.
@@ -87,7 +146,11 @@ pub fn load_sources(sources: &[Source]) -> Result<Mapping, MappingError> {
     let mut parsed = Vec::new();
     for source in sources {
         match parse(source) {
-            Ok(file) => parsed.push((source.name.as_str(), file)),
+            Ok(raw) => parsed.push(validate::Parsed {
+                name: source.name.as_str(),
+                raw,
+                curated: source.curated,
+            }),
             Err(d) => diags.push(d),
         }
     }

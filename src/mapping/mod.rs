@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 
-pub use load::{Source, load_builtin, load_path, load_sources};
+pub use load::{Selection, Source, load, load_builtin, load_path, load_sources};
 
 use crate::symbol::Symbol;
 
@@ -63,6 +63,8 @@ pub enum MappingError {
     },
     #[error("no mapping files (*.yaml, *.yml) in {0}")]
     NoFiles(PathBuf),
+    #[error("no mapping to read: --no-builtin and no --mapping")]
+    Nothing,
     #[error("{} problem(s) in the mapping:\n{}", .0.len(), render_all(.0))]
     Invalid(Vec<Diagnostic>),
 }
@@ -185,6 +187,9 @@ pub struct Counterpart {
 /// The merged, validated mapping.
 #[derive(Clone, Debug, Default)]
 pub struct Mapping {
+    /// Names of the files read from the user's paths (not the built-in mapping): the only
+    /// ones `bump --write` edits.
+    pub own_files: std::collections::BTreeSet<String>,
     pub repos: BTreeMap<String, Repo>,
     pub components: BTreeMap<String, String>,
     /// In file order (files sorted by name), which is reading order within a file.

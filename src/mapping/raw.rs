@@ -98,9 +98,10 @@ pub struct Article {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub alt_urls: Vec<Spanned<String>>,
-    /// Who wrote it, as credited.
-    #[schemars(with = "String", extend("minLength" = 1))]
-    pub author: Spanned<String>,
+    /// Who wrote it, as credited. Required in the built-in mapping and with `--strict`.
+    #[serde(default)]
+    #[schemars(with = "Option<String>", extend("minLength" = 1))]
+    pub author: Option<Spanned<String>>,
     /// `article` (default): one post read step by step; `series`: a column, book or repository
     /// of many parts; `no-code`: a build, install or debug walkthrough with no Go code to read.
     #[serde(default)]
@@ -115,9 +116,11 @@ pub struct Article {
     #[schemars(with = "Option<String>", skip_serializing_if = "Option::is_none")]
     pub written_for: Option<Spanned<String>>,
     /// Whether we read the article's text (or a faithful repost). `true` needs `evidence`;
-    /// `false` needs `source: inferred`.
-    #[schemars(with = "bool")]
-    pub found: Spanned<bool>,
+    /// `false` needs `source: inferred`. Required in the built-in mapping and with
+    /// `--strict`; a user's own article is taken as found.
+    #[serde(default)]
+    #[schemars(with = "Option<bool>")]
+    pub found: Option<Spanned<bool>>,
     /// Where we read the article's text; required when `found: true`.
     #[serde(default)]
     #[schemars(with = "Option<String>", skip_serializing_if = "Option::is_none")]
@@ -143,14 +146,17 @@ pub struct Article {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub related: Vec<Spanned<String>>,
-    /// Names from `components` (in any mapping file) that the article covers; at least one.
-    #[schemars(with = "Vec<String>", extend("minItems" = 1))]
-    pub components: Spanned<Vec<Spanned<String>>>,
+    /// Names from `components` (in any mapping file) that the article covers; at least one
+    /// in the built-in mapping and with `--strict`.
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
+    pub components: Option<Spanned<Vec<Spanned<String>>>>,
     /// Name of the repo (from `repos`) whose code the steps read.
     #[schemars(with = "String")]
     pub repo: Spanned<String>,
-    /// The Go symbols to read, in the order the article reads them: 3 to 12 for an `article`;
-    /// up to 12 for a `series` (none if it lists `related` parts).
+    /// The Go symbols to read, in the order the article reads them: 3 to 12 for an `article`
+    /// of the built-in mapping (1 to 12 in a user's file, unless `--strict`); up to 12 for a
+    /// `series` (none if it lists `related` parts).
     #[schemars(with = "Vec<Step>")]
     pub steps: Spanned<Vec<Step>>,
 }
@@ -179,9 +185,11 @@ pub struct Step {
     /// Our own words in English: why the reader stops here, what to look for.
     #[schemars(with = "String", extend("minLength" = 1))]
     pub note: Spanned<String>,
-    /// The same note in Chinese.
-    #[schemars(with = "String", extend("minLength" = 1))]
-    pub note_zh: Spanned<String>,
+    /// The same note in Chinese. Required in the built-in mapping and with `--strict`;
+    /// without it Chinese guides show `note`.
+    #[serde(default)]
+    #[schemars(with = "Option<String>", extend("minLength" = 1))]
+    pub note_zh: Option<Spanned<String>>,
     /// The kube-rs item that plays this step's role, for readers who build controllers in
     /// Rust.
     #[serde(default)]
@@ -209,9 +217,11 @@ pub struct Counterpart {
     /// Our own words in English: what the Rust item does here and how the designs differ.
     #[schemars(with = "String", extend("minLength" = 1))]
     pub note: Spanned<String>,
-    /// The same note in Chinese.
-    #[schemars(with = "String", extend("minLength" = 1))]
-    pub note_zh: Spanned<String>,
+    /// The same note in Chinese. Required in the built-in mapping and with `--strict`;
+    /// without it Chinese guides show `note`.
+    #[serde(default)]
+    #[schemars(with = "Option<String>", extend("minLength" = 1))]
+    pub note_zh: Option<Spanned<String>>,
     /// Left by `bump --write` when a person must look at the counterpart again.
     #[serde(default)]
     #[schemars(with = "Option<String>", skip_serializing_if = "Option::is_none")]

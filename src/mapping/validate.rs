@@ -14,8 +14,21 @@ use crate::symbol::Symbol;
 
 struct Ctx<'a> {
     file: &'a str,
+    /// The curation rules of our own list apply (`found`/`evidence`/`source`, 3 to 12 steps,
+    /// `author`, `components`, `note_zh`): the built-in mapping, or a user's with `--strict`.
+    curated: bool,
     diags: &'a mut Vec<Diagnostic>,
 }
+
+/// One parsed mapping file and whether the curation rules apply to it.
+pub struct Parsed<'a> {
+    pub name: &'a str,
+    pub raw: raw::File,
+    pub curated: bool,
+}
+
+/// The component of a user's article that names none, so every index still lists it.
+pub const OWN_COMPONENT: &str = "own";
 
 impl Ctx<'_> {
     fn origin(&self, loc: &Location) -> Origin {
@@ -39,16 +52,52 @@ impl Ctx<'_> {
             self.error(&value.referenced, format!("`{field}` is empty"));
         }
     }
+
+    /// A field the curation rules require: missing is an error only when they apply; given,
+    /// it must not be empty.
+    fn curated_text(&mut self, field: &str, value: Option<&Spanned<String>>, at: &Location) {
+        match value {
+            Some(v) => self.require_text(field, v),
+            None if self.curated => self.error(
+                at,
+                format!(
+                    "`{field}` is missing (required in the built-in mapping and with --strict)"
+                ),
+            ),
+            None => {}
+        }
+    }
 }
 
-pub fn merge(files: &[(&str, raw::File)], diags: &mut Vec<Diagnostic>) -> Mapping {
+pub fn merge(files: &[Parsed<'_>], diags: &mut Vec<Diagnostic>) -> Mapping {
     let mut mapping = Mapping::default();
     merge_vocabulary(files, diags, &mut mapping);
+    let uncategorised = files.iter().any(|f| {
+        f.raw
+            .articles
+            .iter()
+            .any(|a| a.components.as_ref().is_none_or(|c| c.value.is_empty()))
+    });
+    if uncategorised && !mapping.components.contains_key(OWN_COMPONENT) {
+        mapping.components.insert(
+            OWN_COMPONENT.to_string(),
+            "Your own articles (from your mapping files) that name no component".to_string(),
+        );
+    }
 
     // Pass 2: articles, checked against the whole vocabulary.
     let mut article_origin: BTreeMap<String, Origin> = BTreeMap::new();
-    for (file, raw) in files {
-        let mut cx = Ctx { file, diags };
+    for Parsed {
+        name: file,
+        raw,
+        curated,
+    } in files
+    {
+        let mut cx = Ctx {
+            file,
+            curated: *curated,
+            diags,
+        };
         for article in &raw.articles {
             if let Some(a) = check_article(&mut cx, article, &mapping, &mut article_origin) {
                 for c in a.steps.iter().filter_map(|s| s.counterpart.as_ref()) {
@@ -67,8 +116,17 @@ pub fn merge(files: &[(&str, raw::File)], diags: &mut Vec<Diagnostic>) -> Mappin
         }
     }
     // Pass 3: `related` may point at any article of any file.
-    for (file, raw) in files {
-        let mut cx = Ctx { file, diags };
+    for Parsed {
+        name: file,
+        raw,
+        curated,
+    } in files
+    {
+        let mut cx = Ctx {
+            file,
+            curated: *curated,
+            diags,
+        };
         for related in raw.articles.iter().flat_map(|a| &a.related) {
             if !article_origin.contains_key(&related.value) {
                 cx.error(
@@ -83,17 +141,22 @@ pub fn merge(files: &[(&str, raw::File)], diags: &mut Vec<Diagnostic>) -> Mappin
 
 /// Pass 1: the vocabulary (repos, components), so articles may refer to any file.
 #[allow(clippy::too_many_lines)] // one pass over repos and components, field by field
-fn merge_vocabulary(
-    files: &[(&str, raw::File)],
-    diags: &mut Vec<Diagnostic>,
-    mapping: &mut Mapping,
-) {
+fn merge_vocabulary(files: &[Parsed<'_>], diags: &mut Vec<Diagnostic>, mapping: &mut Mapping) {
     let mut repo_origin: HashMap<String, Origin> = HashMap::new();
     let mut component_origin: HashMap<String, Origin> = HashMap::new();
 
     // Pass 1: the vocabulary (repos, components), so articles may refer to any file.
-    for (file, raw) in files {
-        let mut cx = Ctx { file, diags };
+    for Parsed {
+        name: file,
+        raw,
+        curated,
+    } in files
+    {
+        let mut cx = Ctx {
+            file,
+            curated: *curated,
+            diags,
+        };
         if raw.schema.value != SCHEMA_VERSION {
             cx.error(
                 &raw.schema.referenced,
@@ -224,20 +287,22 @@ fn check_article(
         seen.insert(id.clone(), cx.origin(&raw.id.referenced));
     }
     cx.require_text("title", &raw.title);
-    cx.require_text("author", &raw.author);
+    cx.curated_text("author", raw.author.as_ref(), &raw.id.referenced);
     if !(raw.url.value.starts_with("https://") || raw.url.value.starts_with("http://")) {
         cx.error(
             &raw.url.referenced,
             "article `url` must start with https:// or http://",
         );
     }
-    if raw.components.value.is_empty() {
-        cx.error(
-            &raw.components.referenced,
-            "`components` is empty: name at least one component",
-        );
+    let components: &[Spanned<String>] = raw.components.as_ref().map_or(&[], |c| &c.value);
+    if components.is_empty() && cx.curated {
+        let at = raw
+            .components
+            .as_ref()
+            .map_or(&raw.id.referenced, |c| &c.referenced);
+        cx.error(at, "`components` is empty: name at least one component");
     }
-    for c in &raw.components.value {
+    for c in components {
         if !mapping.components.contains_key(&c.value) {
             let known = mapping
                 .components
@@ -283,29 +348,28 @@ fn check_article(
         title: raw.title.value.clone(),
         url: raw.url.value.clone(),
         alt_urls: list(&raw.alt_urls),
-        author: raw.author.value.clone(),
+        author: text(&raw.author).unwrap_or_default(),
         kind,
         written_for: text(&raw.written_for),
-        found: raw.found.value,
+        found: raw.found.as_ref().is_none_or(|f| f.value),
         evidence: text(&raw.evidence),
         reason: text(&raw.reason),
         entry_points: list(&raw.entry_points),
         related: list(&raw.related),
-        components: raw
-            .components
-            .value
-            .iter()
-            .map(|c| c.value.clone())
-            .collect(),
+        components: if components.is_empty() {
+            vec![OWN_COMPONENT.to_string()]
+        } else {
+            components.iter().map(|c| c.value.clone()).collect()
+        },
         repo: raw.repo.value.clone(),
         steps,
         origin: cx.origin(&raw.id.referenced),
     })
 }
 
-/// Kind, provenance and step-count rules: an article is read in 3 to 12 steps, a series
-/// needs steps or related parts, a no-code entry says why; `found: false` must be marked
-/// `source: inferred`.
+/// Kind, provenance and step-count rules: an article is read in 3 to 12 steps (1 to 12 in a
+/// user's file), a series needs steps or related parts, a no-code entry says why; in the
+/// curated list `found: false` must be marked `source: inferred`.
 fn check_kind(cx: &mut Ctx<'_>, raw: &raw::Article) -> Kind {
     let kind = match &raw.kind {
         None => Kind::Article,
@@ -323,12 +387,13 @@ fn check_kind(cx: &mut Ctx<'_>, raw: &raw::Article) -> Kind {
         },
     };
     let steps = raw.steps.value.len();
+    let least = if cx.curated { 3 } else { 1 };
     match kind {
-        Kind::Article if !(3..=12).contains(&steps) => {
+        Kind::Article if !(least..=12).contains(&steps) => {
             cx.error(
                 &raw.steps.referenced,
                 format!(
-                    "article `{}` has {steps} steps: an article is read in 3 to 12",
+                    "article `{}` has {steps} steps: an article is read in {least} to 12",
                     raw.id.value
                 ),
             );
@@ -361,7 +426,17 @@ fn check_kind(cx: &mut Ctx<'_>, raw: &raw::Article) -> Kind {
             "`entry_points` belong to no-code entries",
         );
     }
-    match (raw.found.value, raw.source.as_ref()) {
+    if !cx.curated {
+        return kind;
+    }
+    let Some(found) = &raw.found else {
+        cx.error(
+            &raw.id.referenced,
+            "`found` is missing (required in the built-in mapping and with --strict): true when the article's text was read, with `evidence`",
+        );
+        return kind;
+    };
+    match (found.value, raw.source.as_ref()) {
         (true, Some(s)) => cx.error(
             &s.referenced,
             "`source: inferred` contradicts `found: true`",
@@ -373,14 +448,11 @@ fn check_kind(cx: &mut Ctx<'_>, raw: &raw::Article) -> Kind {
                 .is_none_or(|e| e.value.trim().is_empty()) =>
         {
             cx.error(
-                &raw.found.referenced,
+                &found.referenced,
                 "`found: true` needs `evidence`: where the article was read",
             );
         }
-        (false, None) => cx.error(
-            &raw.found.referenced,
-            "`found: false` needs `source: inferred`",
-        ),
+        (false, None) => cx.error(&found.referenced, "`found: false` needs `source: inferred`"),
         (_, Some(s)) if s.value != "inferred" => {
             cx.error(&s.referenced, "`source` can only be `inferred`");
         }
@@ -406,14 +478,18 @@ fn check_step(cx: &mut Ctx<'_>, raw: &raw::Step) -> Option<Step> {
         cx.error(&file.referenced, format!("file `{}` {why}", file.value));
     }
     cx.require_text("note", &raw.note);
-    cx.require_text("note_zh", &raw.note_zh);
+    cx.curated_text("note_zh", raw.note_zh.as_ref(), &raw.symbol.referenced);
     Some(Step {
         symbol: symbol?,
         file: raw.file.as_ref().map(|f| f.value.clone()),
         was: raw.was.as_ref().map(|w| w.value.clone()),
         review: raw.review.as_ref().map(|r| r.value.clone()),
         note: raw.note.value.clone(),
-        note_zh: raw.note_zh.value.clone(),
+        note_zh: raw
+            .note_zh
+            .as_ref()
+            .map(|n| n.value.clone())
+            .unwrap_or_default(),
         origin: cx.origin(&raw.symbol.referenced),
         file_origin: raw.file.as_ref().map(|f| cx.origin(&f.referenced)),
         review_origin: raw.review.as_ref().map(|r| cx.origin(&r.referenced)),
@@ -440,7 +516,7 @@ fn check_counterpart(cx: &mut Ctx<'_>, raw: &raw::Counterpart) -> Option<Counter
         ok = false;
     }
     cx.require_text("note", &raw.note);
-    cx.require_text("note_zh", &raw.note_zh);
+    cx.curated_text("note_zh", raw.note_zh.as_ref(), &raw.symbol.referenced);
     ok.then(|| Counterpart {
         repo: raw
             .repo
@@ -449,7 +525,11 @@ fn check_counterpart(cx: &mut Ctx<'_>, raw: &raw::Counterpart) -> Option<Counter
         symbol: raw.symbol.value.clone(),
         file: raw.file.as_ref().map(|f| f.value.clone()),
         note: raw.note.value.clone(),
-        note_zh: raw.note_zh.value.clone(),
+        note_zh: raw
+            .note_zh
+            .as_ref()
+            .map(|n| n.value.clone())
+            .unwrap_or_default(),
         review: raw.review.as_ref().map(|r| r.value.clone()),
         origin: cx.origin(&raw.symbol.referenced),
         file_origin: raw.file.as_ref().map(|f| cx.origin(&f.referenced)),
@@ -505,6 +585,7 @@ mod tests {
             .map(|(n, t)| Source {
                 name: (*n).into(),
                 bytes: t.as_bytes().to_vec(),
+                curated: true,
             })
             .collect();
         match load_sources(&sources) {
@@ -521,6 +602,68 @@ mod tests {
     }
 
     const STEP: &str = "      - symbol: k8s.io/client-go/tools/cache.sharedIndexInformer.Run\n        file: staging/src/k8s.io/client-go/tools/cache/shared_informer.go\n        note: n\n        note_zh: 中\n";
+
+    /// A user's own file needs only id, title, url, repo and steps with symbol and note; it
+    /// may use the built-in file's repos and components; the curation rules come back with
+    /// `--strict`; an id defined twice names both places.
+    #[test]
+    fn a_users_file_on_top_of_a_curated_one() {
+        let own = "schema: 1\narticles:\n  - id: mine\n    title: My post\n    url: https://example.com/mine\n    repo: kubernetes\n    steps:\n      - symbol: k8s.io/client-go/tools/cache.NewReflector\n        note: where it starts\n";
+        let load = |own_curated: bool, own: &str| {
+            load_sources(&[
+                Source {
+                    name: "mappings/base.yaml".into(),
+                    bytes: article(&STEP.repeat(3)).into_bytes(),
+                    curated: true,
+                },
+                Source {
+                    name: "mine.yaml".into(),
+                    bytes: own.as_bytes().to_vec(),
+                    curated: own_curated,
+                },
+            ])
+        };
+        let m = load(false, own).unwrap();
+        let mine = m.article("mine").unwrap();
+        assert_eq!(mine.components, [OWN_COMPONENT]);
+        assert!(m.components.contains_key(OWN_COMPONENT));
+        assert!(mine.found && mine.author.is_empty());
+        assert_eq!(mine.steps[0].note_zh, "");
+        let Err(MappingError::Invalid(strict)) = load(true, own) else {
+            panic!("--strict accepted a bare entry")
+        };
+        let strict: Vec<String> = strict.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            strict,
+            [
+                "mine.yaml:3:9: `author` is missing (required in the built-in mapping and with --strict)",
+                "mine.yaml:3:9: `components` is empty: name at least one component",
+                "mine.yaml:8:7: article `mine` has 1 steps: an article is read in 3 to 12",
+                "mine.yaml:3:9: `found` is missing (required in the built-in mapping and with --strict): true when the article's text was read, with `evidence`",
+                "mine.yaml:8:17: `note_zh` is missing (required in the built-in mapping and with --strict)",
+            ]
+        );
+        let twice = own.replace("id: mine", "id: a");
+        let Err(MappingError::Invalid(d)) = load(false, &twice) else {
+            panic!("a duplicate id was accepted")
+        };
+        assert_eq!(
+            d[0].to_string(),
+            "mine.yaml:3:9: duplicate article id `a`: first defined at mappings/base.yaml:7:9"
+        );
+        // A bare article still names real things: an unknown repo is an error.
+        let Err(MappingError::Invalid(d)) =
+            load(false, &own.replace("repo: kubernetes", "repo: nope"))
+        else {
+            panic!("an unknown repo was accepted")
+        };
+        assert!(
+            d[0].to_string()
+                .starts_with("mine.yaml:6:11: unknown repo `nope`"),
+            "{}",
+            d[0]
+        );
+    }
 
     #[test]
     fn a_valid_mapping_loads() {
@@ -629,6 +772,7 @@ mod tests {
         let sources = [Source {
             name: "u.yaml".into(),
             bytes: b"schema: 1\n# caf\xe9\n".to_vec(),
+            curated: true,
         }];
         let Err(MappingError::Invalid(d)) = load_sources(&sources) else {
             panic!("accepted non-UTF-8")
