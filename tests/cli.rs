@@ -816,3 +816,47 @@ fn every_subcommand_help_has_examples() {
             .stdout(predicate::str::contains("Examples:"));
     }
 }
+
+/// A guide writer's CI: `check --own --format github` annotates the lines of their own file
+/// (and only theirs) where a step no longer resolves at a new release.
+#[test]
+fn check_own_in_github_format_annotates_the_writers_lines() {
+    let ws = Workspace::new();
+    let out = ws
+        .cmd()
+        .current_dir(ws.path(""))
+        .args([
+            "--mapping",
+            "mapping.yaml",
+            "check",
+            "--own",
+            "--at",
+            "v2",
+            "--format",
+            "github",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "::error file=mapping.yaml,line=25,col=17,title=k8s-study check%3A missing at widgets v2::widgets-tour step 3: github.com/acme/widgets/queue.Old is missing at widgets v2: no declaration of Old in package github.com/acme/widgets/queue (queue/)."
+    );
+    assert_eq!(
+        lines.last().unwrap(),
+        &"3 steps: 2 found, 1 missing, 0 ambiguous"
+    );
+    // Without files of one's own there is nothing to check.
+    ws.cmd()
+        .env_remove("K8S_STUDY_MAPPING")
+        .env_remove("K8S_STUDY_NO_BUILTIN")
+        .env("K8S_STUDY_CONFIG", ws.path("none.toml"))
+        .args(["check", "--own"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("pass them with --mapping PATH"));
+}

@@ -8,7 +8,7 @@ use k8s_study::drift::{self, Category, StepDrift, rewrite};
 use k8s_study::error::exit;
 
 use super::Context;
-use super::output::short_commit;
+use super::output::{github_annotation, short_commit};
 
 /// How every step fares at another version; optionally rewrite the mapping for it.
 #[derive(Debug, Args)]
@@ -203,29 +203,16 @@ fn write_github(
                 .filter(|t| t.symbol != d.symbol)
                 .map(|t| format!(" → {}", t.symbol))
                 .unwrap_or_default();
-        writeln!(
+        github_annotation(
             out,
-            "::warning file={},line={},col={},title={}::{}",
-            property(&step.origin.file),
-            step.origin.line,
-            step.origin.column,
-            property(&format!("k8s-study bump: {}", c.category.as_str())),
-            data(&format!(
+            "warning",
+            &step.origin,
+            &format!("k8s-study bump: {}", c.category.as_str()),
+            &format!(
                 "{} step {}: {}{to}. {}",
                 d.article, d.step, d.symbol, c.detail
-            ))
+            ),
         )?;
     }
     Ok(())
-}
-
-/// Escaping of workflow command values (actions/toolkit `command.ts`).
-fn data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-fn property(s: &str) -> String {
-    data(s).replace(':', "%3A").replace(',', "%2C")
 }

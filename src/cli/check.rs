@@ -1,13 +1,14 @@
 use std::io::Write as _;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 use k8s_study::Error;
 use k8s_study::error::exit;
+use k8s_study::mapping::Origin;
 use k8s_study::resolve::{Status, StepResolution, resolve_articles, resolve_counterparts};
 use serde::Serialize;
 
-use super::output::{mark, write_detail};
-use super::{Context, Format};
+use super::Context;
+use super::output::{github_annotation, mark, write_detail};
 
 /// Check that every step (of the given repos) resolves; exit 1 if any is missing.
 #[derive(Debug, Args)]
@@ -15,7 +16,8 @@ use super::{Context, Format};
 Examples:
   k8s-study check
   k8s-study check --repo kubernetes --repo client-go
-  k8s-study check --repo client-go --at v0.32.3 --format json")]
+  k8s-study check --repo client-go --at v0.32.3 --format json
+  k8s-study --mapping posts/ check --own --at v1.38.0 --format github   in a guide writer's CI")]
 pub struct CheckArgs {
     /// Only articles reading this repo (repeatable) [default: all].
     #[arg(long, value_name = "NAME")]
@@ -23,8 +25,20 @@ pub struct CheckArgs {
     /// Check at this version (tag) instead of each repo's pin.
     #[arg(long, value_name = "VERSION")]
     pub at: Option<String>,
+    /// Only the articles of your own --mapping files.
+    #[arg(long)]
+    pub own: bool,
     #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
+    pub format: CheckFormat,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    #[default]
+    Text,
+    Json,
+    /// GitHub Actions workflow commands (`::error file=…`) at each failing step's line.
+    Github,
 }
 
 #[derive(Serialize)]
@@ -42,15 +56,25 @@ pub fn run(cx: &Context, args: &CheckArgs) -> Result<u8, Error> {
     for name in &args.repo {
         cx.repo(name)?;
     }
+    if args.own && cx.mapping.own_files.is_empty() {
+        return Err(Error::usage(
+            "--own checks your own mapping files, and none was given",
+            Some("pass them with --mapping PATH".to_string()),
+        ));
+    }
     let wanted = |repo: &String| args.repo.is_empty() || args.repo.contains(repo);
+    let own = |a: &&k8s_study::mapping::Article| {
+        !args.own || cx.mapping.own_files.contains(&a.origin.file)
+    };
     let articles: Vec<_> = cx
         .mapping
         .articles
         .iter()
         .filter(|a| wanted(&a.repo))
+        .filter(own)
         .collect();
     let mut steps = resolve_articles(&cx.sources, &cx.mapping, &articles, args.at.as_deref())?;
-    let counterparts = counterpart_steps(cx, &wanted, args.at.as_deref())?;
+    let counterparts = counterpart_steps(cx, &wanted, &own, args.at.as_deref())?;
     let counterpart_count = counterparts.len();
     steps.extend(counterparts);
     let count = |s: Status| steps.iter().filter(|r| r.resolution.status == s).count();
@@ -63,7 +87,8 @@ pub fn run(cx: &Context, args: &CheckArgs) -> Result<u8, Error> {
     };
     let mut out = std::io::stdout().lock();
     match args.format {
-        Format::Json => {
+        CheckFormat::Github => write_github(&mut out, cx, &steps, &summary)?,
+        CheckFormat::Json => {
             let problems: Vec<_> = steps
                 .iter()
                 .filter(|s| s.resolution.status != Status::Found)
@@ -72,12 +97,14 @@ pub fn run(cx: &Context, args: &CheckArgs) -> Result<u8, Error> {
             serde_json::to_writer_pretty(&mut out, &report).map_err(std::io::Error::from)?;
             writeln!(out)?;
         }
-        Format::Text => {
+        CheckFormat::Text => {
             for s in steps
                 .iter()
                 .filter(|s| s.resolution.status != Status::Found)
             {
-                let origin = origin_of(cx, s);
+                let origin = origin_of(cx, s)
+                    .map(ToString::to_string)
+                    .unwrap_or_default();
                 writeln!(
                     out,
                     "{} {} step {}: {}  ({origin})",
@@ -110,16 +137,65 @@ pub fn run(cx: &Context, args: &CheckArgs) -> Result<u8, Error> {
     })
 }
 
+/// One `::error` workflow command per step that does not resolve, at its line of the mapping.
+fn write_github(
+    out: &mut impl std::io::Write,
+    cx: &Context,
+    steps: &[StepResolution],
+    summary: &Summary,
+) -> std::io::Result<()> {
+    for s in steps
+        .iter()
+        .filter(|s| s.resolution.status != Status::Found)
+    {
+        let Some(at) = origin_of(cx, s) else { continue };
+        let r = &s.resolution;
+        let state = if r.status == Status::Ambiguous {
+            "ambiguous"
+        } else {
+            "missing"
+        };
+        let near = r
+            .candidates
+            .first()
+            .map(|c| format!(" Did you mean {}?", c.symbol))
+            .unwrap_or_default();
+        github_annotation(
+            out,
+            "error",
+            at,
+            &format!("k8s-study check: {state} at {} {}", r.repo, r.version),
+            &format!(
+                "{} step {}: {} is {state} at {} {}: {}.{near}",
+                s.article,
+                s.step,
+                r.symbol,
+                r.repo,
+                r.version,
+                r.reason.as_deref().unwrap_or("not found")
+            ),
+        )?;
+    }
+    writeln!(
+        out,
+        "{} steps: {} found, {} missing, {} ambiguous",
+        summary.steps, summary.found, summary.missing, summary.ambiguous
+    )?;
+    Ok(())
+}
+
 /// Counterparts (kube-rs items) of the wanted repos, checked beside the Go steps.
 fn counterpart_steps(
     cx: &Context,
     wanted: &dyn Fn(&String) -> bool,
+    own: &dyn Fn(&&k8s_study::mapping::Article) -> bool,
     at: Option<&str>,
 ) -> Result<Vec<StepResolution>, Error> {
     let articles: Vec<_> = cx
         .mapping
         .articles
         .iter()
+        .filter(own)
         .filter(|a| {
             a.steps
                 .iter()
@@ -140,17 +216,17 @@ fn counterpart_steps(
 }
 
 /// Where a checked step (or its counterpart) is written in the mapping.
-fn origin_of(cx: &Context, s: &StepResolution) -> String {
+fn origin_of<'m>(cx: &'m Context, s: &StepResolution) -> Option<&'m Origin> {
     let step = cx
         .mapping
         .article(&s.article)
-        .and_then(|a| a.steps.get(s.step - 1));
-    let counterpart = step
-        .and_then(|st| st.counterpart.as_ref())
-        .filter(|c| c.symbol == s.resolution.symbol);
-    match (counterpart, step) {
-        (Some(c), _) => c.origin.to_string(),
-        (None, Some(st)) => st.origin.to_string(),
-        _ => String::new(),
+        .and_then(|a| a.steps.get(s.step - 1))?;
+    match step
+        .counterpart
+        .as_ref()
+        .filter(|c| c.symbol == s.resolution.symbol)
+    {
+        Some(c) => Some(&c.origin),
+        None => Some(&step.origin),
     }
 }

@@ -102,3 +102,34 @@ pub fn write_detail(out: &mut impl Write, r: &Resolution, indent: &str) -> std::
     }
     Ok(())
 }
+
+/// One GitHub Actions workflow command (`::warning file=F,line=L,col=C,title=T::message`),
+/// so a CI job shows it on that line of the mapping file.
+pub fn github_annotation(
+    out: &mut impl Write,
+    level: &str,
+    at: &k8s_study::mapping::Origin,
+    title: &str,
+    message: &str,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "::{level} file={},line={},col={},title={}::{}",
+        property(&at.file),
+        at.line,
+        at.column,
+        property(title),
+        data(message)
+    )
+}
+
+/// Escaping of workflow command values (actions/toolkit `command.ts`).
+fn data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn property(s: &str) -> String {
+    data(s).replace(':', "%3A").replace(',', "%2C")
+}
