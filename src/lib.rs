@@ -4,6 +4,7 @@
 //! into a git2 cache; [`golang`] finds declarations with tree-sitter-go; [`resolve`] answers
 //! where each symbol is at a version; [`drift`] what changed between two versions. The `k8s-study` binary is a thin clap layer over these.
 
+pub mod draft;
 pub mod drift;
 pub mod error;
 pub mod golang;

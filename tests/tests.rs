@@ -3,6 +3,7 @@
 
 mod bad_mappings;
 mod cli;
+mod draft;
 mod drift;
 mod faults;
 mod hostile_go;

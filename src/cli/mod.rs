@@ -6,6 +6,7 @@ mod cache;
 mod check;
 mod config;
 mod diff;
+mod draft;
 mod fetch;
 mod find;
 mod guide;
@@ -38,6 +39,7 @@ Examples:
                                            read a release from your Go module cache (go mod download)
   k8s-study mcp                            serve the same answers to an assistant (MCP, stdio)
   k8s-study --mapping my-post.yaml check   your own article, on top of the built-in mapping
+  k8s-study draft saved-post.html -o my-post.yaml   draft that mapping from the post itself
 
 Exit codes: 0 ok, 1 something missing or ambiguous, 2 usage, mapping or infrastructure error.";
 
@@ -111,6 +113,7 @@ pub enum Command {
     Lookup(lookup::LookupArgs),
     Cache(cache::CacheArgs),
     Mcp(mcp::McpArgs),
+    Draft(draft::DraftArgs),
     Completions(meta::CompletionsArgs),
     /// Print the man page (roff) generated from this command line.
     #[command(after_help = "Examples:\n  k8s-study man > k8s-study.1 && man ./k8s-study.1")]
@@ -222,6 +225,7 @@ pub fn run(cli: &Cli) -> Result<u8, Error> {
     match command {
         Command::Cache(args) => cache::run(&cx()?, args),
         Command::Mcp(args) => mcp::run(cx()?, args),
+        Command::Draft(args) => draft::run(&cx()?, args),
         Command::Completions(args) => meta::completions(args),
         Command::Man => meta::man(),
         Command::Fetch(args) => fetch::run(&cx()?, args),

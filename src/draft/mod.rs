@@ -1,0 +1,423 @@
+//! `draft`: a first mapping entry for an article, from the article itself.
+//!
+//! [`extract`] reads the saved page into mentions in reading order. Here each becomes a
+//! symbol at one version of one repo, or a line of the report saying why not:
+//! - a GitHub blob link or a `path:line` marker: the declaration around that line, read at
+//!   the version (a link's own ref is used for the version when the text states none);
+//! - a Go name: every declaration of that name in the tree (one pass, the same search that
+//!   relocates symbols for `bump`), narrowed by what the article says about it: the receiver
+//!   of a method header, the qualifier of a call (a package's last element, or a type), and
+//!   the packages the other steps are in. A name still naming several declarations is
+//!   reported as ambiguous, never guessed.
+//!
+//! Builtins, the standard library and names of one or two letters are noise, reported as
+//! such. The entry keeps the found symbols in the order they first appear.
+
+pub mod extract;
+
+use std::collections::BTreeSet;
+
+use indicatif::ProgressBar;
+use serde::Serialize;
+
+use crate::drift::relocate::{Found, search};
+use crate::golang::{ModuleMap, extract as extract_go};
+use crate::source::{Snapshot, SourceError};
+use extract::{Extracted, Mention};
+
+/// One step of the draft.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DraftStep {
+    pub symbol: String,
+    pub file: String,
+    pub start_line: usize,
+    /// What in the article led here: `link`, `file:line`, `header`, `call`, `inline`.
+    pub from: &'static str,
+    /// The article's spelling.
+    pub mentioned: String,
+    /// The import path of the symbol's package.
+    #[serde(skip)]
+    pub package: String,
+}
+
+/// A mention that gave no step, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    pub mentioned: String,
+    pub why: String,
+}
+
+/// The draft: steps in reading order and the report.
+#[derive(Debug, Serialize)]
+pub struct Draft {
+    pub title: Option<String>,
+    pub repo: String,
+    pub version: String,
+    /// Where the version came from: `--at`, `stated` (in the text), `link` (a blob link's
+    /// ref) or `pin` (the repo's pin in the mapping).
+    pub version_from: &'static str,
+    pub commit: String,
+    pub steps: Vec<DraftStep>,
+    pub skipped: Vec<Skipped>,
+}
+
+/// The version to read, and why that one: `--at` wins, then the text, then link refs.
+pub fn choose_version(
+    at: Option<&str>,
+    extracted: &Extracted,
+    repo_slug: &str,
+    pin: &str,
+) -> (String, &'static str) {
+    if let Some(v) = at {
+        return (v.to_string(), "--at");
+    }
+    if let Some(v) = extracted.stated_versions.first() {
+        return (v.clone(), "stated");
+    }
+    let linked = extracted.mentions.iter().find_map(|m| match m {
+        Mention::Blob { repo, git_ref, .. }
+            if repo.eq_ignore_ascii_case(repo_slug) && is_release_ref(git_ref) =>
+        {
+            Some(git_ref.clone())
+        }
+        _ => None,
+    });
+    match linked {
+        Some(v) => (v, "link"),
+        None => (pin.to_string(), "pin"),
+    }
+}
+
+/// `v1.13.0` or `release-1.13` (a branch, read as that minor's newest patch: `v1.13`).
+fn is_release_ref(r: &str) -> bool {
+    r.starts_with('v') && r[1..].starts_with(|c: char| c.is_ascii_digit())
+}
+
+/// Go's builtins and the standard library's usual package names: never a step.
+const NOISE_NAMES: &[&str] = &[
+    "append", "cap", "clear", "close", "complex", "copy", "delete", "imag", "len", "make", "max",
+    "min", "new", "panic", "print", "println", "real", "recover", "string", "int", "byte", "error",
+    "Error", "String", "main", "init",
+];
+const STD_QUALIFIERS: &[&str] = &[
+    "fmt", "strings", "errors", "time", "context", "sync", "os", "io", "ioutil", "strconv", "sort",
+    "bytes", "http", "json", "log", "filepath", "path", "reflect", "runtime", "atomic", "math",
+    "rand", "regexp", "bufio", "flag", "net", "url", "signal", "unsafe", "exec", "syscall",
+    "template", "utf8", "heap", "list", "binary", "hex", "base64", "sha256", "tls", "x509",
+    "pprof", "testing", "t", "b", "err", "ctx",
+];
+
+/// Resolve `extracted` in `snapshot` (its repo's `module` for GOPATH-era roots).
+#[allow(clippy::too_many_lines)] // pinned places first, then names in two passes sharing them
+pub fn draft(
+    snapshot: &Snapshot,
+    root_module: Option<&str>,
+    extracted: &Extracted,
+    repo_slug: &str,
+    progress: &ProgressBar,
+) -> Result<(Vec<DraftStep>, Vec<Skipped>), SourceError> {
+    let mut modules = ModuleMap::build(snapshot)?;
+    if let Some(path) = root_module {
+        modules.add(crate::golang::Module {
+            path: path.to_string(),
+            dir: String::new(),
+        });
+    }
+    let mut skipped = Vec::new();
+    let names: BTreeSet<String> = extracted
+        .mentions
+        .iter()
+        .filter_map(|m| match m {
+            Mention::Name {
+                name, qualifier, ..
+            } if noise(name, qualifier.as_deref()).is_none() => Some(name.clone()),
+            _ => None,
+        })
+        .collect();
+    let found = search(snapshot, &modules, &names, progress)?;
+
+    // First the places the article pins down (links, markers, method headers), whose
+    // packages then decide between same-named declarations elsewhere.
+    let mut chosen: Vec<(usize, DraftStep)> = Vec::new();
+    let mut undecided: Vec<(usize, &Mention)> = Vec::new();
+    for (order, m) in extracted.mentions.iter().enumerate() {
+        match m {
+            Mention::Blob {
+                repo, path, line, ..
+            } => {
+                if !repo.eq_ignore_ascii_case(repo_slug) {
+                    skipped.push(Skipped {
+                        mentioned: format!("github.com/{repo}/…/{path}"),
+                        why: format!("a link into {repo}, not the repo drafted ({repo_slug})"),
+                    });
+                    continue;
+                }
+                let Some(line) = line else {
+                    skipped.push(Skipped {
+                        mentioned: path.clone(),
+                        why: "a link to a whole file, no line".into(),
+                    });
+                    continue;
+                };
+                match at_line(snapshot, &modules, path, *line) {
+                    Ok(step) => chosen.push((
+                        order,
+                        DraftStep {
+                            from: "link",
+                            ..step
+                        },
+                    )),
+                    Err(why) => skipped.push(Skipped {
+                        mentioned: format!("{path}#L{line}"),
+                        why,
+                    }),
+                }
+            }
+            Mention::FileLine { path, line } => match at_line(snapshot, &modules, path, *line) {
+                Ok(step) => chosen.push((
+                    order,
+                    DraftStep {
+                        from: "file:line",
+                        ..step
+                    },
+                )),
+                Err(why) => skipped.push(Skipped {
+                    mentioned: format!("{path}:{line}"),
+                    why,
+                }),
+            },
+            Mention::Name { .. } => undecided.push((order, m)),
+        }
+    }
+    for pass in [true, false] {
+        // Pass 1: method headers (receiver known); pass 2: the rest, with the packages of
+        // everything chosen so far as context.
+        let packages: BTreeSet<String> = chosen.iter().map(|(_, s)| s.package.clone()).collect();
+        let mut later = Vec::new();
+        for (order, m) in undecided.drain(..) {
+            let Mention::Name {
+                name,
+                receiver,
+                qualifier,
+                declared,
+            } = m
+            else {
+                continue;
+            };
+            let spelled = match (receiver, qualifier) {
+                (Some(r), _) => format!("{r}.{name}"),
+                (None, Some(q)) => format!("{q}.{name}"),
+                (None, None) => name.clone(),
+            };
+            if pass && receiver.is_none() {
+                later.push((order, m));
+                continue;
+            }
+            if let Some(why) = noise(name, qualifier.as_deref()) {
+                skipped.push(Skipped {
+                    mentioned: spelled,
+                    why: why.into(),
+                });
+                continue;
+            }
+            let all = found.get(name).map_or(&[][..], Vec::as_slice);
+            match pick(all, receiver.as_deref(), qualifier.as_deref(), &packages) {
+                Ok(f) => chosen.push((
+                    order,
+                    DraftStep {
+                        symbol: format!("{}.{}", f.import_path, f.located.decl.name),
+                        file: f.located.file.clone(),
+                        start_line: f.located.decl.start_line,
+                        from: if *declared {
+                            "header"
+                        } else if qualifier.is_some() {
+                            "call"
+                        } else {
+                            "inline"
+                        },
+                        mentioned: spelled,
+                        package: f.import_path.clone(),
+                    },
+                )),
+                Err(why) => skipped.push(Skipped {
+                    mentioned: spelled,
+                    why,
+                }),
+            }
+        }
+        undecided = later;
+    }
+    chosen.sort_by_key(|(order, _)| *order);
+    let mut seen = BTreeSet::new();
+    let steps = chosen
+        .into_iter()
+        .map(|(_, s)| s)
+        .filter(|s| seen.insert(s.symbol.clone()))
+        .collect();
+    Ok((steps, skipped))
+}
+
+/// Why a name is noise, if it is.
+fn noise(name: &str, qualifier: Option<&str>) -> Option<&'static str> {
+    if name.len() <= 2 {
+        return Some("too short to be a step");
+    }
+    if qualifier.is_none() && NOISE_NAMES.contains(&name) {
+        return Some("a Go builtin or a name every package has");
+    }
+    if qualifier.is_some_and(|q| STD_QUALIFIERS.contains(&q)) {
+        return Some("the standard library, or a local variable");
+    }
+    None
+}
+
+/// The one declaration a mention means, or why there is none.
+fn pick<'f>(
+    all: &'f [Found],
+    receiver: Option<&str>,
+    qualifier: Option<&str>,
+    packages: &BTreeSet<String>,
+) -> Result<&'f Found, String> {
+    if all.is_empty() {
+        return Err("declared nowhere in the tree at this version".into());
+    }
+    let own: Vec<&Found> = all
+        .iter()
+        .filter(|f| {
+            !f.located.file.contains("vendor/")
+                || all.iter().all(|g| g.located.file.contains("vendor/"))
+        })
+        .collect();
+    let mut fits: Vec<&Found> = match (receiver, qualifier) {
+        (Some(r), _) => own
+            .iter()
+            .copied()
+            .filter(|f| f.located.decl.name.receiver.as_deref() == Some(r))
+            .collect(),
+        (None, Some(q)) => {
+            // `cache.NewReflector`: a package's last element; `Scheduler.Run`: a type.
+            let by_package: Vec<&Found> = own
+                .iter()
+                .copied()
+                .filter(|f| {
+                    f.located.decl.name.receiver.is_none()
+                        && f.import_path.rsplit('/').next() == Some(q)
+                })
+                .collect();
+            if by_package.is_empty() {
+                own.iter()
+                    .copied()
+                    .filter(|f| f.located.decl.name.receiver.as_deref() == Some(q))
+                    .collect()
+            } else {
+                by_package
+            }
+        }
+        (None, None) => own
+            .iter()
+            .copied()
+            .filter(|f| f.located.decl.name.receiver.is_none())
+            .collect(),
+    };
+    if fits.len() > 1 {
+        let near: Vec<&Found> = fits
+            .iter()
+            .copied()
+            .filter(|f| packages.contains(&f.import_path))
+            .collect();
+        if !near.is_empty() {
+            fits = near;
+        }
+    }
+    match fits.as_slice() {
+        [one] => Ok(one),
+        [] if qualifier.is_some() => Err(format!(
+            "no declaration fits the qualifier ({} of that name elsewhere; a local variable?)",
+            all.len()
+        )),
+        [] => Err(format!(
+            "{} declaration(s) of that name, none that fits",
+            all.len()
+        )),
+        many => Err(format!(
+            "ambiguous: {} declarations fit, e.g. {}",
+            many.len(),
+            many.iter()
+                .take(3)
+                .map(|f| format!("{}.{}", f.import_path, f.located.decl.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+/// The declaration around `line` of `path` in the tree.
+fn at_line(
+    snapshot: &Snapshot,
+    modules: &ModuleMap,
+    path: &str,
+    line: usize,
+) -> Result<DraftStep, String> {
+    let bytes = snapshot
+        .read(path)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("no file {path} at this version"))?;
+    let decls = extract_go(&bytes).decls;
+    let decl = decls
+        .iter()
+        .filter(|d| d.start_line <= line && line <= d.end_line)
+        .min_by_key(|d| d.end_line - d.start_line)
+        .ok_or_else(|| format!("line {line} of {path} is in no declaration at this version"))?;
+    let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+    let import_path = modules
+        .import_path_of(dir)
+        .ok_or_else(|| format!("{dir}/ is in no Go module of the tree"))?;
+    Ok(DraftStep {
+        symbol: format!("{import_path}.{}", decl.name),
+        file: path.to_string(),
+        start_line: decl.start_line,
+        from: "link",
+        mentioned: format!("{path}:{line}"),
+        package: import_path,
+    })
+}
+
+/// The YAML of one mapping entry (a file of its own), `note: TODO` per step.
+pub fn to_yaml(d: &Draft, id: &str, url: &str) -> String {
+    use std::fmt::Write as _;
+    let q = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    let mut out = String::from("schema: 1\narticles:\n");
+    let title = d.title.as_deref().unwrap_or("TODO: the article's title");
+    let _ = writeln!(
+        out,
+        "  - id: {id}\n    title: {}\n    url: {}",
+        q(title),
+        q(url)
+    );
+    let _ = writeln!(out, "    repo: {}", d.repo);
+    if d.version_from == "stated" {
+        let _ = writeln!(out, "    written_for: {}", q(&d.version));
+    }
+    let _ = writeln!(
+        out,
+        "    # drafted at {} {} ({}), commit {}\n    steps:",
+        d.repo, d.version, d.version_from, d.commit
+    );
+    for s in &d.steps {
+        let _ = writeln!(
+            out,
+            "      - symbol: {}\n        file: {}\n        note: TODO  # {} `{}`",
+            s.symbol,
+            s.file,
+            s.from,
+            s.mentioned.replace('`', "'")
+        );
+    }
+    if !d.skipped.is_empty() {
+        out.push_str("# not drafted:\n");
+        for s in &d.skipped {
+            let _ = writeln!(out, "#   {}: {}", s.mentioned.replace('\n', " "), s.why);
+        }
+    }
+    out
+}
