@@ -57,6 +57,12 @@ pub struct Extracted {
     pub mentions: Vec<Mention>,
     /// Versions stated in the text (`基于 v1.13`, `Kubernetes 1.18`), in order.
     pub stated_versions: Vec<String>,
+    /// Import aliases of the code blocks' import declarations: `utilsysctl` →
+    /// `k8s.io/kubernetes/pkg/util/sysctl` (a plain import's name is its last element).
+    pub imports: std::collections::BTreeMap<String, String>,
+    /// Every lowercase word of the text and code, to tell `ipvs.Proxier` from
+    /// `iptables.Proxier` when the article names one of them.
+    pub words: HashSet<String>,
 }
 
 /// Is this saved page HTML (rather than Markdown)?
@@ -94,6 +100,8 @@ pub fn read(text: &str) -> Extracted {
                 }
             }
             Piece::Code(code) => {
+                out.imports.extend(imports(&code));
+                words(&code, &mut out.words);
                 for m in file_lines(&code).into_iter().chain(code_names(&code)) {
                     push(m, &mut out);
                 }
@@ -104,6 +112,7 @@ pub fn read(text: &str) -> Extracted {
                 }
             }
             Piece::Text(text) => {
+                words(&text, &mut out.words);
                 out.stated_versions.extend(stated_versions(&text));
                 for m in file_lines(&text) {
                     push(m, &mut out);
@@ -240,6 +249,71 @@ fn front_matter_title(text: &str) -> Option<String> {
             .map(|t| t.trim().trim_matches('"').trim_matches('\'').to_string())
             .filter(|t| !t.is_empty())
     })
+}
+
+/// The name a package is imported under: its last element, or the one before a major
+/// version suffix (`k8s.io/klog/v2` is `klog`).
+fn package_name(path: &str) -> String {
+    let mut parts = path.rsplit('/');
+    let last = parts.next().unwrap_or(path);
+    let major = last
+        .strip_prefix('v')
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    match (major, parts.next()) {
+        (true, Some(before)) => before.to_string(),
+        _ => last.to_string(),
+    }
+}
+
+fn words(text: &str, into: &mut HashSet<String>) {
+    for w in text.split(|c: char| !c.is_ascii_alphanumeric()) {
+        if w.len() >= 3 {
+            into.insert(w.to_ascii_lowercase());
+        }
+    }
+}
+
+/// The import declarations of a Go code block: alias (or last path element) → import path.
+/// A line scan, since the block is often a fragment tree-sitter cannot place: `import "p"`,
+/// `import a "p"`, and the lines of `import ( … )`.
+fn imports(code: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut in_block = false;
+    for line in code.lines().map(str::trim) {
+        let spec = if in_block {
+            if line.starts_with(')') {
+                in_block = false;
+                continue;
+            }
+            line
+        } else if let Some(rest) = line.strip_prefix("import") {
+            let rest = rest.trim();
+            if rest.starts_with('(') {
+                in_block = true;
+                continue;
+            }
+            rest
+        } else {
+            continue;
+        };
+        let spec = spec.split("//").next().unwrap_or("").trim();
+        let (alias, quoted) = match spec.split_once(char::is_whitespace) {
+            Some((a, q)) => (Some(a), q.trim()),
+            None => (None, spec),
+        };
+        let Some(path) = quoted.strip_prefix('"').and_then(|q| q.strip_suffix('"')) else {
+            continue;
+        };
+        let name = match alias {
+            Some("_" | ".") => continue,
+            Some(a) => a.to_string(),
+            None => package_name(path),
+        };
+        if is_go_identifier(&name) && path.contains('.') {
+            out.push((name, path.to_string()));
+        }
+    }
+    out
 }
 
 /// `https://github.com/OWNER/REPO/blob/REF/PATH#L10-L20` (also `/tree/` folders, which name
@@ -448,6 +522,22 @@ mod tests {
             None
         );
         assert_eq!(blob_link("https://example.com/a/b/blob/v1/x.go"), None);
+    }
+
+    #[test]
+    fn import_aliases_of_code_blocks() {
+        let code = "import (\n\t\"fmt\"\n\tutilsysctl \"k8s.io/kubernetes/pkg/util/sysctl\"\n\t\"k8s.io/client-go/tools/cache\" // informers\n\t_ \"net/http/pprof\"\n)\nimport klog \"k8s.io/klog/v2\"\n";
+        assert_eq!(
+            imports(code),
+            [
+                (
+                    "utilsysctl".to_string(),
+                    "k8s.io/kubernetes/pkg/util/sysctl".to_string()
+                ),
+                ("cache".into(), "k8s.io/client-go/tools/cache".into()),
+                ("klog".into(), "k8s.io/klog/v2".into()),
+            ]
+        );
     }
 
     #[test]
