@@ -151,3 +151,43 @@ fn a_gitbook_chapter_drafts_a_mapping_that_loads_and_is_never_written_over() {
         .assert()
         .code(2);
 }
+
+/// Era names: a method header whose receiver was renamed since the post, and a call through
+/// a variable, still find the one declaration of that name; a name with two declarations
+/// (build-tag twins here) is reported, not guessed.
+#[test]
+fn renamed_receivers_and_variable_calls_fall_back_to_a_unique_name() {
+    let ws = Workspace::new();
+    let md = "# 老代码\n\n```go\nfunc (q *OldQueue) Add(item string) {}\n\nfunc run() {\n\tq := jm.NewQueue()\n}\n```\n\n测试里有 `platform` 一词。\n";
+    std::fs::write(ws.path("old.md"), md).unwrap();
+    let out = ws
+        .cmd()
+        .args([
+            "draft", "--repo", "widgets", "--at", "v1", "--format", "json",
+        ])
+        .arg(ws.path("old.md"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let symbols: Vec<&str> = v["draft"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["symbol"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        symbols,
+        [
+            "github.com/acme/widgets/queue.Queue.Add",
+            "github.com/acme/widgets/queue.NewQueue"
+        ]
+    );
+    let skipped = v["draft"]["skipped"].to_string();
+    assert!(
+        skipped.contains("\"platform\"") && skipped.contains("ambiguous: 2"),
+        "{skipped}"
+    );
+}

@@ -94,7 +94,7 @@ fn is_release_ref(r: &str) -> bool {
 }
 
 /// Rounds over the names: the first takes method headers only; each later one sees the
-/// packages chosen before it. Four settle every article of the evaluation (docs/draft.md).
+/// packages chosen before it (a round only adds steps, so a few are enough).
 const ROUNDS: usize = 4;
 
 /// Go's builtins and the standard library's usual package names: never a step.
@@ -362,11 +362,16 @@ fn pick<'f>(
                 by_package
             }
         }
-        (None, None) => own
-            .iter()
-            .copied()
-            .filter(|f| f.located.decl.name.receiver.is_none())
-            .collect(),
+        (None, None) => {
+            // A bare name is a function or type; failing that, a method of that name
+            // (`syncDaemonSet` in prose for `DaemonSetsController.syncDaemonSet`).
+            let plain: Vec<&Found> = own
+                .iter()
+                .copied()
+                .filter(|f| f.located.decl.name.receiver.is_none())
+                .collect();
+            if plain.is_empty() { own.clone() } else { plain }
+        }
     };
     let unexported = all[0]
         .located
