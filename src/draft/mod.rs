@@ -313,23 +313,15 @@ fn peripheral(f: &Found) -> bool {
         || p.contains("/testutil")
 }
 
-/// The one declaration a mention means, or why there is none.
-fn pick<'f>(
-    all: &'f [Found],
+/// The declarations of a name that fit what the post says about it: its receiver, or its
+/// qualifier (an import of the post's code, a package's last element, or a type).
+fn fitting<'f>(
+    own: &[&'f Found],
     receiver: Option<&str>,
     qualifier: Option<&str>,
-    declared: bool,
     cx: &Context<'_>,
-) -> Result<&'f Found, String> {
-    if all.is_empty() {
-        return Err("declared nowhere in the tree at this version".into());
-    }
-    let own: Vec<&Found> = if all.iter().all(peripheral) {
-        all.iter().collect()
-    } else {
-        all.iter().filter(|f| !peripheral(f)).collect()
-    };
-    let mut fits: Vec<&Found> = match (receiver, qualifier) {
+) -> Vec<&'f Found> {
+    match (receiver, qualifier) {
         (Some(r), _) => own
             .iter()
             .copied()
@@ -370,9 +362,32 @@ fn pick<'f>(
                 .copied()
                 .filter(|f| f.located.decl.name.receiver.is_none())
                 .collect();
-            if plain.is_empty() { own.clone() } else { plain }
+            if plain.is_empty() {
+                own.to_vec()
+            } else {
+                plain
+            }
         }
+    }
+}
+
+/// The one declaration a mention means, or why there is none.
+fn pick<'f>(
+    all: &'f [Found],
+    receiver: Option<&str>,
+    qualifier: Option<&str>,
+    declared: bool,
+    cx: &Context<'_>,
+) -> Result<&'f Found, String> {
+    if all.is_empty() {
+        return Err("declared nowhere in the tree at this version".into());
+    }
+    let own: Vec<&Found> = if all.iter().all(peripheral) {
+        all.iter().collect()
+    } else {
+        all.iter().filter(|f| !peripheral(f)).collect()
     };
+    let mut fits = fitting(&own, receiver, qualifier, cx);
     let unexported = all[0]
         .located
         .decl
