@@ -191,3 +191,36 @@ fn renamed_receivers_and_variable_calls_fall_back_to_a_unique_name() {
         "{skipped}"
     );
 }
+
+/// A link names a line at its own tag: the declaration is found there, then followed to the
+/// drafted version (`Queue.Add` moved to add.go in v2; `Old` is gone in v2 and is reported).
+#[test]
+fn a_link_is_read_at_its_own_tag_and_followed_to_the_version() {
+    let ws = Workspace::new();
+    let md = "# 链接\n\n[Add](https://github.com/acme/widgets/blob/v1/queue/queue.go#L10) 与 [Old](https://github.com/acme/widgets/blob/v1/queue/queue.go#L15)。\n";
+    std::fs::write(ws.path("links.md"), md).unwrap();
+    let out = ws
+        .cmd()
+        .args([
+            "draft", "--repo", "widgets", "--at", "v2", "--format", "json",
+        ])
+        .arg(ws.path("links.md"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let steps = v["draft"]["steps"].as_array().unwrap();
+    assert_eq!(steps.len(), 1, "{v}");
+    assert_eq!(
+        steps[0]["symbol"],
+        "github.com/acme/widgets/queue.Queue.Add"
+    );
+    assert_eq!(steps[0]["file"], "queue/add.go");
+    let skipped = v["draft"]["skipped"].to_string();
+    assert!(
+        skipped.contains("queue.Old (at the link's tag v1) is not at v2"),
+        "{skipped}"
+    );
+}

@@ -98,11 +98,13 @@ pub fn run(cx: &Context, args: &DraftArgs) -> Result<u8, Error> {
     } else {
         ProgressBar::hidden()
     };
+    let at_ref = |tag: &str| cx.sources.snapshot(repo, tag).ok();
     let (steps, skipped) = draft::draft(
         &snapshot,
         repo.module.as_deref(),
         &extracted,
         &slug,
+        &at_ref,
         &progress,
     )?;
     progress.finish_and_clear();

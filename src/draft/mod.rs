@@ -22,6 +22,7 @@ use serde::Serialize;
 
 use crate::drift::relocate::{Found, search};
 use crate::golang::{ModuleMap, extract as extract_go};
+use crate::resolve::{Query, Resolver, Status};
 use crate::source::{Snapshot, SourceError};
 use extract::{Extracted, Mention};
 
@@ -88,7 +89,7 @@ pub fn choose_version(
     }
 }
 
-/// `v1.13.0` or `release-1.13` (a branch, read as that minor's newest patch: `v1.13`).
+/// A release tag such as `v1.13.0` (a branch such as `master` names no release).
 fn is_release_ref(r: &str) -> bool {
     r.starts_with('v') && r[1..].starts_with(|c: char| c.is_ascii_digit())
 }
@@ -116,11 +117,15 @@ const STD_QUALIFIERS: &[&str] = &[
 
 /// Resolve `extracted` in `snapshot` (its repo's `module` for GOPATH-era roots).
 #[allow(clippy::too_many_lines)] // pinned places first, then names in two passes sharing them
+///
+/// `at_ref` opens the repo at a blob link's own tag: the line a link names is read there,
+/// and the declaration found is then looked up at the drafted version.
 pub fn draft(
     snapshot: &Snapshot,
     root_module: Option<&str>,
     extracted: &Extracted,
     repo_slug: &str,
+    at_ref: &dyn Fn(&str) -> Option<Snapshot>,
     progress: &ProgressBar,
 ) -> Result<(Vec<DraftStep>, Vec<Skipped>), SourceError> {
     let mut modules = ModuleMap::build(snapshot)?;
@@ -150,7 +155,10 @@ pub fn draft(
     for (order, m) in extracted.mentions.iter().enumerate() {
         match m {
             Mention::Blob {
-                repo, path, line, ..
+                repo,
+                git_ref,
+                path,
+                line,
             } => {
                 if !repo.eq_ignore_ascii_case(repo_slug) {
                     skipped.push(Skipped {
@@ -166,7 +174,13 @@ pub fn draft(
                     });
                     continue;
                 };
-                match at_line(snapshot, &modules, path, *line) {
+                let linked = if *git_ref != snapshot.version && is_release_ref(git_ref) {
+                    at_tag(at_ref, root_module, git_ref, path, *line)
+                        .and_then(|step| same_at(snapshot, root_module, step, git_ref))
+                } else {
+                    at_line(snapshot, &modules, path, *line)
+                };
+                match linked {
                     Ok(step) => chosen.push((
                         order,
                         DraftStep {
@@ -175,7 +189,7 @@ pub fn draft(
                         },
                     )),
                     Err(why) => skipped.push(Skipped {
-                        mentioned: format!("{path}#L{line}"),
+                        mentioned: format!("{path}#L{line}@{git_ref}"),
                         why,
                     }),
                 }
@@ -445,6 +459,55 @@ fn pick<'f>(
                 .map(|f| format!("{}.{}", f.import_path, f.located.decl.name))
                 .collect::<Vec<_>>()
                 .join(", ")
+        )),
+    }
+}
+
+/// The declaration around `line` of `path` at tag `git_ref`.
+fn at_tag(
+    at_ref: &dyn Fn(&str) -> Option<Snapshot>,
+    root_module: Option<&str>,
+    git_ref: &str,
+    path: &str,
+    line: usize,
+) -> Result<DraftStep, String> {
+    let tagged =
+        at_ref(git_ref).ok_or_else(|| format!("the link's tag {git_ref} cannot be read"))?;
+    let mut modules = ModuleMap::build(&tagged).map_err(|e| e.to_string())?;
+    if let Some(path) = root_module {
+        modules.add(crate::golang::Module {
+            path: path.to_string(),
+            dir: String::new(),
+        });
+    }
+    at_line(&tagged, &modules, path, line)
+}
+
+/// The symbol a link found at its own tag, where it is at the drafted version.
+fn same_at(
+    snapshot: &Snapshot,
+    root_module: Option<&str>,
+    step: DraftStep,
+    git_ref: &str,
+) -> Result<DraftStep, String> {
+    let symbol = crate::symbol::Symbol::parse(&step.symbol).map_err(|e| e.to_string())?;
+    let resolver = Resolver::new(snapshot, root_module).map_err(|e| e.to_string())?;
+    let r = resolver
+        .resolve(&[Query {
+            symbol: &symbol,
+            file_hint: None,
+        }])
+        .map_err(|e| e.to_string())?
+        .remove(0);
+    match (r.status, r.file, r.start_line) {
+        (Status::Found, Some(file), Some(start_line)) => Ok(DraftStep {
+            file,
+            start_line,
+            ..step
+        }),
+        _ => Err(format!(
+            "{} (at the link's tag {git_ref}) is not at {}: renamed or moved since (`k8s-study diff` follows it)",
+            step.symbol, snapshot.version
         )),
     }
 }
