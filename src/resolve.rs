@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::golang::{FileProblem, Kind, Located, Module, ModuleMap, PackageFiles, index_files};
+use crate::golang::{FileProblem, Kind, Located, ModuleMap, PackageFiles, index_files};
 use crate::mapping::{Article, Mapping};
 use crate::source::{Snapshot, SourceError, Sources};
 use crate::symbol::{QualName, Symbol};
@@ -84,13 +84,7 @@ impl<'s> Resolver<'s> {
     /// `root_module`: the import path of the tree's root when it has no go.mod (GOPATH-era
     /// repositories, see `module:` in the mapping's repos).
     pub fn new(snapshot: &'s Snapshot, root_module: Option<&str>) -> Result<Self, SourceError> {
-        let mut modules = ModuleMap::build(snapshot)?;
-        if let Some(path) = root_module {
-            modules.add(Module {
-                path: path.to_string(),
-                dir: String::new(),
-            });
-        }
+        let modules = ModuleMap::with_root(snapshot, root_module)?;
         Ok(Self { snapshot, modules })
     }
 

@@ -128,13 +128,7 @@ pub fn draft(
     at_ref: &dyn Fn(&str) -> Option<Snapshot>,
     progress: &ProgressBar,
 ) -> Result<(Vec<DraftStep>, Vec<Skipped>), SourceError> {
-    let mut modules = ModuleMap::build(snapshot)?;
-    if let Some(path) = root_module {
-        modules.add(crate::golang::Module {
-            path: path.to_string(),
-            dir: String::new(),
-        });
-    }
+    let modules = ModuleMap::with_root(snapshot, root_module)?;
     let mut skipped = Vec::new();
     let names: BTreeSet<String> = extracted
         .mentions
@@ -473,13 +467,7 @@ fn at_tag(
 ) -> Result<DraftStep, String> {
     let tagged =
         at_ref(git_ref).ok_or_else(|| format!("the link's tag {git_ref} cannot be read"))?;
-    let mut modules = ModuleMap::build(&tagged).map_err(|e| e.to_string())?;
-    if let Some(path) = root_module {
-        modules.add(crate::golang::Module {
-            path: path.to_string(),
-            dir: String::new(),
-        });
-    }
+    let modules = ModuleMap::with_root(&tagged, root_module).map_err(|e| e.to_string())?;
     at_line(&tagged, &modules, path, line)
 }
 

@@ -54,6 +54,19 @@ impl ModuleMap {
         Ok(map)
     }
 
+    /// The modules of `snapshot`, plus `root_module` at its root for a GOPATH-era tree
+    /// without a go.mod there (the repo's `module:` in the mapping).
+    pub fn with_root(snapshot: &Snapshot, root_module: Option<&str>) -> Result<Self, SourceError> {
+        let mut map = Self::build(snapshot)?;
+        if let Some(path) = root_module {
+            map.add(Module {
+                path: path.to_string(),
+                dir: String::new(),
+            });
+        }
+        Ok(map)
+    }
+
     /// Before go.mod files (Kubernetes up to v1.14), the monorepo's staging folders were
     /// packages of their own import paths through GOPATH symlinks: `staging/src/k8s.io/NAME`
     /// is `k8s.io/NAME`. A staging folder that declares its module already has one.

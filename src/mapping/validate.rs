@@ -27,6 +27,16 @@ pub struct Parsed<'a> {
     pub curated: bool,
 }
 
+impl Parsed<'_> {
+    fn cx<'d>(&'d self, diags: &'d mut Vec<Diagnostic>) -> Ctx<'d> {
+        Ctx {
+            file: self.name,
+            curated: self.curated,
+            diags,
+        }
+    }
+}
+
 /// The component of a user's article that names none, so every index still lists it.
 pub const OWN_COMPONENT: &str = "own";
 
@@ -87,17 +97,9 @@ pub fn merge(files: &[Parsed<'_>], diags: &mut Vec<Diagnostic>) -> Mapping {
 
     // Pass 2: articles, checked against the whole vocabulary.
     let mut article_origin: BTreeMap<String, Origin> = BTreeMap::new();
-    for Parsed {
-        name: file,
-        raw,
-        curated,
-    } in files
-    {
-        let mut cx = Ctx {
-            file,
-            curated: *curated,
-            diags,
-        };
+    for parsed in files {
+        let raw = &parsed.raw;
+        let mut cx = parsed.cx(diags);
         for article in &raw.articles {
             if let Some(a) = check_article(&mut cx, article, &mapping, &mut article_origin) {
                 for c in a.steps.iter().filter_map(|s| s.counterpart.as_ref()) {
@@ -116,17 +118,9 @@ pub fn merge(files: &[Parsed<'_>], diags: &mut Vec<Diagnostic>) -> Mapping {
         }
     }
     // Pass 3: `related` may point at any article of any file.
-    for Parsed {
-        name: file,
-        raw,
-        curated,
-    } in files
-    {
-        let mut cx = Ctx {
-            file,
-            curated: *curated,
-            diags,
-        };
+    for parsed in files {
+        let raw = &parsed.raw;
+        let mut cx = parsed.cx(diags);
         for related in raw.articles.iter().flat_map(|a| &a.related) {
             if !article_origin.contains_key(&related.value) {
                 cx.error(
@@ -146,17 +140,9 @@ fn merge_vocabulary(files: &[Parsed<'_>], diags: &mut Vec<Diagnostic>, mapping: 
     let mut component_origin: HashMap<String, Origin> = HashMap::new();
 
     // Pass 1: the vocabulary (repos, components), so articles may refer to any file.
-    for Parsed {
-        name: file,
-        raw,
-        curated,
-    } in files
-    {
-        let mut cx = Ctx {
-            file,
-            curated: *curated,
-            diags,
-        };
+    for parsed in files {
+        let raw = &parsed.raw;
+        let mut cx = parsed.cx(diags);
         if raw.schema.value != SCHEMA_VERSION {
             cx.error(
                 &raw.schema.referenced,
