@@ -6,6 +6,22 @@ use predicates::prelude::*;
 
 use crate::util::Workspace;
 
+/// `draft FILE --repo widgets --at VERSION --format json`, which must succeed.
+fn draft_json(ws: &Workspace, file: &str, version: &str) -> serde_json::Value {
+    let out = ws
+        .cmd()
+        .args([
+            "draft", "--repo", "widgets", "--at", version, "--format", "json",
+        ])
+        .arg(ws.path(file))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&out).unwrap()
+}
+
 /// A browser-saved blog page: title, stated nothing about versions, links to the code at a
 /// tag, a highlighted code block with a gutter, inline names, and noise.
 const SAVED_HTML: &str = r#"<!DOCTYPE html>
@@ -160,18 +176,7 @@ fn renamed_receivers_and_variable_calls_fall_back_to_a_unique_name() {
     let ws = Workspace::new();
     let md = "# 老代码\n\n```go\nfunc (q *OldQueue) Add(item string) {}\n\nfunc run() {\n\tq := jm.NewQueue()\n}\n```\n\n测试里有 `platform` 一词。\n";
     std::fs::write(ws.path("old.md"), md).unwrap();
-    let out = ws
-        .cmd()
-        .args([
-            "draft", "--repo", "widgets", "--at", "v1", "--format", "json",
-        ])
-        .arg(ws.path("old.md"))
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let v = draft_json(&ws, "old.md", "v1");
     let symbols: Vec<&str> = v["draft"]["steps"]
         .as_array()
         .unwrap()
@@ -199,18 +204,7 @@ fn a_link_is_read_at_its_own_tag_and_followed_to_the_version() {
     let ws = Workspace::new();
     let md = "# 链接\n\n[Add](https://github.com/acme/widgets/blob/v1/queue/queue.go#L10) 与 [Old](https://github.com/acme/widgets/blob/v1/queue/queue.go#L15)。\n";
     std::fs::write(ws.path("links.md"), md).unwrap();
-    let out = ws
-        .cmd()
-        .args([
-            "draft", "--repo", "widgets", "--at", "v2", "--format", "json",
-        ])
-        .arg(ws.path("links.md"))
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let v = draft_json(&ws, "links.md", "v2");
     let steps = v["draft"]["steps"].as_array().unwrap();
     assert_eq!(steps.len(), 1, "{v}");
     assert_eq!(

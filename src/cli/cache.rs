@@ -43,35 +43,13 @@ pub fn run(cx: &Context, args: &CacheArgs) -> Result<u8, Error> {
                 writeln!(out)?;
             } else {
                 writeln!(out, "cache: {}", cx.sources.root().display())?;
-                if repos.is_empty() {
-                    writeln!(out, "  (empty)")?;
-                }
-                for r in &repos {
-                    writeln!(
-                        out,
-                        "  {:<45} {:>9}  {}",
-                        r.key,
-                        human(r.bytes),
-                        r.versions.join(", ")
-                    )?;
-                }
+                write_rows(&mut out, &repos, "(empty)")?;
                 writeln!(
                     out,
                     "Go module cache: {} (the go command's; `go clean -modcache` empties it)",
                     modcache.display()
                 )?;
-                if modules.is_empty() {
-                    writeln!(out, "  (no module of the mapping)")?;
-                }
-                for m in &modules {
-                    writeln!(
-                        out,
-                        "  {:<45} {:>9}  {}",
-                        m.key,
-                        human(m.bytes),
-                        m.versions.join(", ")
-                    )?;
-                }
+                write_rows(&mut out, &modules, "(no module of the mapping)")?;
             }
         }
         CacheAction::Clean { repo } => {
@@ -87,6 +65,26 @@ pub fn run(cx: &Context, args: &CacheArgs) -> Result<u8, Error> {
         }
     }
     Ok(exit::OK)
+}
+
+fn write_rows(
+    out: &mut impl std::io::Write,
+    rows: &[k8s_study::source::CachedRepo],
+    empty: &str,
+) -> std::io::Result<()> {
+    if rows.is_empty() {
+        writeln!(out, "  {empty}")?;
+    }
+    for r in rows {
+        writeln!(
+            out,
+            "  {:<45} {:>9}  {}",
+            r.key,
+            human(r.bytes),
+            r.versions.join(", ")
+        )?;
+    }
+    Ok(())
 }
 
 #[allow(clippy::cast_precision_loss)] // sizes are shown to one decimal
