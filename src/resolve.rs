@@ -4,7 +4,7 @@
 //! once from git objects, prefiltered by the wanted names, and parsed in parallel. Only a
 //! package with a missing symbol is parsed whole, to suggest what the name became.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 
 use serde::Serialize;
@@ -486,6 +486,37 @@ pub fn resolve_articles(
             })
         })
         .collect())
+}
+
+/// [`resolve_articles`] one repo at a time, so that a repo that cannot be read (no mirror,
+/// a version it lacks) does not sink the others: its articles get no resolutions, and its
+/// error is returned beside the rest.
+pub fn resolve_each_repo(
+    sources: &Sources,
+    mapping: &Mapping,
+    articles: &[&Article],
+    at: Option<&str>,
+) -> (Vec<StepResolution>, Vec<(String, SourceError)>) {
+    let mut by_repo: BTreeMap<&str, Vec<&Article>> = BTreeMap::new();
+    for a in articles.iter().copied().filter(|a| !a.steps.is_empty()) {
+        by_repo.entry(a.repo.as_str()).or_default().push(a);
+    }
+    let mut resolved = Vec::new();
+    let mut failed = Vec::new();
+    for (repo, group) in by_repo {
+        match resolve_articles(sources, mapping, &group, at) {
+            Ok(r) => resolved.extend(r),
+            Err(e) => failed.push((repo.to_string(), e)),
+        }
+    }
+    // Back in the order the articles were given.
+    let rank: HashMap<&str, usize> = articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id.as_str(), i))
+        .collect();
+    resolved.sort_by_key(|s| (rank.get(s.article.as_str()).copied(), s.step));
+    (resolved, failed)
 }
 
 /// A resolved counterpart (a kube-rs item) of a step. JSON: the fields of [`Resolution`] plus

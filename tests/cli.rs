@@ -860,3 +860,55 @@ fn check_own_in_github_format_annotates_the_writers_lines() {
         .code(2)
         .stderr(predicate::str::contains("pass them with --mapping PATH"));
 }
+
+/// One repo that cannot be read does not hide the others from `check` and `resolve`: they
+/// are shown, the unreadable repo is named, and its error comes last (exit 2), as `fetch`.
+#[test]
+fn check_and_resolve_show_every_readable_repo_when_one_is_not() {
+    let ws = Workspace::new();
+    std::fs::write(
+        ws.path("legacy.yaml"),
+        "schema: 1\narticles:\n  - { id: legacy-tour, title: Legacy, url: \"https://example.com/l\", repo: legacy, steps: [{ symbol: github.com/acme/legacy/pkg/foo.Foo, note: n }] }\n",
+    )
+    .unwrap();
+    let both = format!(
+        "{}:{}",
+        ws.path("mapping.yaml").display(),
+        ws.path("legacy.yaml").display()
+    );
+    ws.cmd()
+        .env("K8S_STUDY_MAPPING", &both)
+        .args(["--mirror", "legacy=file:///nonexistent/legacy", "check"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("not read: repo legacy"))
+        .stdout(predicate::str::contains(
+            "3 steps: 3 found, 0 missing, 0 ambiguous",
+        ))
+        .stderr(predicate::str::contains(
+            "error: mirror of legacy not found",
+        ));
+    let out = ws
+        .cmd()
+        .env("K8S_STUDY_MAPPING", &both)
+        .args([
+            "--mirror",
+            "legacy=file:///nonexistent/legacy",
+            "resolve",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .code(2)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 3, "{v}");
+    assert!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["article"] == "widgets-tour")
+    );
+}

@@ -4,7 +4,7 @@ use clap::{Args, ValueEnum};
 use k8s_study::Error;
 use k8s_study::error::exit;
 use k8s_study::mapping::Origin;
-use k8s_study::resolve::{Status, StepResolution, resolve_articles, resolve_counterparts};
+use k8s_study::resolve::{Status, StepResolution, resolve_counterparts, resolve_each_repo};
 use serde::Serialize;
 
 use super::Context;
@@ -73,7 +73,9 @@ pub fn run(cx: &Context, args: &CheckArgs) -> Result<u8, Error> {
         .filter(|a| wanted(&a.repo))
         .filter(own)
         .collect();
-    let mut steps = resolve_articles(&cx.sources, &cx.mapping, &articles, args.at.as_deref())?;
+    // One repo that cannot be read does not stop the others; its error comes at the end.
+    let (mut steps, failed) =
+        resolve_each_repo(&cx.sources, &cx.mapping, &articles, args.at.as_deref());
     let counterparts = counterpart_steps(cx, &wanted, &own, args.at.as_deref())?;
     let counterpart_count = counterparts.len();
     steps.extend(counterparts);
@@ -115,6 +117,9 @@ pub fn run(cx: &Context, args: &CheckArgs) -> Result<u8, Error> {
                 )?;
                 write_detail(&mut out, &s.resolution, "    ")?;
             }
+            for (repo, _) in &failed {
+                writeln!(out, "not read: repo {repo} (the error is below)")?;
+            }
             writeln!(
                 out,
                 "{} steps{}: {} found, {} missing, {} ambiguous",
@@ -130,6 +135,7 @@ pub fn run(cx: &Context, args: &CheckArgs) -> Result<u8, Error> {
             )?;
         }
     }
+    super::fail_last(failed)?;
     Ok(if summary.found == summary.steps {
         exit::OK
     } else {

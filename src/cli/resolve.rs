@@ -4,7 +4,7 @@ use clap::Args;
 use k8s_study::Error;
 use k8s_study::error::exit;
 use k8s_study::mapping::Article;
-use k8s_study::resolve::{Status, resolve_articles};
+use k8s_study::resolve::{Status, resolve_each_repo};
 
 use super::output::{mark, write_detail};
 use super::{Context, Format};
@@ -47,7 +47,9 @@ pub fn select<'m>(cx: &'m Context, ids: &[String]) -> Result<Vec<&'m Article>, E
 
 pub fn run(cx: &Context, args: &ResolveArgs) -> Result<u8, Error> {
     let articles = select(cx, &args.articles)?;
-    let steps = resolve_articles(&cx.sources, &cx.mapping, &articles, args.at.as_deref())?;
+    // One repo that cannot be read does not stop the others; its error comes at the end.
+    let (steps, failed) =
+        resolve_each_repo(&cx.sources, &cx.mapping, &articles, args.at.as_deref());
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => {
@@ -63,6 +65,13 @@ pub fn run(cx: &Context, args: &ResolveArgs) -> Result<u8, Error> {
                     "{}  {}\n  {}  [{} {version}]",
                     article.id, article.title, article.url, repo.name
                 )?;
+                if failed.iter().any(|(repo, _)| *repo == article.repo) {
+                    writeln!(
+                        out,
+                        "   not read: repo {} (the error is below)",
+                        article.repo
+                    )?;
+                }
                 for s in steps.iter().filter(|s| s.article == article.id) {
                     let r = &s.resolution;
                     let kind = r
@@ -76,6 +85,7 @@ pub fn run(cx: &Context, args: &ResolveArgs) -> Result<u8, Error> {
             }
         }
     }
+    super::fail_last(failed)?;
     Ok(
         if steps.iter().all(|s| s.resolution.status == Status::Found) {
             exit::OK

@@ -11,7 +11,7 @@ pub use excerpt::{Excerpt, excerpt};
 
 use crate::golang::{Call, Kind as DeclKind, calls};
 use crate::mapping::{Article, Kind, Mapping, Step};
-use crate::resolve::{Resolution, Status, StepResolution, resolve_articles, resolve_counterparts};
+use crate::resolve::{Resolution, Status, resolve_counterparts, resolve_each_repo};
 use crate::source::{Snapshot, SourceError, Sources};
 
 /// Which notes a guide shows.
@@ -107,30 +107,6 @@ pub enum Era {
     Fetch,
 }
 
-/// Resolve per repo. One repo that cannot be read does not sink the others: its articles
-/// get no resolutions, and the reason is returned per repo.
-fn resolve_by_repo<'m>(
-    sources: &Sources,
-    mapping: &Mapping,
-    articles: &[&'m Article],
-) -> (Vec<StepResolution>, HashMap<&'m str, String>) {
-    let mut by_repo: BTreeMap<&str, Vec<&Article>> = BTreeMap::new();
-    for a in articles.iter().copied().filter(|a| !a.steps.is_empty()) {
-        by_repo.entry(a.repo.as_str()).or_default().push(a);
-    }
-    let mut resolved = Vec::new();
-    let mut unreadable = HashMap::new();
-    for (repo, group) in by_repo {
-        match resolve_articles(sources, mapping, &group, None) {
-            Ok(r) => resolved.extend(r),
-            Err(e) => {
-                unreadable.insert(repo, e.to_string());
-            }
-        }
-    }
-    (resolved, unreadable)
-}
-
 /// Build the guides of `articles`, each at its repo's pin. Steps of a repo that cannot be
 /// read are unresolved with the reason; the rest of the guide is still built.
 ///
@@ -144,7 +120,11 @@ pub fn build(
     lang: Lang,
     era: Era,
 ) -> Result<Vec<ArticleGuide>, SourceError> {
-    let (resolved, unreadable) = resolve_by_repo(sources, mapping, articles);
+    let (resolved, failed) = resolve_each_repo(sources, mapping, articles, None);
+    let unreadable: HashMap<&str, String> = failed
+        .iter()
+        .map(|(repo, e)| (repo.as_str(), e.to_string()))
+        .collect();
     let mut since = since_article(sources, mapping, articles, era);
     let (counterparts, counterpart_error) =
         match resolve_counterparts(sources, mapping, articles, None) {
