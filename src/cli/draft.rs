@@ -2,7 +2,6 @@ use std::io::Write as _;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use indicatif::{ProgressBar, ProgressStyle};
 use k8s_study::Error;
 use k8s_study::draft::{self, Draft, extract};
 use k8s_study::error::exit;
@@ -83,21 +82,17 @@ pub fn run(cx: &Context, args: &DraftArgs) -> Result<u8, Error> {
         .join("/");
     let (version, version_from) =
         draft::choose_version(args.at.as_deref(), &extracted, &slug, &repo.pin);
-    let version = if version_from == "stated" {
-        in_repo_numbering(&slug, &version)
-    } else {
-        version
+    // A stated version is a Kubernetes one: in the repo's numbering (client-go's `v0.18` for
+    // `v1.18`); a repo with numbers of its own (controller-runtime) is read at its pin.
+    let (version, version_from) = match version_from {
+        "stated" => match k8s_study::drift::in_repo_numbering(repo, &version) {
+            Some(v) => (v, "stated"),
+            None => (repo.pin.clone(), "pin"),
+        },
+        _ => (version, version_from),
     };
     let snapshot = cx.sources.snapshot(repo, &version)?;
-    let progress = if cx.progress {
-        ProgressBar::new(0).with_style(
-            ProgressStyle::with_template("drafting: reading [{bar:30}] {pos}/{len} files")
-                .expect("valid template")
-                .progress_chars("=> "),
-        )
-    } else {
-        ProgressBar::hidden()
-    };
+    let progress = cx.file_progress("drafting: reading");
     let at_ref = |tag: &str| cx.sources.snapshot(repo, tag).ok();
     let (steps, skipped) = draft::draft(
         &snapshot,
@@ -150,26 +145,6 @@ pub fn run(cx: &Context, args: &DraftArgs) -> Result<u8, Error> {
         None => std::io::stdout().lock().write_all(body.as_bytes())?,
     }
     Ok(if found { exit::OK } else { exit::MISSING })
-}
-
-/// A stated Kubernetes version in the drafted repo's numbering (`v1.18` is client-go's
-/// `v0.18`); bare minors stay bare (the newest patch, where the source can say).
-fn in_repo_numbering(slug: &str, version: &str) -> String {
-    const STAGING: &[&str] = &[
-        "client-go",
-        "apimachinery",
-        "api",
-        "apiserver",
-        "apiextensions-apiserver",
-        "component-base",
-        "kubelet",
-        "sample-controller",
-    ];
-    let name = slug.rsplit('/').next().unwrap_or(slug);
-    match version.strip_prefix("v1.") {
-        Some(rest) if STAGING.contains(&name) => format!("v0.{rest}"),
-        _ => version.to_string(),
-    }
 }
 
 /// `saved/My Post.html` → `my-post`.

@@ -178,24 +178,39 @@ pub fn targets(
 
 /// The tag of `repo` that matches Kubernetes version `kubernetes_version` (`v1.13`,
 /// `v1.20.2`, `1.13`): the same for `kubernetes`, `v0.X.Y` for a published staging repo,
-/// `None` for other repos or a version we cannot read.
+/// `None` for other repos or a version we cannot read. A bare minor gets patch 0.
 pub fn version_for(repo: &crate::mapping::Repo, kubernetes_version: &str) -> Option<String> {
+    let v = in_repo_numbering(repo, kubernetes_version)?;
+    Some(if v.matches('.').count() == 1 {
+        format!("{v}.0")
+    } else {
+        v
+    })
+}
+
+/// Kubernetes version `v1.X[.Y]` in `repo`'s own numbering, as precise as given: `v1.X[.Y]`
+/// for `kubernetes`, `v0.X[.Y]` for a published staging repo (so a bare minor stays a query
+/// for its newest patch), `None` for other repos or a version we cannot read.
+pub fn in_repo_numbering(repo: &crate::mapping::Repo, kubernetes_version: &str) -> Option<String> {
     let digits = kubernetes_version.trim().trim_start_matches('v');
-    let mut parts = digits.split('.');
-    let major: u32 = parts.next()?.parse().ok()?;
-    let minor: u32 = parts.next()?.parse().ok()?;
-    let patch: u32 = match parts.next() {
-        Some(p) => p.parse().ok()?,
-        None => 0,
-    };
-    if major != 1 || parts.next().is_some() {
+    let parts: Vec<&str> = digits.split('.').collect();
+    let numbers: Vec<u32> = parts
+        .iter()
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    let (1, [minor, rest @ ..]) = (numbers[0], &numbers[1..]) else {
         return None;
-    }
+    };
+    let patch = match rest {
+        [] => String::new(),
+        [p] => format!(".{p}"),
+        _ => return None,
+    };
     let name = upstream_name(&repo.url)?;
     if name == "kubernetes" {
-        Some(format!("v1.{minor}.{patch}"))
+        Some(format!("v1.{minor}{patch}"))
     } else if STAGING.contains(&name) {
-        Some(format!("v0.{minor}.{patch}"))
+        Some(format!("v0.{minor}{patch}"))
     } else {
         None
     }
@@ -1124,6 +1139,15 @@ mod tests {
         assert_eq!(only.len(), 1);
         let client_go = mapping.repo("client-go").unwrap();
         assert_eq!(version_for(client_go, "v1.13").as_deref(), Some("v0.13.0"));
+        assert_eq!(
+            in_repo_numbering(client_go, "v1.13").as_deref(),
+            Some("v0.13")
+        );
+        assert_eq!(
+            in_repo_numbering(client_go, "v1.13.4").as_deref(),
+            Some("v0.13.4")
+        );
+        assert_eq!(in_repo_numbering(client_go, "v2.1"), None);
         let k8s = mapping.repo("kubernetes").unwrap();
         assert_eq!(version_for(k8s, "1.20.2").as_deref(), Some("v1.20.2"));
         assert_eq!(version_for(k8s, "v1.x"), None);
