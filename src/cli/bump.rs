@@ -2,7 +2,6 @@ use std::collections::BTreeMap;
 use std::io::Write as _;
 
 use clap::{Args, ValueEnum};
-use indicatif::{ProgressBar, ProgressStyle};
 use k8s_study::Error;
 use k8s_study::drift::{self, Category, StepDrift, rewrite};
 use k8s_study::error::exit;
@@ -64,15 +63,7 @@ pub fn run(cx: &Context, args: &BumpArgs) -> Result<u8, Error> {
     let targets =
         drift::targets(&cx.mapping, &args.to, &args.repo).map_err(|m| Error::usage(m, None))?;
     let articles: Vec<_> = cx.mapping.articles.iter().collect();
-    let progress = if cx.progress {
-        ProgressBar::new(0).with_style(
-            ProgressStyle::with_template("{msg} relocating [{bar:30}] {pos}/{len} files")
-                .expect("valid template")
-                .progress_chars("=> "),
-        )
-    } else {
-        ProgressBar::hidden()
-    };
+    let progress = cx.file_progress("{msg} relocating");
     let drifts = drift::bump(&cx.sources, &cx.mapping, &articles, &targets, &progress)?;
     progress.finish_and_clear();
 

@@ -202,6 +202,21 @@ impl Context {
         })
     }
 
+    /// A bar over files read (`LABEL [====>   ] n/m files`) when progress may be drawn,
+    /// else a hidden one.
+    fn file_progress(&self, label: &str) -> indicatif::ProgressBar {
+        if !self.progress {
+            return indicatif::ProgressBar::hidden();
+        }
+        indicatif::ProgressBar::new(0).with_style(
+            indicatif::ProgressStyle::with_template(&format!(
+                "{label} [{{bar:30}}] {{pos}}/{{len}} files"
+            ))
+            .expect("a valid template")
+            .progress_chars("=> "),
+        )
+    }
+
     fn repo(&self, name: &str) -> Result<&mapping::Repo, Error> {
         self.mapping
             .repo(name)
