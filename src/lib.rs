@@ -9,6 +9,7 @@ pub mod drift;
 pub mod error;
 pub mod golang;
 pub mod guide;
+pub mod item;
 pub mod mapping;
 pub mod output;
 pub mod render;

@@ -9,65 +9,12 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::golang::{FileProblem, Kind, Located, ModuleMap, PackageFiles, index_files};
+use crate::golang::{FileProblem, Located, ModuleMap, PackageFiles, index_files};
 use crate::mapping::{Article, Mapping};
 use crate::source::{Snapshot, SourceError, Sources};
 use crate::symbol::{QualName, Symbol};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Found,
-    Missing,
-    Ambiguous,
-}
-
-/// Another declaration worth showing: a build-tag twin, a near name, an ambiguous match.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Candidate {
-    pub symbol: String,
-    pub file: String,
-    pub start_line: usize,
-    pub kind: Kind,
-}
-
-/// Where a symbol is at one version. Field names are the stable JSON of `find`.
-#[derive(Clone, Debug, Serialize)]
-pub struct Resolution {
-    pub symbol: String,
-    pub repo: String,
-    pub version: String,
-    pub commit: String,
-    pub status: Status,
-    pub file: Option<String>,
-    pub start_line: Option<usize>,
-    pub end_line: Option<usize>,
-    pub kind: Option<Kind>,
-    pub signature: Option<String>,
-    pub doc: Option<String>,
-    /// Missing: near names in the package. Ambiguous: every match.
-    pub candidates: Vec<Candidate>,
-    /// Found in several build-constrained files (`_linux.go`, `_windows.go`...): the others.
-    pub variants: Vec<Candidate>,
-    /// Why a symbol is missing or ambiguous, or a warning (file hint differs, syntax errors).
-    pub reason: Option<String>,
-    /// The lines on GitHub at this version: the repo's own file, or for a file of a
-    /// third-party Go module, that module's repository at its version. `None` off GitHub.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub permalink: Option<String>,
-}
-
-impl Resolution {
-    /// Set `permalink` from where `snapshot` says the found file is published.
-    pub fn link(&mut self, snapshot: &Snapshot) {
-        self.permalink = match (&self.file, self.status, self.start_line, self.end_line) {
-            (Some(file), Status::Found, Some(start), Some(end)) => snapshot
-                .published(file)
-                .map(|p| format!("{}/blob/{}/{}#L{start}-L{end}", p.repo, p.rev, p.path)),
-            _ => None,
-        };
-    }
-}
+pub use crate::item::{Candidate, Kind, Resolution, Status};
 
 /// One symbol to look up, with the mapping's file hint if any.
 pub struct Query<'a> {

@@ -5,51 +5,7 @@ use tree_sitter::{Node, StreamingIterator};
 use super::lang::{self, ParseFailure, go};
 use crate::symbol::QualName;
 
-/// What a declaration is. Types are split by their underlying form.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Kind {
-    Func,
-    Method,
-    Struct,
-    Interface,
-    Alias,
-    /// A defined type that is neither struct nor interface: `type Phase string`.
-    Type,
-    InterfaceMethod,
-    Const,
-    Var,
-    /// Rust (kube-rs) kinds; Rust structs, fns, methods, type aliases and consts reuse the
-    /// Go ones above.
-    Enum,
-    Trait,
-    /// A method declared in a trait: `Trait::method`.
-    TraitMethod,
-    Static,
-    /// `macro_rules!`.
-    Macro,
-}
-
-impl Kind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Func => "func",
-            Kind::Method => "method",
-            Kind::Struct => "struct",
-            Kind::Interface => "interface",
-            Kind::Alias => "alias",
-            Kind::Type => "type",
-            Kind::InterfaceMethod => "interface-method",
-            Kind::Const => "const",
-            Kind::Var => "var",
-            Kind::Enum => "enum",
-            Kind::Trait => "trait",
-            Kind::TraitMethod => "trait-method",
-            Kind::Static => "static",
-            Kind::Macro => "macro",
-        }
-    }
-}
+pub use crate::item::Kind;
 
 /// One top-level declaration. Lines are 1-based and inclusive; the range covers the
 /// declaration itself, not its doc comment.
