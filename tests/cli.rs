@@ -302,7 +302,7 @@ fn infrastructure_errors_exit_2_and_say_what_to_do() {
         .args(["find", "k8s.io/x.*T.Run", "--repo", "widgets"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("malformed symbol"));
+        .stderr(predicate::str::contains("malformed Go symbol"));
 }
 
 #[test]

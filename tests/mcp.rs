@@ -342,7 +342,7 @@ fn mistakes_are_tool_errors_with_help() {
             json!({"symbol": "not a symbol", "from": "v1", "to": "v2", "repo": "widgets"}),
         )
         .unwrap_err();
-    assert!(err.contains("malformed symbol"), "{err}");
+    assert!(err.contains("malformed Go symbol"), "{err}");
 }
 
 #[test]

@@ -88,7 +88,7 @@ fn workspace() -> Workspace {
         ws.path("mapping.yaml"),
         mapping.replace(
             "repos:\n",
-            "repos:\n  kube: { url: https://github.com/kube-rs/kube, pin: \"1.0.0\" }\n",
+            "repos:\n  kube: { url: https://github.com/kube-rs/kube, lang: rust, pin: \"1.0.0\" }\n",
         ),
     )
     .unwrap();

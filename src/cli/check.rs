@@ -230,7 +230,7 @@ fn origin_of<'m>(cx: &'m Context, s: &StepResolution) -> Option<&'m Origin> {
     match step
         .counterpart
         .as_ref()
-        .filter(|c| c.symbol == s.resolution.symbol)
+        .filter(|c| c.symbol.as_str() == s.resolution.symbol)
     {
         Some(c) => Some(&c.origin),
         None => Some(&step.origin),

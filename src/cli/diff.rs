@@ -5,10 +5,8 @@ use indicatif::ProgressBar;
 use k8s_study::Error;
 use k8s_study::drift::{self, Category};
 use k8s_study::error::exit;
-use k8s_study::resolve::Query;
-use k8s_study::rustlang;
+use k8s_study::item::{Language, Query};
 use k8s_study::source::Snapshot;
-use k8s_study::symbol::Symbol;
 
 use super::Context;
 
@@ -51,46 +49,25 @@ pub fn compare_symbol(
     from: &str,
     to: &str,
 ) -> Result<SymbolDiff, Error> {
-    let rust = rustlang::is_rust_path(symbol);
-    let repo_name = match repo {
-        Some(r) => r,
-        None if rust => k8s_study::mapping::COUNTERPART_REPO,
-        None => "kubernetes",
+    let (repo, item) = super::find::repo_and_item(cx, repo, symbol)?;
+    let repo_name = repo.name.as_str();
+    let old = cx.sources.snapshot(repo, from)?;
+    let new = cx.sources.snapshot(repo, to)?;
+    let query = Query {
+        item: &item,
+        file_hint: None,
     };
-    let repo = cx.repo(repo_name)?;
-    let (old, new, compared) = if rust {
-        rustlang::RustPath::parse(symbol).map_err(|e| {
-            Error::usage(
-                format!("malformed Rust item `{symbol}`: {e}"),
-                Some("example: kube_runtime::controller::Controller::run".to_string()),
-            )
-        })?;
-        let old = cx.sources.snapshot(repo, from)?;
-        let new = cx.sources.snapshot(repo, to)?;
-        let compared = drift::compare_rust(&old, &new, &[(symbol, None)])?.remove(0);
-        (old, new, compared)
-    } else {
-        let parsed = Symbol::parse(symbol).map_err(|e| {
-            Error::usage(
-                format!("malformed symbol `{symbol}`: {e}"),
-                Some("example: k8s.io/client-go/util/workqueue.Type.Add".to_string()),
-            )
-        })?;
-        let old = cx.sources.snapshot(repo, from)?;
-        let new = cx.sources.snapshot(repo, to)?;
-        let compared = drift::compare(
+    let compared = match repo.lang {
+        Language::Rust => drift::compare_rust(&old, &new, &[query])?,
+        Language::Go => drift::compare(
             &old,
             &new,
             repo.module.as_deref(),
-            &[Query {
-                symbol: &parsed,
-                file_hint: None,
-            }],
+            &[query],
             &ProgressBar::hidden(),
-        )?
-        .remove(0);
-        (old, new, compared)
-    };
+        )?,
+    }
+    .remove(0);
     if compared.category == Category::Unresolved {
         return Err(Error::usage(
             format!("{symbol} is not found at {from} of {repo_name}"),

@@ -3,9 +3,9 @@ use std::io::Write as _;
 use clap::Args;
 use k8s_study::Error;
 use k8s_study::error::exit;
-use k8s_study::resolve::{Query, Resolution, Resolver, Status};
-use k8s_study::rustlang::{self, RustPath};
-use k8s_study::symbol::Symbol;
+use k8s_study::item::{ItemRef, Language, Query, Resolution, Status};
+use k8s_study::languages::engine;
+use k8s_study::mapping::Repo;
 
 use super::output::{mark, short_commit, write_detail};
 use super::{Context, Format};
@@ -19,11 +19,13 @@ Examples:
   k8s-study find github.com/spf13/cobra.Command.Execute --format json
   k8s-study find kube_runtime::reflector::store::Store::get --repo kube
 
-SYMBOL is <import path>.<Name> or <import path>.<Receiver>.<Method> (receiver without * or type parameters).
-A SYMBOL with `::` is a Rust path: <crate>::<module>::<Item>, <...>::<Type>::<method> or <...>::<Trait>::<method>.")]
+SYMBOL is spelled in the repo's language (its `lang` in the mapping):
+  Go:   <import path>.<Name> or <import path>.<Receiver>.<Method> (receiver without * or type parameters)
+  Rust: <crate>::<module>::<Item>, <...>::<Type>::<method> or <...>::<Trait>::<method>")]
 pub struct FindArgs {
     pub symbol: String,
-    /// Repo to search [default: kubernetes, which holds staging and vendor/ too; kube for Rust paths].
+    /// Repo to search [default: kubernetes, which holds staging and vendor/ too; for a symbol
+    /// only another language spells (a Rust path), the first repo of that language].
     #[arg(long, value_name = "NAME")]
     pub repo: Option<String>,
     /// Version (tag) to search [default: the repo's pin].
@@ -34,11 +36,7 @@ pub struct FindArgs {
 }
 
 pub fn run(cx: &Context, args: &FindArgs) -> Result<u8, Error> {
-    let r = if rustlang::is_rust_path(&args.symbol) {
-        find_rust(cx, args)?
-    } else {
-        find_go(cx, args)?
-    };
+    let r = find(cx, args)?;
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => {
@@ -69,35 +67,81 @@ pub fn run(cx: &Context, args: &FindArgs) -> Result<u8, Error> {
     })
 }
 
-pub fn find_go(cx: &Context, args: &FindArgs) -> Result<Resolution, Error> {
-    let symbol = Symbol::parse(&args.symbol).map_err(|e| {
-        Error::usage(
-            format!("malformed symbol `{}`: {e}", args.symbol),
-            Some("example: k8s.io/client-go/tools/cache.sharedIndexInformer.Run".to_string()),
-        )
-    })?;
-    let repo = cx.repo(args.repo.as_deref().unwrap_or("kubernetes"))?;
+/// Where `args.symbol` is, read by the engine of its repo's language.
+pub fn find(cx: &Context, args: &FindArgs) -> Result<Resolution, Error> {
+    let (repo, item) = repo_and_item(cx, args.repo.as_deref(), &args.symbol)?;
     let version = args.at.clone().unwrap_or_else(|| repo.pin.clone());
     let snapshot = cx.sources.snapshot(repo, &version)?;
-    let resolver = Resolver::new(&snapshot, repo.module.as_deref())?;
-    Ok(resolver
-        .resolve(&[Query {
-            symbol: &symbol,
-            file_hint: None,
-        }])?
+    Ok(engine(repo.lang)
+        .resolve(
+            &snapshot,
+            repo.module.as_deref(),
+            &[Query {
+                item: &item,
+                file_hint: None,
+            }],
+        )?
         .remove(0))
 }
 
-/// Rust paths are resolved with syn in the repo's crates (kube-rs by default).
-pub fn find_rust(cx: &Context, args: &FindArgs) -> Result<Resolution, Error> {
-    RustPath::parse(&args.symbol).map_err(|e| {
-        Error::usage(
-            format!("malformed Rust path `{}`: {e}", args.symbol),
-            Some("example: kube_runtime::reflector::store::Store::get".to_string()),
-        )
-    })?;
-    let repo = cx.repo(args.repo.as_deref().unwrap_or("kube"))?;
-    let version = args.at.clone().unwrap_or_else(|| repo.pin.clone());
-    let snapshot = cx.sources.snapshot(repo, &version)?;
-    Ok(rustlang::resolve(&snapshot, &[(&args.symbol, None)])?.remove(0))
+/// The repo a command reads `text` in, and `text` parsed in its language. Without `--repo`:
+/// kubernetes, or, when `text` is not Go but another language's symbol, the first repo of
+/// that language (kube for a Rust path).
+pub fn repo_and_item<'c>(
+    cx: &'c Context,
+    repo: Option<&str>,
+    text: &str,
+) -> Result<(&'c Repo, ItemRef), Error> {
+    let repo = if let Some(name) = repo {
+        cx.repo(name)?
+    } else {
+        // kubernetes first, then the other repos: the first whose language reads `text`.
+        let mut repos: Vec<&Repo> = cx.mapping.repos.values().collect();
+        repos.sort_by_key(|r| r.name != "kubernetes");
+        match repos
+            .iter()
+            .copied()
+            .find(|r| engine(r.lang).parse(text).is_ok())
+        {
+            Some(r) => r,
+            None => return Err(unreadable(&repos, text)),
+        }
+    };
+    let item = k8s_study::languages::parse(repo.lang, text)
+        .map_err(|e| Error::usage(e, Some(example(repo.lang).to_string())))?;
+    Ok((repo, item))
+}
+
+/// No language of the mapping's repos reads `text`: what each one says is wrong.
+fn unreadable(repos: &[&Repo], text: &str) -> Error {
+    let mut langs: Vec<Language> = repos.iter().map(|r| r.lang).collect();
+    langs.dedup();
+    langs.sort();
+    langs.dedup();
+    let why: Vec<String> = langs
+        .iter()
+        .filter_map(|&l| {
+            engine(l)
+                .parse(text)
+                .err()
+                .map(|e| format!("as {}: {e}", l.name()))
+        })
+        .collect();
+    Error::usage(
+        format!("malformed symbol `{text}`: {}", why.join("; ")),
+        Some(
+            langs
+                .iter()
+                .map(|&l| example(l))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+    )
+}
+
+fn example(lang: Language) -> &'static str {
+    match lang {
+        Language::Go => "example: k8s.io/client-go/tools/cache.sharedIndexInformer.Run",
+        Language::Rust => "example: kube_runtime::reflector::store::Store::get",
+    }
 }

@@ -8,9 +8,8 @@ use std::io::Write;
 use clap::Args;
 use k8s_study::Error;
 use k8s_study::error::exit;
+use k8s_study::item::{ItemRef, Query, Resolution, Status};
 use k8s_study::mapping::{Article, Kind, Mapping};
-use k8s_study::resolve::{Query, Resolution, Resolver, Status};
-use k8s_study::symbol::Symbol;
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -113,9 +112,8 @@ pub struct SymbolHit<'m> {
     pub resolution: Option<Resolution>,
     /// With `--at`: why `repo` could not be read at that version.
     pub error: Option<String>,
-    /// The Go symbol; `None` for a Rust item (a counterpart).
     #[serde(skip)]
-    parsed: Option<&'m Symbol>,
+    parsed: &'m ItemRef,
     /// The first citing step's `file:` hint, so a moved declaration is noted.
     #[serde(skip)]
     file_hint: Option<&'m str>,
@@ -139,7 +137,7 @@ pub fn symbol_matches<'m>(mapping: &'m Mapping, query: &str) -> Vec<SymbolHit<'m
                     cited_by: Vec::new(),
                     resolution: None,
                     error: None,
-                    parsed: Some(&s.symbol),
+                    parsed: &s.symbol,
                     file_hint: None,
                 });
             hit.file_hint = hit.file_hint.or(s.file.as_deref());
@@ -156,18 +154,18 @@ pub fn symbol_matches<'m>(mapping: &'m Mapping, query: &str) -> Vec<SymbolHit<'m
             .enumerate()
             .filter_map(|(i, s)| Some((i, s.counterpart.as_ref()?)))
         {
-            if !c.symbol.to_lowercase().contains(&q) {
+            if !c.symbol.as_str().to_lowercase().contains(&q) {
                 continue;
             }
             let hit = hits
                 .entry((c.symbol.as_str(), c.repo.as_str()))
                 .or_insert_with(|| SymbolHit {
-                    symbol: &c.symbol,
+                    symbol: c.symbol.as_str(),
                     repo: &c.repo,
                     cited_by: Vec::new(),
                     resolution: None,
                     error: None,
-                    parsed: None,
+                    parsed: &c.symbol,
                     file_hint: None,
                 });
             hit.file_hint = hit.file_hint.or(c.file.as_deref());
@@ -215,10 +213,11 @@ pub fn nearest(mapping: &Mapping, query: &str) -> Option<String> {
 }
 
 /// What people type for a symbol: `pkg.Type.Method`, `Type.Method`, `Method`.
-fn symbol_names(symbol: &Symbol) -> Vec<String> {
-    let tail = symbol.as_str().rsplit('/').next().unwrap_or_default();
-    let mut names = vec![tail.to_string()];
-    names.extend(symbol.splits().into_iter().map(|s| s.name.to_string()));
+fn symbol_names(symbol: &ItemRef) -> Vec<String> {
+    let mut names = vec![symbol.short().to_string(), symbol.name().to_string()];
+    if symbol.name().receiver.is_some() {
+        names.push(symbol.name().name.clone());
+    }
     names
 }
 
@@ -286,23 +285,12 @@ fn resolve_hits(cx: &Context, hits: &mut [SymbolHit<'_>], at: &str) -> Result<()
         let mine: Vec<usize> = (0..hits.len()).filter(|&i| hits[i].repo == name).collect();
         let queries: Vec<Query<'_>> = mine
             .iter()
-            .filter_map(|&i| {
-                Some(Query {
-                    symbol: hits[i].parsed?,
-                    file_hint: hits[i].file_hint,
-                })
+            .map(|&i| Query {
+                item: hits[i].parsed,
+                file_hint: hits[i].file_hint,
             })
             .collect();
-        let rust: Vec<(&str, Option<&str>)> = mine
-            .iter()
-            .filter(|&&i| hits[i].parsed.is_none())
-            .map(|&i| (hits[i].symbol, hits[i].file_hint))
-            .collect();
-        let result = if rust.is_empty() {
-            resolve_in(cx, name, at, &queries)
-        } else {
-            resolve_rust_in(cx, name, at, &rust)
-        };
+        let result = resolve_in(cx, name, at, &queries);
         match result {
             Ok(resolutions) => {
                 for (i, r) in mine.into_iter().zip(resolutions) {
@@ -333,20 +321,11 @@ fn resolve_in(
 ) -> Result<Vec<Resolution>, Error> {
     let repo = cx.repo(repo)?;
     let snapshot = cx.sources.snapshot(repo, at)?;
-    let resolver = Resolver::new(&snapshot, repo.module.as_deref())?;
-    Ok(resolver.resolve(queries)?)
-}
-
-/// Rust items (counterparts) of one repo at `at`, with syn. A repo holds either Go or Rust.
-fn resolve_rust_in(
-    cx: &Context,
-    repo: &str,
-    at: &str,
-    queries: &[(&str, Option<&str>)],
-) -> Result<Vec<Resolution>, Error> {
-    let repo = cx.repo(repo)?;
-    let snapshot = cx.sources.snapshot(repo, at)?;
-    Ok(k8s_study::rustlang::resolve(&snapshot, queries)?)
+    Ok(k8s_study::languages::engine(repo.lang).resolve(
+        &snapshot,
+        repo.module.as_deref(),
+        queries,
+    )?)
 }
 
 fn write_json(out: &mut impl Write, v: &Value) -> Result<(), Error> {
@@ -559,7 +538,9 @@ mod tests {
             steps: symbols
                 .iter()
                 .map(|s| Step {
-                    symbol: Symbol::parse(s).unwrap(),
+                    symbol: k8s_study::languages::engine(k8s_study::item::Language::Go)
+                        .parse(s)
+                        .unwrap(),
                     file: None,
                     was: None,
                     review: None,

@@ -20,7 +20,6 @@ use k8s_study::error::exit;
 use k8s_study::guide::{self, Era, Lang};
 use k8s_study::mapping::Article;
 use k8s_study::resolve::{Resolution, Status};
-use k8s_study::rustlang;
 use k8s_study::source::Snapshot;
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::wrapper::Parameters;
@@ -32,7 +31,7 @@ use serde_json::json;
 
 use super::Context;
 use super::diff::compare_symbol;
-use super::find::{FindArgs, find_go, find_rust};
+use super::find::{FindArgs, find};
 use super::lookup::{component_articles, symbol_matches, title_matches};
 
 /// Serve the Model Context Protocol on stdin/stdout, for assistants.
@@ -212,11 +211,7 @@ impl Server {
                 at: Some(p.version),
                 format: super::Format::Json,
             };
-            let found = if rustlang::is_rust_path(&args.symbol) {
-                find_rust(cx, &args)
-            } else {
-                find_go(cx, &args)
-            }?;
+            let found = find(cx, &args)?;
             not_found_is_an_error(found)
         })
         .await

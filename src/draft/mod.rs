@@ -21,8 +21,9 @@ use indicatif::ProgressBar;
 use serde::Serialize;
 
 use crate::drift::relocate::{Found, search};
+use crate::golang::resolve::Resolver;
 use crate::golang::{ModuleMap, extract as extract_go};
-use crate::resolve::{Query, Resolver, Status};
+use crate::item::{Engine as _, Query, Status};
 use crate::source::{Snapshot, SourceError};
 use extract::{Extracted, Mention};
 
@@ -478,11 +479,11 @@ fn same_at(
     step: DraftStep,
     git_ref: &str,
 ) -> Result<DraftStep, String> {
-    let symbol = crate::symbol::Symbol::parse(&step.symbol).map_err(|e| e.to_string())?;
+    let symbol = crate::golang::Go.parse(&step.symbol)?;
     let resolver = Resolver::new(snapshot, root_module).map_err(|e| e.to_string())?;
     let r = resolver
         .resolve(&[Query {
-            symbol: &symbol,
+            item: &symbol,
             file_hint: None,
         }])
         .map_err(|e| e.to_string())?

@@ -17,9 +17,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use indicatif::ProgressBar;
 use serde::Serialize;
 
+use crate::golang::resolve::Resolver;
 use crate::golang::{Kind, Located, PackageFiles, index_files, type_key};
+use crate::item::{Engine as _, ItemRef, Query, Resolution, Status};
 use crate::mapping::{Article, Mapping};
-use crate::resolve::{Query, Resolution, Resolver, Status};
 use crate::source::{Snapshot, SourceError, Sources};
 use crate::symbol::{QualName, Symbol};
 use relocate::Found;
@@ -288,7 +289,7 @@ pub fn bump(
         let queries: Vec<Query<'_>> = steps
             .iter()
             .map(|(a, i)| Query {
-                symbol: &a.steps[*i].symbol,
+                item: &a.steps[*i].symbol,
                 file_hint: a.steps[*i].file.as_deref(),
             })
             .collect();
@@ -329,9 +330,12 @@ pub fn bump(
         }
         let old = sources.snapshot(repo, &repo.pin)?;
         let new = sources.snapshot(repo, version)?;
-        let queries: Vec<(&str, Option<&str>)> = items
+        let queries: Vec<Query<'_>> = items
             .iter()
-            .map(|(_, _, c)| (c.symbol.as_str(), c.file.as_deref()))
+            .map(|(_, _, c)| Query {
+                item: &c.symbol,
+                file_hint: c.file.as_deref(),
+            })
             .collect();
         let compared = compare_rust(&old, &new, &queries)?;
         out.extend(
@@ -342,7 +346,7 @@ pub fn bump(
                     article: a.id.clone(),
                     step: i + 1,
                     repo: repo_name.clone(),
-                    symbol: c.symbol.clone(),
+                    symbol: c.symbol.to_string(),
                     counterpart: true,
                     compared,
                 }),
@@ -369,19 +373,23 @@ pub fn bump(
 pub fn compare_rust(
     old: &Snapshot,
     new: &Snapshot,
-    queries: &[(&str, Option<&str>)],
+    queries: &[Query<'_>],
 ) -> Result<Vec<Compared>, SourceError> {
     let before = crate::rustlang::resolve(old, queries)?;
-    let new_queries: Vec<(&str, Option<&str>)> = queries
+    let new_queries: Vec<Query<'_>> = queries
         .iter()
         .zip(&before)
-        .map(|((s, hint), r)| (*s, r.file.as_deref().or(*hint)))
+        .map(|(q, r)| Query {
+            item: q.item,
+            file_hint: r.file.as_deref().or(q.file_hint),
+        })
         .collect();
     let after = crate::rustlang::resolve(new, &new_queries)?;
     let mut old_files = FileCache::new(old);
     let mut new_files = FileCache::new(new);
     let mut out = Vec::with_capacity(queries.len());
-    for ((symbol, _), (a, b)) in queries.iter().zip(before.iter().zip(&after)) {
+    for (q, (a, b)) in queries.iter().zip(before.iter().zip(&after)) {
+        let symbol = q.item.as_str();
         if a.status != Status::Found {
             out.push(unresolved(a));
             continue;
@@ -396,10 +404,18 @@ pub fn compare_rust(
             }
             Status::Ambiguous => out.push(still_ambiguous(b, from, old_text)),
             Status::Missing => {
-                let names: Vec<(&str, Option<&str>)> = b
+                let items: Vec<ItemRef> = b
                     .candidates
                     .iter()
-                    .map(|c| (c.symbol.as_str(), Some(c.file.as_str())))
+                    .filter_map(|c| crate::rustlang::Rust.parse(&c.symbol).ok())
+                    .collect();
+                let names: Vec<Query<'_>> = items
+                    .iter()
+                    .zip(&b.candidates)
+                    .map(|(item, c)| Query {
+                        item,
+                        file_hint: Some(c.file.as_str()),
+                    })
                     .collect();
                 let resolved = crate::rustlang::resolve(new, &names)?;
                 let mut found = Vec::new();
@@ -506,7 +522,7 @@ pub fn compare(
         .iter()
         .zip(&before)
         .map(|(q, r)| Query {
-            symbol: q.symbol,
+            item: q.item,
             file_hint: r.file.as_deref().or(q.file_hint),
         })
         .collect();
@@ -536,7 +552,7 @@ pub fn compare(
                     .modules()
                     .import_path_of(dir)
                     .unwrap_or_default();
-                let name = own_name(q.symbol, &import_path);
+                let name = own_name(q.item, &import_path);
                 pending.push(Pending {
                     index: i,
                     import_path,
@@ -1012,7 +1028,10 @@ fn whole_package(
 }
 
 /// The name inside its package of a symbol whose package is `import_path`.
-fn own_name(symbol: &Symbol, import_path: &str) -> QualName {
+fn own_name(item: &ItemRef, import_path: &str) -> QualName {
+    let Ok(symbol) = Symbol::parse(item.as_str()) else {
+        return item.name().clone();
+    };
     let splits = symbol.splits();
     splits
         .iter()

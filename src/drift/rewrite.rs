@@ -72,7 +72,7 @@ pub fn plan(
                 continue;
             };
             Fields {
-                symbol: &c.symbol,
+                symbol: c.symbol.as_str(),
                 origin: &c.origin,
                 file: c.file.as_deref(),
                 file_origin: c.file_origin.as_ref(),

@@ -1,12 +1,16 @@
 //! Go source: declarations found with tree-sitter-go, packages found by import path.
 
 mod embedding;
+mod engine;
 mod extract;
 mod lang;
 pub mod modules;
+pub mod resolve;
 mod signature;
+pub mod symbol;
 
 pub use embedding::{TypeRef, embedded_types, imports};
+pub use engine::Go;
 pub use extract::{
     Call, Decl, FileDecls, Kind, calls, extract, file_name_constrained, receiver_name,
 };

@@ -308,7 +308,7 @@ fn counterpart_guide(
         _ => c.note.clone(),
     };
     let mut g = CounterpartGuide {
-        symbol: c.symbol.clone(),
+        symbol: c.symbol.to_string(),
         repo: c.repo.clone(),
         upstream,
         version,
@@ -393,14 +393,15 @@ fn since_article(
             continue;
         };
         // At the article's version a step is looked up by its article-era name, if any.
-        let symbols: Vec<(String, usize, crate::symbol::Symbol)> = group
+        let engine = crate::languages::engine(repo.lang);
+        let symbols: Vec<(String, usize, crate::item::ItemRef)> = group
             .iter()
             .flat_map(|a| {
                 a.steps.iter().enumerate().map(|(i, s)| {
                     let era_symbol = s
                         .was
                         .as_deref()
-                        .and_then(|w| crate::symbol::Symbol::parse(w).ok())
+                        .and_then(|w| engine.parse(w).ok())
                         .unwrap_or_else(|| s.symbol.clone());
                     (a.id.clone(), i + 1, era_symbol)
                 })
@@ -408,8 +409,8 @@ fn since_article(
             .collect();
         let queries: Vec<crate::resolve::Query<'_>> = symbols
             .iter()
-            .map(|(_, _, symbol)| crate::resolve::Query {
-                symbol,
+            .map(|(_, _, item)| crate::resolve::Query {
+                item,
                 file_hint: None,
             })
             .collect();

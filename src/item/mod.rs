@@ -7,14 +7,44 @@ use serde::{Deserialize, Serialize};
 
 use crate::source::Snapshot;
 
+mod engine;
+mod fill;
+mod name;
+mod reference;
+
+pub use engine::{Engine, Query};
+pub use fill::{Hit, Near, Terms, suggestions};
+pub use name::QualName;
+pub use reference::ItemRef;
+
 /// The language of a repository's code, as a repo says in the mapping (`lang: go`, the
 /// default, or `lang: rust`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
     #[default]
     Go,
     Rust,
+}
+
+impl Language {
+    /// As people write it: "Go", "Rust".
+    pub fn name(self) -> &'static str {
+        match self {
+            Language::Go => "Go",
+            Language::Rust => "Rust",
+        }
+    }
+
+    /// As the mapping writes it: `go`, `rust`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Language::Go => "go",
+            Language::Rust => "rust",
+        }
+    }
 }
 
 /// What a declaration is. Types are split by their underlying form.

@@ -14,7 +14,7 @@ use std::path::PathBuf;
 
 pub use load::{Selection, Source, load, load_builtin, load_path, load_sources};
 
-use crate::symbol::Symbol;
+use crate::item::{ItemRef, Language};
 
 /// The only schema version this build reads.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -88,6 +88,8 @@ pub struct Repo {
     pub module: Option<String>,
     /// Where the repo is read from (`source:` in the mapping).
     pub source: RepoSource,
+    /// The language of its code (`lang:`), which reads its symbols.
+    pub lang: Language,
     /// Where the `pin` value is written (for `bump --write`).
     pub pin_origin: Origin,
 }
@@ -149,7 +151,7 @@ pub struct Article {
 
 #[derive(Clone, Debug)]
 pub struct Step {
-    pub symbol: Symbol,
+    pub symbol: ItemRef,
     pub file: Option<String>,
     pub was: Option<String>,
     /// Why a person must look at this step again (left by `bump --write`).
@@ -172,8 +174,8 @@ pub const COUNTERPART_REPO: &str = "kube";
 #[derive(Clone, Debug)]
 pub struct Counterpart {
     pub repo: String,
-    /// A crate path, `kube_runtime::controller::Controller::run`.
-    pub symbol: String,
+    /// In its repo's language: a crate path, `kube_runtime::controller::Controller::run`.
+    pub symbol: ItemRef,
     pub file: Option<String>,
     pub note: String,
     pub note_zh: String,

@@ -69,6 +69,20 @@ pub struct Repo {
         skip_serializing_if = "Option::is_none"
     )]
     pub source: Option<Spanned<String>>,
+    /// The language of the repo's code: `go` (the default) or `rust` (kube-rs). It says how
+    /// the repo's symbols are spelled and read.
+    #[serde(default)]
+    #[schemars(with = "Option<LangName>", skip_serializing_if = "Option::is_none")]
+    pub lang: Option<Spanned<String>>,
+}
+
+/// The values of a repo's `lang`.
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)] // a schema only
+pub enum LangName {
+    Go,
+    Rust,
 }
 
 /// The values of a repo's `source`.

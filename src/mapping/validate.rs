@@ -9,8 +9,9 @@ use super::{
     Article, COUNTERPART_REPO, Counterpart, Diagnostic, Kind, Mapping, Origin, Repo, RepoSource,
     SCHEMA_VERSION, Step, raw,
 };
+use crate::golang::symbol::Symbol;
+use crate::item::Language;
 use crate::source::url::check_url;
-use crate::symbol::Symbol;
 
 struct Ctx<'a> {
     file: &'a str,
@@ -107,7 +108,7 @@ pub fn merge(files: &[Parsed<'_>], diags: &mut Vec<Diagnostic>) -> Mapping {
                         cx.diags.push(Diagnostic {
                             origin: c.origin.clone(),
                             message: format!(
-                                "counterpart repo `{}` is not in `repos` (kube-rs: `kube: {{ url: https://github.com/kube-rs/kube, pin: TAG }}`)",
+                                "counterpart repo `{}` is not in `repos` (kube-rs: `kube: {{ url: https://github.com/kube-rs/kube, pin: TAG, lang: rust }}`)",
                                 c.repo
                             ),
                         });
@@ -214,6 +215,23 @@ fn merge_vocabulary(files: &[Parsed<'_>], diags: &mut Vec<Diagnostic>, mapping: 
                     format!("repo `{name}`: `source: modules` needs the repo's Go `module`"),
                 );
             }
+            let lang = match repo.value.lang.as_ref() {
+                None => Language::Go,
+                Some(l) => match l.value.as_str() {
+                    "go" => Language::Go,
+                    "rust" => Language::Rust,
+                    other => {
+                        cx.error(
+                            &l.referenced,
+                            format!(
+                                "repo `{name}`: `lang` is `{}`; use go or rust",
+                                other.escape_default()
+                            ),
+                        );
+                        Language::Go
+                    }
+                },
+            };
             repo_origin.insert(name.clone(), origin);
             mapping.repos.insert(
                 name.clone(),
@@ -223,6 +241,7 @@ fn merge_vocabulary(files: &[Parsed<'_>], diags: &mut Vec<Diagnostic>, mapping: 
                     pin: pin.value.clone(),
                     module: repo.value.module.as_ref().map(|m| m.value.clone()),
                     source,
+                    lang,
                     pin_origin: cx.origin(&pin.referenced),
                 },
             );
@@ -322,7 +341,7 @@ fn check_article(
         .steps
         .value
         .iter()
-        .filter_map(|s| check_step(cx, s))
+        .filter_map(|s| check_step(cx, s, &raw.repo.value, mapping))
         .collect();
     if cx.diags.len() > errors_before {
         return None;
@@ -447,17 +466,8 @@ fn check_kind(cx: &mut Ctx<'_>, raw: &raw::Article) -> Kind {
     kind
 }
 
-fn check_step(cx: &mut Ctx<'_>, raw: &raw::Step) -> Option<Step> {
-    let symbol = match Symbol::parse(&raw.symbol.value) {
-        Ok(s) => Some(s),
-        Err(e) => {
-            cx.error(
-                &raw.symbol.referenced,
-                format!("malformed symbol `{}`: {e}", raw.symbol.value),
-            );
-            None
-        }
-    };
+fn check_step(cx: &mut Ctx<'_>, raw: &raw::Step, repo: &str, mapping: &Mapping) -> Option<Step> {
+    let symbol = parse_symbol(cx, &raw.symbol, repo, mapping);
     if let Some(file) = &raw.file
         && let Err(why) = check_repo_path(&file.value)
     {
@@ -482,19 +492,21 @@ fn check_step(cx: &mut Ctx<'_>, raw: &raw::Step) -> Option<Step> {
         counterpart: raw
             .counterpart
             .as_ref()
-            .and_then(|c| check_counterpart(cx, c)),
+            .and_then(|c| check_counterpart(cx, c, mapping)),
     })
 }
 
-fn check_counterpart(cx: &mut Ctx<'_>, raw: &raw::Counterpart) -> Option<Counterpart> {
+fn check_counterpart(
+    cx: &mut Ctx<'_>,
+    raw: &raw::Counterpart,
+    mapping: &Mapping,
+) -> Option<Counterpart> {
+    let repo = raw
+        .repo
+        .as_ref()
+        .map_or(COUNTERPART_REPO, |r| r.value.as_str());
+    let symbol = parse_symbol(cx, &raw.symbol, repo, mapping);
     let mut ok = true;
-    if let Err(e) = crate::rustlang::RustPath::parse(&raw.symbol.value) {
-        cx.error(
-            &raw.symbol.referenced,
-            format!("malformed Rust item `{}`: {e}", raw.symbol.value),
-        );
-        ok = false;
-    }
     if let Some(file) = &raw.file
         && let Err(why) = check_repo_path(&file.value)
     {
@@ -503,12 +515,13 @@ fn check_counterpart(cx: &mut Ctx<'_>, raw: &raw::Counterpart) -> Option<Counter
     }
     cx.require_text("note", &raw.note);
     cx.curated_text("note_zh", raw.note_zh.as_ref(), &raw.symbol.referenced);
-    ok.then(|| Counterpart {
+    let symbol = symbol.filter(|_| ok)?;
+    Some(Counterpart {
         repo: raw
             .repo
             .as_ref()
             .map_or(COUNTERPART_REPO.to_string(), |r| r.value.clone()),
-        symbol: raw.symbol.value.clone(),
+        symbol,
         file: raw.file.as_ref().map(|f| f.value.clone()),
         note: raw.note.value.clone(),
         note_zh: raw
@@ -524,6 +537,20 @@ fn check_counterpart(cx: &mut Ctx<'_>, raw: &raw::Counterpart) -> Option<Counter
 }
 
 /// A path inside a repository: relative, `/`-separated, never leaving the tree.
+/// A symbol in the language of `repo` (Go when the repo is unknown, which is reported
+/// elsewhere).
+fn parse_symbol(
+    cx: &mut Ctx<'_>,
+    raw: &Spanned<String>,
+    repo: &str,
+    mapping: &Mapping,
+) -> Option<crate::item::ItemRef> {
+    let lang = mapping.repo(repo).map(|r| r.lang).unwrap_or_default();
+    crate::languages::parse(lang, &raw.value)
+        .map_err(|e| cx.error(&raw.referenced, e))
+        .ok()
+}
+
 pub fn check_repo_path(path: &str) -> Result<(), &'static str> {
     if path.is_empty() {
         return Err("is empty");
@@ -673,7 +700,7 @@ mod tests {
                 "m.yaml:11:18: unknown component `informr` (known: informer)",
                 "m.yaml:12:11: unknown repo `kubernets` (known: kubernetes)",
                 "m.yaml:14:7: article `a` has 2 steps: an article is read in 3 to 12",
-                "m.yaml:14:17: malformed symbol `k8s.io/x.*T.Run`: `*T` is not a Go identifier (write receivers without `*` or type parameters)",
+                "m.yaml:14:17: malformed Go symbol `k8s.io/x.*T.Run`: `*T` is not a Go identifier (write receivers without `*` or type parameters)",
                 "m.yaml:15:15: file `../etc/passwd` must not contain `..`",
                 "m.yaml:19:15: file `/abs/y.go` must be relative to the repository root, not absolute",
             ]

@@ -12,28 +12,30 @@ use super::crates::{Crates, find_crates};
 use super::index::{CrateIndex, key};
 use super::items::{ItemRec, UseRec};
 use super::symbol::RustPath;
-use crate::golang::Kind;
-use crate::resolve::{Candidate, Resolution, Status};
+use crate::item::{Hit, Kind, Near, Query, Resolution, Terms, suggestions};
 use crate::source::{Snapshot, SourceError};
+
+const TERMS: Terms = Terms {
+    plural: "definitions",
+    placed: "defined",
+    constraints: "#[cfg]",
+};
 
 /// Re-exports followed before giving up (a loop guard beside the visited set).
 const MAX_HOPS: usize = 16;
 
-/// Resolve each `(symbol, file hint)`. Only git errors are errors: an unknown crate, a
-/// malformed path or a file that does not parse is a `missing` resolution with a reason.
-pub fn resolve(
-    snapshot: &Snapshot,
-    queries: &[(&str, Option<&str>)],
-) -> Result<Vec<Resolution>, SourceError> {
+/// Resolve each query. Only reading errors are errors: an unknown crate, a malformed path or
+/// a file that does not parse is a `missing` resolution with a reason.
+pub fn resolve(snapshot: &Snapshot, queries: &[Query<'_>]) -> Result<Vec<Resolution>, SourceError> {
     let mut ws = Workspace::new(snapshot)?;
     queries
         .iter()
-        .map(|(symbol, hint)| ws.resolve_one(symbol, *hint))
+        .map(|q| ws.resolve_one(q.item.as_str(), q.file_hint))
         .collect()
 }
 
 #[derive(Clone, Debug)]
-struct Hit {
+struct Found {
     crate_name: String,
     rec: ItemRec,
     /// The path the item is defined at, `crate::module::Item` (`Type::member` for impls).
@@ -69,7 +71,7 @@ impl<'s> Workspace<'s> {
     }
 
     fn resolve_one(&mut self, symbol: &str, hint: Option<&str>) -> Result<Resolution, SourceError> {
-        let mut r = empty(self.snapshot, symbol);
+        let mut r = Resolution::empty(self.snapshot, symbol);
         let path = match RustPath::parse(symbol) {
             Ok(p) => p,
             Err(e) => {
@@ -80,7 +82,7 @@ impl<'s> Workspace<'s> {
         if !self.load(&path.crate_name)? {
             let names: Vec<&str> = self.crates.crates.iter().map(|c| c.name.as_str()).collect();
             r.reason = Some(format!(
-                "crate {} not found in {}@{} (its library crates: {})",
+                "crate {} not found in {}@{} (its library crates: {}){}",
                 path.crate_name,
                 self.snapshot.repo_name,
                 self.snapshot.version,
@@ -88,7 +90,8 @@ impl<'s> Workspace<'s> {
                     "none".to_string()
                 } else {
                     names.join(", ")
-                }
+                },
+                self.manifest_problems()
             ));
             return Ok(r);
         }
@@ -101,7 +104,21 @@ impl<'s> Workspace<'s> {
         if hits.is_empty() {
             self.fill_missing(&mut r, &path);
         } else {
-            fill_found(&mut r, &hits, hint);
+            let found: Vec<Hit> = hits.iter().map(hit).collect();
+            r.fill_found(&found, hint, &TERMS);
+            let canonical = &hits[found
+                .iter()
+                .position(|h| Some(&h.file) == r.file.as_ref())
+                .unwrap_or(0)]
+            .canonical;
+            if r.status == crate::item::Status::Found && *canonical != r.symbol {
+                let note = format!("a re-export: defined as {canonical}");
+                r.reason = Some(
+                    r.reason
+                        .take()
+                        .map_or(note.clone(), |w| format!("{note}; {w}")),
+                );
+            }
         }
         r.link(self.snapshot);
         Ok(r)
@@ -114,7 +131,7 @@ impl<'s> Workspace<'s> {
         segs: &[String],
         visited: &mut BTreeSet<String>,
         hops: usize,
-    ) -> Result<Vec<Hit>, SourceError> {
+    ) -> Result<Vec<Found>, SourceError> {
         if hops > MAX_HOPS
             || !visited.insert(format!("{crate_name}::{}", key(segs)))
             || !self.load(crate_name)?
@@ -125,7 +142,7 @@ impl<'s> Workspace<'s> {
         if let Some(items) = index.items.get(&key(segs)) {
             return Ok(items
                 .iter()
-                .map(|rec| Hit {
+                .map(|rec| Found {
                     crate_name: crate_name.to_string(),
                     canonical: format!("{crate_name}::{}", key(&rec.path)),
                     rec: rec.clone(),
@@ -194,9 +211,9 @@ impl<'s> Workspace<'s> {
     }
 
     /// `Type::member`: resolve the type, then find the member among its crate's impls.
-    fn members(&mut self, path: &RustPath) -> Result<Vec<Hit>, SourceError> {
+    fn members(&mut self, path: &RustPath) -> Result<Vec<Found>, SourceError> {
         let (member, type_path) = path.segments.split_last().expect("two segments or more");
-        let types: Vec<Hit> = self
+        let types: Vec<Found> = self
             .lookup(&path.crate_name, type_path, &mut BTreeSet::new(), 0)?
             .into_iter()
             .filter(|h| {
@@ -214,7 +231,7 @@ impl<'s> Workspace<'s> {
                 continue;
             };
             for rec in pick_impls(index, &ty.rec, found) {
-                hits.push(Hit {
+                hits.push(Found {
                     crate_name: ty.crate_name.clone(),
                     canonical: format!("{}::{member}", ty.canonical),
                     rec: rec.clone(),
@@ -243,8 +260,23 @@ impl<'s> Workspace<'s> {
                 shown.join("; ")
             );
         }
+        reason.push_str(&self.manifest_problems());
         r.reason = Some(reason);
-        r.candidates = suggestions(&self.indexes, path);
+        r.candidates = near(&self.indexes, path);
+    }
+
+    /// `; Cargo.toml problems: ...` when a manifest of the tree could not be read (a crate
+    /// it declares may be the one missing).
+    fn manifest_problems(&self) -> String {
+        if self.crates.problems.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; {} manifest problem(s): {}",
+                self.crates.problems.len(),
+                self.crates.problems.join("; ")
+            )
+        }
     }
 }
 
@@ -291,127 +323,40 @@ fn pick_impls<'a>(index: &CrateIndex, def: &ItemRec, found: &'a [ItemRec]) -> Ve
     pool
 }
 
-fn fill_found(r: &mut Resolution, hits: &[Hit], hint: Option<&str>) {
-    let pick = hint
-        .and_then(|h| hits.iter().position(|x| x.rec.file == h))
-        .unwrap_or(0);
-    let chosen = &hits[pick];
-    // `#[cfg]` twins (a feature on and off, one per platform) are expected; other duplicates
-    // mean we cannot tell which one the path names.
-    let twins = hits.iter().all(|h| h.rec.cfg);
-    if hits.len() > 1 && !twins {
-        r.status = Status::Ambiguous;
-        r.candidates = hits.iter().map(candidate).collect();
-        r.reason = Some(format!(
-            "{} definitions and no #[cfg] to tell them apart",
-            hits.len()
-        ));
-        return;
-    }
-    r.status = Status::Found;
-    r.variants = hits
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i != pick)
-        .map(|(_, h)| candidate(h))
-        .collect();
-    r.file = Some(chosen.rec.file.clone());
-    r.start_line = Some(chosen.rec.start_line);
-    r.end_line = Some(chosen.rec.end_line);
-    r.kind = Some(chosen.rec.kind);
-    r.signature = Some(chosen.rec.signature.clone());
-    r.doc = Some(chosen.rec.doc.clone());
-    let mut notes = Vec::new();
-    if chosen.canonical != r.symbol {
-        notes.push(format!("a re-export: defined as {}", chosen.canonical));
-    }
-    if let Some(h) = hint
-        && !hits.iter().any(|x| x.rec.file == h)
-    {
-        notes.push(format!(
-            "file hint {h} is out of date: defined in {}",
-            chosen.rec.file
-        ));
-    }
-    if !notes.is_empty() {
-        r.reason = Some(notes.join("; "));
-    }
-}
-
-fn candidate(h: &Hit) -> Candidate {
-    Candidate {
+fn hit(h: &Found) -> Hit {
+    Hit {
         symbol: h.canonical.clone(),
         file: h.rec.file.clone(),
         start_line: h.rec.start_line,
+        end_line: h.rec.end_line,
         kind: h.rec.kind,
+        signature: h.rec.signature.clone(),
+        doc: h.rec.doc.clone(),
+        constrained: h.rec.cfg,
     }
 }
 
-/// Near names in the crates read so far: the same last name (another module or type), the
-/// same letters in another case, or a small edit away. Best first, at most five.
-fn suggestions(indexes: &BTreeMap<String, CrateIndex>, wanted: &RustPath) -> Vec<Candidate> {
+/// Near names in the crates read so far (the shared ranking, keyed by the last two segments).
+fn near(indexes: &BTreeMap<String, CrateIndex>, wanted: &RustPath) -> Vec<crate::item::Candidate> {
     let tail = |segs: &[String]| -> String {
         segs[segs.len().saturating_sub(2)..]
             .join("::")
             .to_lowercase()
     };
-    let target = tail(&wanted.segments);
-    let leaf = wanted.name();
-    let mut scored: Vec<((u8, usize), String, &ItemRec)> = Vec::new();
+    let mut pool = Vec::new();
     for (crate_name, index) in indexes {
         for rec in index.items.values().chain(index.members.values()).flatten() {
-            let name = rec.path.last().map_or("", String::as_str);
-            let distance = strsim::levenshtein(&target, &tail(&rec.path));
-            let class = if name == leaf {
-                0
-            } else if name.eq_ignore_ascii_case(leaf) {
-                1
-            } else {
-                2
-            };
-            if class < 2 || distance <= 2 + target.len() / 8 {
-                scored.push((
-                    (class, distance),
-                    format!("{crate_name}::{}", key(&rec.path)),
-                    rec,
-                ));
-            }
+            pool.push(Near {
+                key: tail(&rec.path),
+                leaf: rec.path.last().cloned().unwrap_or_default(),
+                candidate: crate::item::Candidate {
+                    symbol: format!("{crate_name}::{}", key(&rec.path)),
+                    file: rec.file.clone(),
+                    start_line: rec.start_line,
+                    kind: rec.kind,
+                },
+            });
         }
     }
-    scored.sort_by(|a, b| {
-        a.0.cmp(&b.0)
-            .then(a.2.file.cmp(&b.2.file))
-            .then(a.2.start_line.cmp(&b.2.start_line))
-    });
-    scored.dedup_by(|a, b| a.1 == b.1 && a.2.file == b.2.file);
-    scored
-        .into_iter()
-        .take(5)
-        .map(|(_, symbol, rec)| Candidate {
-            symbol,
-            file: rec.file.clone(),
-            start_line: rec.start_line,
-            kind: rec.kind,
-        })
-        .collect()
-}
-
-fn empty(snapshot: &Snapshot, symbol: &str) -> Resolution {
-    Resolution {
-        symbol: symbol.to_string(),
-        repo: snapshot.repo_name.clone(),
-        version: snapshot.version.clone(),
-        commit: snapshot.commit.clone(),
-        status: Status::Missing,
-        file: None,
-        start_line: None,
-        end_line: None,
-        kind: None,
-        signature: None,
-        doc: None,
-        candidates: Vec::new(),
-        variants: Vec::new(),
-        reason: None,
-        permalink: None,
-    }
+    suggestions(&tail(&wanted.segments), wanted.name(), pool)
 }

@@ -4,8 +4,7 @@
 
 use super::crates::find_crates;
 use super::resolve;
-use crate::golang::Kind;
-use crate::resolve::{Resolution, Status};
+use crate::item::{Engine as _, ItemRef, Kind, Query, Resolution, Status};
 use crate::source::{Snapshot, test_snapshot};
 
 const ROOT: &str = r#"[workspace]
@@ -176,8 +175,21 @@ fn fixture() -> (tempfile::TempDir, Snapshot) {
     ])
 }
 
+fn item(symbol: &str) -> ItemRef {
+    super::Rust.parse(symbol).unwrap()
+}
+
 fn one(snapshot: &Snapshot, symbol: &str) -> Resolution {
-    resolve(snapshot, &[(symbol, None)]).unwrap().remove(0)
+    let item = item(symbol);
+    resolve(
+        snapshot,
+        &[Query {
+            item: &item,
+            file_hint: None,
+        }],
+    )
+    .unwrap()
+    .remove(0)
 }
 
 #[track_caller]
@@ -541,18 +553,31 @@ fn missing_items_suggest_near_names() {
         r.reason.as_deref(),
         Some("crate nope not found in test@v1 (its library crates: alpha_core, beta, delta)")
     );
-    let r = one(&snapshot, "alpha_core::Store<K>::get");
-    assert!(r.reason.unwrap().starts_with("malformed Rust path"));
+    // A malformed path never reaches the resolver: the engine refuses it when the mapping
+    // or the command line is read.
+    assert!(
+        super::Rust
+            .parse("alpha_core::Store<K>::get")
+            .unwrap_err()
+            .contains("not an identifier")
+    );
 }
 
 #[test]
 fn a_file_hint_picks_among_twins_and_flags_a_stale_hint() {
     let (_dir, snapshot) = fixture();
+    let get = item("alpha_core::store::Store::get");
     let r = resolve(
         &snapshot,
         &[
-            ("alpha_core::store::Store::get", Some("alpha/src/store.rs")),
-            ("alpha_core::store::Store::get", Some("alpha/src/old.rs")),
+            Query {
+                item: &get,
+                file_hint: Some("alpha/src/store.rs"),
+            },
+            Query {
+                item: &get,
+                file_hint: Some("alpha/src/old.rs"),
+            },
         ],
     )
     .unwrap();

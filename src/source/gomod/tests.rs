@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use super::zipmod::zip_bytes;
 use super::{GoEnv, ModuleTree};
-use crate::resolve::{Query, Resolver, Status};
+use crate::golang::resolve::Resolver;
+use crate::item::{Engine as _, ItemRef, Query, Status};
 use crate::source::{EntryKind, Snapshot, SourceError};
-use crate::symbol::Symbol;
 
 /// Put `module@version` with `files` into the cache at `root`.
 pub(crate) fn put(root: &Path, module: &str, version: &str, files: &[(&str, &[u8])]) {
@@ -89,11 +89,14 @@ fn snapshot(root: &Path, module: &str, version: &str) -> Result<Snapshot, Source
 }
 
 fn resolve(s: &Snapshot, symbols: &[&str]) -> Vec<crate::resolve::Resolution> {
-    let parsed: Vec<Symbol> = symbols.iter().map(|x| Symbol::parse(x).unwrap()).collect();
+    let parsed: Vec<ItemRef> = symbols
+        .iter()
+        .map(|x| crate::golang::Go.parse(x).unwrap())
+        .collect();
     let queries: Vec<Query<'_>> = parsed
         .iter()
-        .map(|symbol| Query {
-            symbol,
+        .map(|item| Query {
+            item,
             file_hint: None,
         })
         .collect();
@@ -255,14 +258,20 @@ fn a_gopath_era_release_resolves_its_own_code_and_never_vendored_code() {
     let mut s = s;
     s.version = "v1.13.0".into();
     let parsed = [
-        Symbol::parse("k8s.io/kubernetes/pkg/kubelet.Kubelet").unwrap(),
-        Symbol::parse("k8s.io/client-go/tools/cache.FIFO").unwrap(),
-        Symbol::parse("github.com/spf13/cobra.Command").unwrap(),
+        crate::golang::Go
+            .parse("k8s.io/kubernetes/pkg/kubelet.Kubelet")
+            .unwrap(),
+        crate::golang::Go
+            .parse("k8s.io/client-go/tools/cache.FIFO")
+            .unwrap(),
+        crate::golang::Go
+            .parse("github.com/spf13/cobra.Command")
+            .unwrap(),
     ];
     let queries: Vec<Query<'_>> = parsed
         .iter()
-        .map(|symbol| Query {
-            symbol,
+        .map(|item| Query {
+            item,
             file_hint: None,
         })
         .collect();

@@ -1,0 +1,298 @@
+//! Go symbols → places in a snapshot: the Go engine's resolver.
+//!
+//! All queries of a run are answered together: packages are located once, their files read
+//! once, prefiltered by the wanted names, and parsed in parallel. Only a package with a
+//! missing symbol is parsed whole, to suggest what the name became.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+use super::symbol::Symbol;
+use super::{FileProblem, Located, ModuleMap, PackageFiles, index_files};
+use crate::item::{Hit, Near, QualName, Query, Resolution, Terms, suggestions};
+use crate::source::{Snapshot, SourceError};
+
+pub(crate) const TERMS: Terms = Terms {
+    plural: "declarations",
+    placed: "declared",
+    constraints: "build constraints",
+};
+
+pub struct Resolver<'s> {
+    snapshot: &'s Snapshot,
+    modules: ModuleMap,
+}
+
+impl<'s> Resolver<'s> {
+    /// `root_module`: the import path of the tree's root when it has no go.mod (GOPATH-era
+    /// repositories, see `module:` in the mapping's repos).
+    pub fn new(snapshot: &'s Snapshot, root_module: Option<&str>) -> Result<Self, SourceError> {
+        let modules = ModuleMap::with_root(snapshot, root_module)?;
+        Ok(Self { snapshot, modules })
+    }
+
+    pub fn modules(&self) -> &ModuleMap {
+        &self.modules
+    }
+
+    pub fn resolve(&self, queries: &[Query<'_>]) -> Result<Vec<Resolution>, SourceError> {
+        let symbols: Vec<Result<Symbol, String>> = queries
+            .iter()
+            .map(|q| Symbol::parse(q.item.as_str()).map_err(|e| e.to_string()))
+            .collect();
+        let parsed: Vec<&Symbol> = symbols.iter().filter_map(|s| s.as_ref().ok()).collect();
+        let mut batch = self.plan(&parsed)?;
+        let mut out = Vec::with_capacity(queries.len());
+        for (q, symbol) in queries.iter().zip(&symbols) {
+            let mut r = Resolution::empty(self.snapshot, q.item.as_str());
+            let symbol = match symbol {
+                Ok(s) => s,
+                Err(e) => {
+                    r.reason = Some(format!("malformed Go symbol: {e}"));
+                    out.push(r);
+                    continue;
+                }
+            };
+            match batch.lookup(symbol) {
+                Lookup::Found(matches) => {
+                    let import_path = symbol_prefix(&r.symbol, &matches[0].decl.name);
+                    let hits: Vec<Hit> = matches.iter().map(|l| hit(&import_path, l)).collect();
+                    r.fill_found(&hits, q.file_hint, &TERMS);
+                }
+                Lookup::NoPackage => {
+                    let paths: Vec<&str> = symbol.splits().iter().map(|s| s.import_path).collect();
+                    let why = paths
+                        .iter()
+                        .find_map(|p| self.snapshot.why_missing(p))
+                        .map_or_else(String::new, |w| format!(": {w}"));
+                    r.reason = Some(format!(
+                        "package {} not found in {}@{} (looked in the tree's go.mod modules and vendor/){why}",
+                        paths.join(" or "),
+                        self.snapshot.repo_name,
+                        self.snapshot.version
+                    ));
+                }
+                Lookup::NotInPackage {
+                    import_path,
+                    dir,
+                    name,
+                } => {
+                    let pool = batch
+                        .whole_package(&dir)
+                        .iter()
+                        .map(|l| Near {
+                            key: l.decl.name.to_string().to_lowercase(),
+                            leaf: l.decl.name.name.clone(),
+                            candidate: hit(&import_path, l).candidate(),
+                        })
+                        .collect();
+                    r.candidates = suggestions(&name.to_string().to_lowercase(), &name.name, pool);
+                    r.reason = Some(format!(
+                        "no declaration of {name} in package {import_path} ({dir}/){}",
+                        batch.problems_in(&dir)
+                    ));
+                }
+            }
+            if let Some(file) = &r.file
+                && let Some((_, problem)) = batch.problems.iter().find(|(f, _)| f == file)
+            {
+                let warning = format!("{file} {problem}");
+                r.reason = Some(
+                    r.reason
+                        .map_or(warning.clone(), |w| format!("{w}; {warning}")),
+                );
+            }
+            r.link(self.snapshot);
+            out.push(r);
+        }
+        Ok(out)
+    }
+
+    /// Locate every package the queries may live in, read each once, and parse the files
+    /// that spell a wanted name.
+    fn plan(&self, symbols: &[&Symbol]) -> Result<Batch, SourceError> {
+        let paths: Vec<&str> = symbols
+            .iter()
+            .flat_map(|s| s.splits())
+            .map(|s| s.import_path)
+            .collect();
+        self.snapshot.prefetch(&paths);
+        let mut dir_of: BTreeMap<String, Option<String>> = BTreeMap::new();
+        let mut wanted: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for split in symbols.iter().flat_map(|s| s.splits()) {
+            let dir = dir_of
+                .entry(split.import_path.to_string())
+                .or_insert_with(|| self.modules.locate(self.snapshot, split.import_path));
+            if let Some(dir) = dir {
+                wanted
+                    .entry(dir.clone())
+                    .or_default()
+                    .extend(needles(&split.name));
+            }
+        }
+        let mut packages = BTreeMap::new();
+        for dir in wanted.keys() {
+            packages.insert(dir.clone(), PackageFiles::read(self.snapshot, dir)?);
+        }
+        let mut jobs: Vec<(&str, &[u8])> = Vec::new();
+        for (dir, names) in &wanted {
+            let pkg: &PackageFiles = &packages[dir];
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            jobs.extend(
+                pkg.prefilter(&names)
+                    .into_iter()
+                    .map(|i| (pkg.files[i].0.as_str(), pkg.files[i].1.as_slice())),
+            );
+        }
+        let (decls, problems) = index_files(&jobs);
+        let mut by_dir: BTreeMap<String, Vec<Located>> = BTreeMap::new();
+        for located in decls {
+            let dir = located
+                .file
+                .rsplit_once('/')
+                .map_or("", |(d, _)| d)
+                .to_string();
+            by_dir.entry(dir).or_default().push(located);
+        }
+        Ok(Batch {
+            dir_of,
+            packages,
+            by_dir,
+            whole: BTreeMap::new(),
+            problems,
+        })
+    }
+}
+
+/// The packages of one batch of queries, their prefiltered declarations, and (lazily) the
+/// whole package for queries that found nothing.
+struct Batch {
+    dir_of: BTreeMap<String, Option<String>>,
+    packages: BTreeMap<String, PackageFiles>,
+    by_dir: BTreeMap<String, Vec<Located>>,
+    whole: BTreeMap<String, Vec<Located>>,
+    /// Files whose declarations may be incomplete (syntax errors, not parsed).
+    problems: Vec<(String, FileProblem)>,
+}
+
+enum Lookup {
+    Found(Vec<Located>),
+    NoPackage,
+    NotInPackage {
+        import_path: String,
+        dir: String,
+        name: QualName,
+    },
+}
+
+impl Batch {
+    /// The first reading of the symbol whose package declares it.
+    fn lookup(&self, symbol: &Symbol) -> Lookup {
+        let mut first_searched = None;
+        for split in symbol.splits() {
+            let Some(Some(dir)) = self.dir_of.get(split.import_path) else {
+                continue;
+            };
+            let matches: Vec<Located> = self
+                .by_dir
+                .get(dir)
+                .into_iter()
+                .flatten()
+                .filter(|l| l.decl.name == split.name)
+                .cloned()
+                .collect();
+            if !matches.is_empty() {
+                return Lookup::Found(matches);
+            }
+            first_searched.get_or_insert((split.import_path.to_string(), dir.clone(), split.name));
+        }
+        match first_searched {
+            Some((import_path, dir, name)) => Lookup::NotInPackage {
+                import_path,
+                dir,
+                name,
+            },
+            None => Lookup::NoPackage,
+        }
+    }
+
+    fn whole_package(&mut self, dir: &str) -> &[Located] {
+        let packages = &self.packages;
+        let problems = &mut self.problems;
+        self.whole.entry(dir.to_string()).or_insert_with(|| {
+            let files: Vec<(&str, &[u8])> = packages[dir]
+                .files
+                .iter()
+                .map(|(p, b)| (p.as_str(), b.as_slice()))
+                .collect();
+            let (decls, found) = index_files(&files);
+            for p in found {
+                if !problems.contains(&p) {
+                    problems.push(p);
+                }
+            }
+            decls
+        })
+    }
+
+    /// `; FILE PROBLEM` for each file of `dir` that may hide a declaration.
+    fn problems_in(&self, dir: &str) -> String {
+        let mut out = String::new();
+        for (file, problem) in &self.problems {
+            if file.rsplit_once('/').map_or("", |(d, _)| d) == dir {
+                let _ = write!(out, "; {file} {problem}");
+            }
+        }
+        out
+    }
+}
+
+/// Byte patterns a file must contain to possibly declare `name`, in gofmt's layout: a
+/// method is `) Name(`, an interface method a tab-indented `Name(`, a func `func Name(` or
+/// `func Name[`, a type, const or var `type Name `, `const Name `, `var Name ` or, inside a
+/// group, a tab-indented `Name ` or `Name,`. This keeps a type like `Pod` from dragging in
+/// every file that mentions it (generated.pb.go alone is 1.7 MB). A miss is caught by the
+/// whole-package pass, so the patterns only save time, never answers.
+pub(crate) fn needles(name: &QualName) -> Vec<String> {
+    let n = &name.name;
+    match &name.receiver {
+        Some(_) => vec![format!(") {n}("), format!("\t{n}(")],
+        None => [
+            "func {}(",
+            "func {}[",
+            "type {} ",
+            "type {}[",
+            "const {} ",
+            "var {} ",
+            "\t{} ",
+            "\t{},",
+            "const {},",
+            "var {},",
+        ]
+        .iter()
+        .map(|p| p.replace("{}", n))
+        .collect(),
+    }
+}
+
+/// The import path part of `symbol`, given the name it resolved to.
+fn symbol_prefix(symbol: &str, name: &QualName) -> String {
+    symbol
+        .strip_suffix(&name.to_string())
+        .unwrap_or(symbol)
+        .trim_end_matches('.')
+        .to_string()
+}
+
+fn hit(import_path: &str, l: &Located) -> Hit {
+    Hit {
+        symbol: format!("{import_path}.{}", l.decl.name),
+        file: l.file.clone(),
+        start_line: l.decl.start_line,
+        end_line: l.decl.end_line,
+        kind: l.decl.kind,
+        signature: l.decl.signature.clone(),
+        doc: l.decl.doc.clone(),
+        constrained: l.constrained,
+    }
+}
