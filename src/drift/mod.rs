@@ -11,6 +11,7 @@
 pub mod relocate;
 pub mod rewrite;
 pub mod similarity;
+mod textdiff;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -24,6 +25,7 @@ use crate::source::{Snapshot, SourceError, Sources};
 use crate::symbol::{QualName, Symbol};
 use relocate::Found;
 use similarity::{Shape, score};
+pub use textdiff::{line_changes, unified_diff};
 
 /// A candidate at least this similar may be a rename.
 pub const RENAME_THRESHOLD: f64 = 0.6;
@@ -910,51 +912,6 @@ fn same_text(a: &str, b: &str) -> bool {
     a == b || norm(a) == norm(b)
 }
 
-/// Lines added and removed from `old` to `new`.
-pub fn line_changes(old: &str, new: &str) -> (usize, usize) {
-    let diff = similar::TextDiff::from_lines(old, new);
-    let mut added = 0;
-    let mut removed = 0;
-    for change in diff.iter_all_changes() {
-        match change.tag() {
-            similar::ChangeTag::Insert => added += 1,
-            similar::ChangeTag::Delete => removed += 1,
-            similar::ChangeTag::Equal => {}
-        }
-    }
-    (added, removed)
-}
-
-/// A unified diff of two declarations, with headers naming version, file and lines.
-pub fn unified_diff(c: &Compared) -> String {
-    let header = |s: Option<&Side>| {
-        s.map_or_else(
-            || "/dev/null".to_string(),
-            |s| {
-                format!(
-                    "{}@{} {}:{}-{}",
-                    s.symbol, s.version, s.file, s.start_line, s.end_line
-                )
-            },
-        )
-    };
-    let old = c.old_text.as_deref().unwrap_or_default();
-    let new = c.new_text.as_deref().unwrap_or_default();
-    let with_newline = |t: &str| {
-        if t.is_empty() || t.ends_with('\n') {
-            t.to_string()
-        } else {
-            format!("{t}\n")
-        }
-    };
-    let (old, new) = (with_newline(old), with_newline(new));
-    similar::TextDiff::from_lines(&old, &new)
-        .unified_diff()
-        .context_radius(3)
-        .header(&header(c.from.as_ref()), &header(c.to.as_ref()))
-        .to_string()
-}
-
 /// Blobs of one snapshot read once per file.
 struct FileCache<'s> {
     snapshot: &'s Snapshot,
@@ -988,16 +945,5 @@ impl<'s> FileCache<'s> {
             out.push('\n');
         }
         Ok(out)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn line_changes_count_both_ways() {
-        assert_eq!(line_changes("a\nb\nc\n", "a\nB\nc\nd\n"), (2, 1));
-        assert_eq!(line_changes("x\n", "x\n"), (0, 0));
     }
 }
