@@ -3,9 +3,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::compare::{Pending, blank, package, shape};
 use super::relocate::Found;
 use super::similarity::{Shape, score};
-use super::{Category, Compared, Pending, Scored, Side, blank, line_changes, package, shape};
+use super::{Category, Compared, Scored, Side, line_changes};
 use crate::golang::Kind;
 use crate::source::{Snapshot, SourceError};
 use crate::symbol::QualName;

@@ -1,10 +1,11 @@
 //! Rust counterparts (kube-rs items, by crate path, with syn): what happened to each
 //! between two versions, classified as Go symbols are.
 
-use super::relocate::Found;
-use super::{
-    Compared, FileCache, Pending, relocated, side, still_ambiguous, still_there, unresolved,
+use super::Compared;
+use super::compare::{
+    FileCache, Pending, relocated, side, still_ambiguous, still_there, unresolved,
 };
+use super::relocate::Found;
 use crate::golang::{Kind, Located};
 use crate::resolve::Status;
 use crate::source::{Snapshot, SourceError};
