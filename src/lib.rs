@@ -18,5 +18,6 @@ pub mod resolve;
 pub mod rustlang;
 pub mod source;
 pub mod symbol;
+pub mod versions;
 
 pub use error::Error;

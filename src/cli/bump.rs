@@ -5,6 +5,7 @@ use clap::{Args, ValueEnum};
 use k8s_study::Error;
 use k8s_study::drift::{self, Category, StepDrift, rewrite};
 use k8s_study::error::exit;
+use k8s_study::versions;
 
 use super::Context;
 use super::output::{github_annotation, short_commit};
@@ -61,7 +62,7 @@ pub fn run(cx: &Context, args: &BumpArgs) -> Result<u8, Error> {
         ));
     }
     let targets =
-        drift::targets(&cx.mapping, &args.to, &args.repo).map_err(|m| Error::usage(m, None))?;
+        versions::targets(&cx.mapping, &args.to, &args.repo).map_err(|m| Error::usage(m, None))?;
     let articles: Vec<_> = cx.mapping.articles.iter().collect();
     let progress = cx.file_progress("{msg} relocating");
     let drifts = drift::bump(&cx.sources, &cx.mapping, &articles, &targets, &progress)?;

@@ -85,7 +85,7 @@ pub fn run(cx: &Context, args: &DraftArgs) -> Result<u8, Error> {
     // A stated version is a Kubernetes one: in the repo's numbering (client-go's `v0.18` for
     // `v1.18`); a repo with numbers of its own (controller-runtime) is read at its pin.
     let (version, version_from) = match version_from {
-        "stated" => match k8s_study::drift::in_repo_numbering(repo, &version) {
+        "stated" => match k8s_study::versions::in_repo_numbering(repo, &version) {
             Some(v) => (v, "stated"),
             None => (repo.pin.clone(), "pin"),
         },

@@ -21,6 +21,7 @@ use k8s_study::guide::{self, Era, Lang};
 use k8s_study::mapping::Article;
 use k8s_study::resolve::{Resolution, Status};
 use k8s_study::source::Snapshot;
+use k8s_study::versions;
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::{Implementation, ServerCapabilities, ServerConfig};
@@ -414,7 +415,8 @@ fn bump_report(cx: &Context, p: &BumpReport) -> Result<serde_json::Value, Error>
     for name in &repos {
         cx.repo(name)?;
     }
-    let targets = drift::targets(&cx.mapping, &p.to, &repos).map_err(|m| Error::usage(m, None))?;
+    let targets =
+        versions::targets(&cx.mapping, &p.to, &repos).map_err(|m| Error::usage(m, None))?;
     let articles: Vec<_> = cx.mapping.articles.iter().collect();
     let drifts = drift::bump(
         &cx.sources,

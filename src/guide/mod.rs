@@ -374,7 +374,7 @@ fn since_article(
         let (Some(written_for), Some(repo)) = (&a.written_for, mapping.repo(&a.repo)) else {
             continue;
         };
-        if let Some(version) = crate::drift::version_for(repo, written_for)
+        if let Some(version) = crate::versions::version_for(repo, written_for)
             && version != repo.pin
         {
             groups.entry((a.repo.clone(), version)).or_default().push(a);
