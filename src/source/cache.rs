@@ -1,7 +1,6 @@
 //! The on-disk cache: bare repositories, locks, trusted-tag markers, fetching.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -11,10 +10,15 @@ use git2::{
 };
 use indicatif::{ProgressBar, ProgressStyle};
 
+use super::error::{SourceError, io_err};
 use super::git_tree::GitTree;
 use super::gomod::{GoEnv, ModuleTree};
+use super::markers::{
+    DAMAGED, MARKERS, marker_note, marker_path, read_marker, recorded_commit, unmarker,
+    write_atomic, write_marker,
+};
+use super::snapshot::Snapshot;
 use super::url::{Redirects, cache_key, check_url, local_path};
-use super::{Snapshot, SourceError};
 use crate::mapping::{Repo, RepoSource};
 
 /// Which source reads a repo that could come from git or from Go modules.
@@ -552,15 +556,6 @@ impl Sources {
     }
 }
 
-fn io_err(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> SourceError {
-    let path = path.to_path_buf();
-    move |source| SourceError::Io {
-        action,
-        path,
-        source,
-    }
-}
-
 fn open(repo: &Repo, dir: &Path) -> Result<Repository, SourceError> {
     Repository::open_bare(dir).map_err(|e| SourceError::Corrupt {
         repo: repo.name.clone(),
@@ -751,44 +746,6 @@ fn is_major_suffix(s: &str) -> bool {
     })
 }
 
-/// Folder of a cached repository that holds one marker per trusted version.
-const MARKERS: &str = "k8s-study-verified";
-
-pub(super) fn marker_path(dir: &Path, tag: &str) -> PathBuf {
-    let name: String = tag
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
-                c.to_string()
-            } else {
-                format!("%{:02X}", c as u32)
-            }
-        })
-        .collect();
-    dir.join(MARKERS).join(name)
-}
-
-/// The tag a marker file name stands for (see `marker_path`).
-fn unmarker(name: &str) -> String {
-    let mut out = Vec::new();
-    let bytes = name.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(v) = name
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(v);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// Bytes of regular files under `dir`; symlinks are not followed.
 fn disk_usage(dir: &Path) -> u64 {
     let mut total = 0;
@@ -806,55 +763,4 @@ fn disk_usage(dir: &Path) -> u64 {
         }
     }
     total
-}
-
-/// A marker is trusted when it holds a commit id and nothing else; `COMMIT WORD` (damaged,
-/// repaired, moved-to) keeps the commit on record without trusting it.
-fn read_marker(path: &Path) -> Option<Oid> {
-    Oid::from_str(fs::read_to_string(path).ok()?.trim()).ok()
-}
-
-/// The word after the commit of an untrusted marker.
-fn marker_note(path: &Path) -> Option<String> {
-    let text = fs::read_to_string(path).ok()?;
-    text.split_whitespace().nth(1).map(str::to_string)
-}
-
-/// The note of a version whose objects could not be read.
-const DAMAGED: &str = "damaged";
-
-/// The commit a marker records, trusted or not.
-fn recorded_commit(path: &Path) -> Option<Oid> {
-    let text = fs::read_to_string(path).ok()?;
-    Oid::from_str(text.split_whitespace().next()?).ok()
-}
-
-/// Stop trusting `version` of the repository at `dir` (an object of it could not be read):
-/// the next run verifies and fetches it again instead of failing the same way.
-pub(super) fn distrust(dir: &Path, version: &str) {
-    let marker = marker_path(dir, version);
-    if let Some(commit) = read_marker(&marker) {
-        // Best effort: the error that led here is what the user needs to see.
-        let _ = write_atomic(&marker, format!("{commit} {DAMAGED}\n").as_bytes());
-    }
-}
-
-fn write_marker(path: &Path, commit: Oid) -> Result<(), SourceError> {
-    write_atomic(path, format!("{commit}\n").as_bytes())
-}
-
-/// Write to a temp file beside `path`, then rename over it: readers see all or nothing.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SourceError> {
-    let parent = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(parent).map_err(io_err("cannot create", parent))?;
-    let tmp = parent.join(format!(
-        ".{}.tmp{}",
-        path.file_name().unwrap_or_default().to_string_lossy(),
-        std::process::id()
-    ));
-    let mut file = File::create(&tmp).map_err(io_err("cannot write", &tmp))?;
-    file.write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .map_err(io_err("cannot write", &tmp))?;
-    fs::rename(&tmp, path).map_err(io_err("cannot rename", path))
 }
