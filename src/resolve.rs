@@ -406,7 +406,7 @@ pub fn resolve_articles(
         let repo = mapping
             .repo(repo_name)
             .expect("validated: articles name known repos");
-        let snapshot = sources.snapshot(repo, at.unwrap_or(&repo.pin))?;
+        let snapshot = sources.snapshot(&repo.spec(), at.unwrap_or(&repo.pin))?;
         let resolver = Resolver::new(&snapshot, repo.module.as_deref())?;
         let queries: Vec<Query<'_>> = steps
             .iter()
@@ -504,7 +504,7 @@ pub fn resolve_counterparts(
         let repo = mapping
             .repo(repo_name)
             .expect("validated: counterparts name known repos");
-        let snapshot = sources.snapshot(repo, at.unwrap_or(&repo.pin))?;
+        let snapshot = sources.snapshot(&repo.spec(), at.unwrap_or(&repo.pin))?;
         let queries: Vec<(&str, Option<&str>)> = items
             .iter()
             .map(|(_, _, c)| (c.symbol.as_str(), c.file.as_deref()))

@@ -65,8 +65,8 @@ pub fn compare_symbol(
                 Some("example: kube_runtime::controller::Controller::run".to_string()),
             )
         })?;
-        let old = cx.sources.snapshot(repo, from)?;
-        let new = cx.sources.snapshot(repo, to)?;
+        let old = cx.sources.snapshot(&repo.spec(), from)?;
+        let new = cx.sources.snapshot(&repo.spec(), to)?;
         let compared = drift::compare_rust(&old, &new, &[(symbol, None)])?.remove(0);
         (old, new, compared)
     } else {
@@ -76,8 +76,8 @@ pub fn compare_symbol(
                 Some("example: k8s.io/client-go/util/workqueue.Type.Add".to_string()),
             )
         })?;
-        let old = cx.sources.snapshot(repo, from)?;
-        let new = cx.sources.snapshot(repo, to)?;
+        let old = cx.sources.snapshot(&repo.spec(), from)?;
+        let new = cx.sources.snapshot(&repo.spec(), to)?;
         let compared = drift::compare(
             &old,
             &new,

@@ -78,7 +78,7 @@ pub fn find_go(cx: &Context, args: &FindArgs) -> Result<Resolution, Error> {
     })?;
     let repo = cx.repo(args.repo.as_deref().unwrap_or("kubernetes"))?;
     let version = args.at.clone().unwrap_or_else(|| repo.pin.clone());
-    let snapshot = cx.sources.snapshot(repo, &version)?;
+    let snapshot = cx.sources.snapshot(&repo.spec(), &version)?;
     let resolver = Resolver::new(&snapshot, repo.module.as_deref())?;
     Ok(resolver
         .resolve(&[Query {
@@ -98,6 +98,6 @@ pub fn find_rust(cx: &Context, args: &FindArgs) -> Result<Resolution, Error> {
     })?;
     let repo = cx.repo(args.repo.as_deref().unwrap_or("kube"))?;
     let version = args.at.clone().unwrap_or_else(|| repo.pin.clone());
-    let snapshot = cx.sources.snapshot(repo, &version)?;
+    let snapshot = cx.sources.snapshot(&repo.spec(), &version)?;
     Ok(rustlang::resolve(&snapshot, &[(&args.symbol, None)])?.remove(0))
 }

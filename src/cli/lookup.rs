@@ -332,7 +332,7 @@ fn resolve_in(
     queries: &[Query<'_>],
 ) -> Result<Vec<Resolution>, Error> {
     let repo = cx.repo(repo)?;
-    let snapshot = cx.sources.snapshot(repo, at)?;
+    let snapshot = cx.sources.snapshot(&repo.spec(), at)?;
     let resolver = Resolver::new(&snapshot, repo.module.as_deref())?;
     Ok(resolver.resolve(queries)?)
 }
@@ -345,7 +345,7 @@ fn resolve_rust_in(
     queries: &[(&str, Option<&str>)],
 ) -> Result<Vec<Resolution>, Error> {
     let repo = cx.repo(repo)?;
-    let snapshot = cx.sources.snapshot(repo, at)?;
+    let snapshot = cx.sources.snapshot(&repo.spec(), at)?;
     Ok(k8s_study::rustlang::resolve(&snapshot, queries)?)
 }
 

@@ -18,8 +18,8 @@ use super::markers::{
     write_atomic, write_marker,
 };
 use super::snapshot::Snapshot;
+use super::spec::{RepoSource, RepoSpec};
 use super::url::{Redirects, cache_key, check_url, local_path};
-use crate::mapping::{Repo, RepoSource};
 
 /// Which source reads a repo that could come from git or from Go modules.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -113,7 +113,7 @@ impl Sources {
     }
 
     /// Whether `repo` is read from Go modules in this run.
-    pub fn uses_modules(&self, repo: &Repo) -> bool {
+    pub fn uses_modules(&self, repo: &RepoSpec) -> bool {
         let Some(_) = &repo.module else {
             return false;
         };
@@ -129,7 +129,7 @@ impl Sources {
     /// The Go module of `repo` at `version`: the repo's module path, with the major-version
     /// suffix Go requires from v2 on (`sigs.k8s.io/kubebuilder` at v3.0.0 is
     /// `sigs.k8s.io/kubebuilder/v3`).
-    pub fn module_of(repo: &Repo, version: &str) -> Option<String> {
+    pub fn module_of(repo: &RepoSpec, version: &str) -> Option<String> {
         let base = repo.module.as_deref()?;
         let base = match base.rsplit_once('/') {
             Some((head, last)) if is_major_suffix(last) => head,
@@ -151,7 +151,7 @@ impl Sources {
 
     fn module_snapshot(
         &self,
-        repo: &Repo,
+        repo: &RepoSpec,
         version: &str,
         download: bool,
     ) -> Result<(Snapshot, FetchOutcome), SourceError> {
@@ -261,7 +261,7 @@ impl Sources {
 
     /// The versions of `repos`' Go modules in the user's module cache, one entry per module
     /// (sizes are the zips'). Read only: that cache is the go command's to clean.
-    pub fn cached_modules(&self, repos: &[&Repo]) -> Vec<CachedRepo> {
+    pub fn cached_modules(&self, repos: &[RepoSpec]) -> Vec<CachedRepo> {
         let env = self.go_env();
         let mut by_module: std::collections::BTreeMap<String, CachedRepo> =
             std::collections::BTreeMap::new();
@@ -285,7 +285,7 @@ impl Sources {
 
     /// Remove one repo's cache (under its lock, so a running fetch finishes first) or the
     /// whole cache of repositories. Returns how many repositories were removed.
-    pub fn clean(&self, repo: Option<&Repo>) -> Result<usize, SourceError> {
+    pub fn clean(&self, repo: Option<&RepoSpec>) -> Result<usize, SourceError> {
         let Some(repo) = repo else {
             let n = self.cached()?.len();
             let repos = self.root.join("repos");
@@ -303,12 +303,12 @@ impl Sources {
         Ok(1)
     }
 
-    fn repo_dir(&self, repo: &Repo) -> PathBuf {
+    fn repo_dir(&self, repo: &RepoSpec) -> PathBuf {
         self.root.join("repos").join(cache_key(&repo.url))
     }
 
     /// The tree of `repo` at `version`, fetching it first if the cache does not trust it yet.
-    pub fn snapshot(&self, repo: &Repo, version: &str) -> Result<Snapshot, SourceError> {
+    pub fn snapshot(&self, repo: &RepoSpec, version: &str) -> Result<Snapshot, SourceError> {
         if self.uses_modules(repo) {
             return self.module_snapshot(repo, version, true).map(|(s, _)| s);
         }
@@ -325,7 +325,7 @@ impl Sources {
 
     /// The tree of `repo` at `version` only if the cache already holds it: never fetches or
     /// downloads.
-    pub fn cached_snapshot(&self, repo: &Repo, version: &str) -> Option<Snapshot> {
+    pub fn cached_snapshot(&self, repo: &RepoSpec, version: &str) -> Option<Snapshot> {
         if self.uses_modules(repo) {
             return self
                 .module_snapshot(repo, version, false)
@@ -343,7 +343,7 @@ impl Sources {
     /// Make sure `version` of `repo` is in the cache. For Go modules: the root module and
     /// every module it replaces by its own folders (the monorepo's staging repos), so later
     /// runs read the tree's own code without a download.
-    pub fn fetch(&self, repo: &Repo, version: &str) -> Result<FetchOutcome, SourceError> {
+    pub fn fetch(&self, repo: &RepoSpec, version: &str) -> Result<FetchOutcome, SourceError> {
         if self.uses_modules(repo) {
             let started = Instant::now();
             let (snapshot, mut outcome) = self.module_snapshot(repo, version, true)?;
@@ -357,7 +357,7 @@ impl Sources {
 
     fn ensure(
         &self,
-        repo: &Repo,
+        repo: &RepoSpec,
         version: &str,
     ) -> Result<(Repository, FetchOutcome), SourceError> {
         let result = self.ensure_quietly(repo, version).map(|(git, mut o)| {
@@ -384,7 +384,7 @@ impl Sources {
 
     fn ensure_quietly(
         &self,
-        repo: &Repo,
+        repo: &RepoSpec,
         version: &str,
     ) -> Result<(Repository, FetchOutcome), SourceError> {
         let started = Instant::now();
@@ -451,7 +451,7 @@ impl Sources {
     fn fetch_into(
         &self,
         dir: &Path,
-        repo: &Repo,
+        repo: &RepoSpec,
         version: &str,
     ) -> Result<(Repository, Oid, String), SourceError> {
         let git = match Repository::open_bare(dir) {
@@ -498,7 +498,7 @@ impl Sources {
     fn fetch_remote(
         &self,
         git: &Repository,
-        repo: &Repo,
+        repo: &RepoSpec,
         url: &str,
         tag: &str,
     ) -> Result<(), SourceError> {
@@ -556,7 +556,7 @@ impl Sources {
     }
 }
 
-fn open(repo: &Repo, dir: &Path) -> Result<Repository, SourceError> {
+fn open(repo: &RepoSpec, dir: &Path) -> Result<Repository, SourceError> {
     Repository::open_bare(dir).map_err(|e| SourceError::Corrupt {
         repo: repo.name.clone(),
         detail: format!("{}: {}", dir.display(), e.message()),
@@ -564,7 +564,7 @@ fn open(repo: &Repo, dir: &Path) -> Result<Repository, SourceError> {
 }
 
 /// Borrow a local mirror's objects through `objects/info/alternates` and copy its tag ref.
-fn link_local(dir: &Path, repo: &Repo, mirror: &Path, tag: &str) -> Result<(), SourceError> {
+fn link_local(dir: &Path, repo: &RepoSpec, mirror: &Path, tag: &str) -> Result<(), SourceError> {
     if !mirror.exists() {
         return Err(SourceError::MirrorMissing {
             repo: repo.name.clone(),
@@ -626,7 +626,7 @@ fn link_local(dir: &Path, repo: &Repo, mirror: &Path, tag: &str) -> Result<(), S
 /// Peel the tag to a commit and check every object of its tree: the proof that the objects
 /// arrived. Trees are read, blobs only looked up (a Kubernetes tag is ~5,000 trees and ~23,000
 /// blobs: a fraction of a second, once per fetch).
-fn verify(git: &Repository, repo: &Repo, tag: &str) -> Result<Oid, SourceError> {
+fn verify(git: &Repository, repo: &RepoSpec, tag: &str) -> Result<Oid, SourceError> {
     let corrupt = |e: &git2::Error| SourceError::Corrupt {
         repo: repo.name.clone(),
         detail: format!("{tag}: {}", e.message()),
@@ -671,7 +671,7 @@ fn refs_resolve(git: &Repository) -> bool {
 
 /// Remove a damaged repository, keeping the commit each marker recorded (as untrusted) so a
 /// tag that moved meanwhile is still noticed when it is fetched again.
-fn reset_repo(dir: &Path, repo: &Repo) -> Result<(), SourceError> {
+fn reset_repo(dir: &Path, repo: &RepoSpec) -> Result<(), SourceError> {
     let markers = dir.join(MARKERS);
     let mut recorded = Vec::new();
     for entry in fs::read_dir(&markers).into_iter().flatten().flatten() {

@@ -15,6 +15,7 @@ mod git_tree;
 pub mod gomod;
 mod markers;
 mod snapshot;
+mod spec;
 pub mod url;
 
 pub use cache::{CachedRepo, FetchOutcome, SourceMode, Sources};
@@ -23,3 +24,4 @@ pub use error::SourceError;
 #[cfg(test)]
 pub(crate) use snapshot::test_snapshot;
 pub use snapshot::{Published, Snapshot};
+pub use spec::{RepoSource, RepoSpec};
