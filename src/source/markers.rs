@@ -2,8 +2,7 @@
 //! the version, holding the commit that was verified. A marker with a word after the commit
 //! (`damaged`, `repaired`, `moved-to`) keeps the commit on record without trusting it.
 
-use std::fs::{self, File};
-use std::io::Write as _;
+use std::fs;
 use std::path::{Path, PathBuf};
 
 use git2::Oid;
@@ -83,18 +82,10 @@ pub(super) fn write_marker(path: &Path, commit: Oid) -> Result<(), SourceError> 
     write_atomic(path, format!("{commit}\n").as_bytes())
 }
 
-/// Write to a temp file beside `path`, then rename over it: readers see all or nothing.
+/// Write `bytes` to `path` whole or not at all (`output::write_file_atomic`), creating its
+/// folder first.
 pub(super) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SourceError> {
     let parent = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(parent).map_err(io_err("cannot create", parent))?;
-    let tmp = parent.join(format!(
-        ".{}.tmp{}",
-        path.file_name().unwrap_or_default().to_string_lossy(),
-        std::process::id()
-    ));
-    let mut file = File::create(&tmp).map_err(io_err("cannot write", &tmp))?;
-    file.write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .map_err(io_err("cannot write", &tmp))?;
-    fs::rename(&tmp, path).map_err(io_err("cannot rename", path))
+    crate::output::write_file_atomic(path, bytes).map_err(io_err("cannot write", path))
 }
