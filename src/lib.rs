@@ -16,6 +16,8 @@ pub mod output;
 pub mod render;
 pub mod resolve;
 pub mod rustlang;
+#[cfg(test)]
+mod serde_names;
 pub mod source;
 pub mod symbol;
 pub mod versions;

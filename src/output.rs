@@ -3,6 +3,7 @@
 
 use std::fs;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Replace `dir` with a folder holding exactly `files` (relative path, bytes).
 pub fn write_dir_atomic(dir: &Path, files: &[(String, Vec<u8>)]) -> std::io::Result<()> {
@@ -57,8 +58,17 @@ pub fn write_dir_atomic(dir: &Path, files: &[(String, Vec<u8>)]) -> std::io::Res
     result
 }
 
+/// Numbers temp files, so two threads writing one file do not share a temp file.
+static NEXT_TEMP: AtomicU64 = AtomicU64::new(0);
+
 /// Replace the file at `path` with `bytes`: written beside it, synced, then renamed over it,
-/// so a crash leaves either the old file or the new one, never half of each.
+/// so a crash leaves either the old file or the new one, never half of each. A replaced file
+/// keeps its permissions; a new one gets the usual ones (umask). The one file writer of the
+/// crate: generated files, mapping edits and the source cache's markers all go through it.
+///
+/// Not `tempfile::NamedTempFile::persist`: its files are created owner-only (0600), so a new
+/// guide page or mapping file would come out unreadable to others unless the mode were set by
+/// hand, and tempfile would become a runtime dependency for the ten lines below.
 pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write as _;
     let parent = match path.parent() {
@@ -70,7 +80,8 @@ pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .ok_or_else(|| invalid(format!("{} is not a file name", path.display())))?
         .to_string_lossy()
         .into_owned();
-    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    let n = NEXT_TEMP.fetch_add(1, Ordering::Relaxed);
+    let tmp = parent.join(format!(".{name}.tmp-{}-{n}", std::process::id()));
     let result = (|| {
         let mut file = fs::File::create(&tmp)?;
         file.write_all(bytes)?;
@@ -126,6 +137,21 @@ mod tests {
         assert_eq!(fs::read_dir(root.path()).unwrap().count(), 1);
         let missing_dir = root.path().join("nope/m.yaml");
         assert!(write_file_atomic(&missing_dir, b"x").is_err());
+        assert_eq!(fs::read_dir(root.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn threads_writing_one_file_do_not_share_a_temp_file() {
+        let root = tempfile::tempdir().unwrap();
+        let path = root.path().join("marker");
+        std::thread::scope(|s| {
+            for i in 0..8u8 {
+                let path = &path;
+                s.spawn(move || write_file_atomic(path, &[i; 4096]).unwrap());
+            }
+        });
+        let bytes = fs::read(&path).unwrap();
+        assert!(bytes.len() == 4096 && bytes.iter().all(|b| *b == bytes[0]));
         assert_eq!(fs::read_dir(root.path()).unwrap().count(), 1);
     }
 

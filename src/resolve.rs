@@ -49,7 +49,7 @@ pub fn resolve_articles(
         let repo = mapping
             .repo(repo_name)
             .expect("validated: articles name known repos");
-        let snapshot = sources.snapshot(repo, at.unwrap_or(&repo.pin))?;
+        let snapshot = sources.snapshot(&repo.spec(), at.unwrap_or(&repo.pin))?;
         let queries: Vec<Query<'_>> = steps
             .iter()
             .map(|&(ai, si)| {
@@ -147,7 +147,7 @@ pub fn resolve_counterparts(
         let repo = mapping
             .repo(repo_name)
             .expect("validated: counterparts name known repos");
-        let snapshot = sources.snapshot(repo, at.unwrap_or(&repo.pin))?;
+        let snapshot = sources.snapshot(&repo.spec(), at.unwrap_or(&repo.pin))?;
         let queries: Vec<Query<'_>> = items
             .iter()
             .map(|(_, _, c)| Query {

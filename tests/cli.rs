@@ -644,6 +644,36 @@ fn verbose_says_where_trees_come_from_and_pipes_get_no_colour() {
 }
 
 #[test]
+fn clicolor_force_colours_a_pipe_and_no_color_wins() {
+    let ws = Workspace::new();
+    let find = |symbol: &str, env: &[(&str, &str)]| {
+        let mut cmd = ws.cmd();
+        cmd.args(["find", symbol, "--repo", "widgets"]);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        String::from_utf8(cmd.output().unwrap().stdout).unwrap()
+    };
+    let found = "github.com/acme/widgets/queue.NewQueue";
+    let missing = "github.com/acme/widgets/queue.NoSuchThing";
+    let forced = find(found, &[("CLICOLOR_FORCE", "1")]);
+    assert!(forced.starts_with("\x1b[32m✓\x1b[0m "), "{forced:?}");
+    let forced = find(missing, &[("CLICOLOR_FORCE", "1")]);
+    assert!(forced.starts_with("\x1b[31m✗\x1b[0m "), "{forced:?}");
+    for env in [
+        &[][..],
+        &[("NO_COLOR", "1"), ("CLICOLOR_FORCE", "1")][..],
+        &[("CLICOLOR", "0")][..],
+    ] {
+        let plain = find(found, env);
+        assert!(
+            plain.starts_with("✓ ") && !plain.contains('\x1b'),
+            "{env:?}: {plain:?}"
+        );
+    }
+}
+
+#[test]
 fn lookup_title_words_show_the_one_matching_article_offline() {
     let ws = Workspace::new();
     for query in ["tour", "TOUR widgets", "tourof"] {

@@ -34,7 +34,12 @@ pub fn run(cx: &Context, args: &CacheArgs) -> Result<u8, Error> {
     match &args.action {
         CacheAction::List { format } => {
             let mut repos = cx.sources.cached()?;
-            let mapped: Vec<_> = cx.mapping.repos.values().collect();
+            let mapped: Vec<_> = cx
+                .mapping
+                .repos
+                .values()
+                .map(k8s_study::mapping::Repo::spec)
+                .collect();
             let modules = cx.sources.cached_modules(&mapped);
             let modcache = cx.sources.go_env().modcache.clone();
             if *format == Format::Json {
@@ -54,7 +59,7 @@ pub fn run(cx: &Context, args: &CacheArgs) -> Result<u8, Error> {
         }
         CacheAction::Clean { repo } => {
             let removed = match repo {
-                Some(name) => cx.sources.clean(Some(cx.repo(name)?))?,
+                Some(name) => cx.sources.clean(Some(&cx.repo(name)?.spec()))?,
                 None => cx.sources.clean(None)?,
             };
             writeln!(

@@ -51,8 +51,8 @@ pub fn compare_symbol(
 ) -> Result<SymbolDiff, Error> {
     let (repo, item) = super::find::repo_and_item(cx, repo, symbol)?;
     let repo_name = repo.name.as_str();
-    let old = cx.sources.snapshot(repo, from)?;
-    let new = cx.sources.snapshot(repo, to)?;
+    let old = cx.sources.snapshot(&repo.spec(), from)?;
+    let new = cx.sources.snapshot(&repo.spec(), to)?;
     let query = Query {
         item: &item,
         file_hint: None,

@@ -91,9 +91,9 @@ pub fn run(cx: &Context, args: &DraftArgs) -> Result<u8, Error> {
         },
         _ => (version, version_from),
     };
-    let snapshot = cx.sources.snapshot(repo, &version)?;
+    let snapshot = cx.sources.snapshot(&repo.spec(), &version)?;
     let progress = cx.file_progress("drafting: reading");
-    let at_ref = |tag: &str| cx.sources.snapshot(repo, tag).ok();
+    let at_ref = |tag: &str| cx.sources.snapshot(&repo.spec(), tag).ok();
     let (steps, skipped) = draft::draft(
         &snapshot,
         repo.module.as_deref(),

@@ -63,7 +63,7 @@ pub fn run(cx: &Context, args: &FetchArgs) -> Result<u8, Error> {
     let mut failures: Vec<Error> = Vec::new();
     for (name, version) in wanted {
         let repo = cx.repo(&name)?;
-        let o = match cx.sources.fetch(repo, &version) {
+        let o = match cx.sources.fetch(&repo.spec(), &version) {
             Ok(o) => o,
             Err(e) => {
                 failures.push(e.into());

@@ -71,7 +71,7 @@ pub fn run(cx: &Context, args: &FindArgs) -> Result<u8, Error> {
 pub fn find(cx: &Context, args: &FindArgs) -> Result<Resolution, Error> {
     let (repo, item) = repo_and_item(cx, args.repo.as_deref(), &args.symbol)?;
     let version = args.at.clone().unwrap_or_else(|| repo.pin.clone());
-    let snapshot = cx.sources.snapshot(repo, &version)?;
+    let snapshot = cx.sources.snapshot(&repo.spec(), &version)?;
     Ok(engine(repo.lang)
         .resolve(
             &snapshot,

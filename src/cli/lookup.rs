@@ -320,7 +320,7 @@ fn resolve_in(
     queries: &[Query<'_>],
 ) -> Result<Vec<Resolution>, Error> {
     let repo = cx.repo(repo)?;
-    let snapshot = cx.sources.snapshot(repo, at)?;
+    let snapshot = cx.sources.snapshot(&repo.spec(), at)?;
     Ok(k8s_study::languages::engine(repo.lang).resolve(
         &snapshot,
         repo.module.as_deref(),

@@ -441,7 +441,7 @@ fn bump_report(cx: &Context, p: &BumpReport) -> Result<serde_json::Value, Error>
             .entry((repo.to_string(), side.version.clone()))
             .or_insert_with(|| {
                 let r = cx.mapping.repo(repo)?;
-                cx.sources.snapshot(r, &side.version).ok()
+                cx.sources.snapshot(&r.spec(), &side.version).ok()
             })
             .as_ref()?;
         permalink(side, snapshot)

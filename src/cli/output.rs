@@ -2,31 +2,36 @@
 
 use std::io::Write;
 
+use anstyle::{AnsiColor, Style};
+
 use k8s_study::resolve::{Resolution, Status};
 
 pub fn short_commit(commit: &str) -> &str {
     &commit[..commit.len().min(12)]
 }
 
-/// ✓ ✗ ? — green, red, yellow on a terminal unless `NO_COLOR` is set (no-color.org).
+/// ✓ ✗ ? — green, red, yellow when stdout takes colour (see [`colours`]).
 pub fn mark(status: Status) -> String {
     let (sign, colour) = match status {
-        Status::Found => ("✓", "32"),
-        Status::Missing => ("✗", "31"),
-        Status::Ambiguous => ("?", "33"),
+        Status::Found => ("✓", AnsiColor::Green),
+        Status::Missing => ("✗", AnsiColor::Red),
+        Status::Ambiguous => ("?", AnsiColor::Yellow),
     };
     if colours() {
-        format!("\x1b[{colour}m{sign}\x1b[0m")
+        let style = Style::new().fg_color(Some(colour.into()));
+        format!("{style}{sign}{style:#}")
     } else {
         sign.to_string()
     }
 }
 
+/// Whether stdout gets colour, decided once by anstream: never with `NO_COLOR`
+/// (no-color.org), always with `CLICOLOR_FORCE` (even into a pipe), never with `CLICOLOR=0`,
+/// otherwise only on a terminal that is not `TERM=dumb`.
 fn colours() -> bool {
     static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *ON.get_or_init(|| {
-        use std::io::IsTerminal as _;
-        std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
     })
 }
 

@@ -10,12 +10,12 @@ use super::promote::{promoted, promoted_to};
 use super::relocate::{self, Found};
 use super::similarity::{Shape, score};
 use super::{Category, Compared, Scored, Side, line_changes};
-use crate::golang::{Kind, Located, PackageFiles, index_files, type_key};
 use crate::golang::resolve::Resolver;
 use crate::golang::symbol::Symbol;
+use crate::golang::{Kind, Located, PackageFiles, index_files, type_key};
+use crate::item::QualName;
 use crate::item::{ItemRef, Query, Resolution, Status};
 use crate::source::{Snapshot, SourceError};
-use crate::item::QualName;
 
 /// A candidate at least this similar may be a rename.
 pub const RENAME_THRESHOLD: f64 = 0.6;

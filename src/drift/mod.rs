@@ -166,8 +166,8 @@ pub fn bump(
         if steps.is_empty() {
             continue;
         }
-        let old = sources.snapshot(repo, &repo.pin)?;
-        let new = sources.snapshot(repo, version)?;
+        let old = sources.snapshot(&repo.spec(), &repo.pin)?;
+        let new = sources.snapshot(&repo.spec(), version)?;
         let queries: Vec<Query<'_>> = steps
             .iter()
             .map(|(a, i)| Query {
@@ -210,8 +210,8 @@ pub fn bump(
         if items.is_empty() {
             continue;
         }
-        let old = sources.snapshot(repo, &repo.pin)?;
-        let new = sources.snapshot(repo, version)?;
+        let old = sources.snapshot(&repo.spec(), &repo.pin)?;
+        let new = sources.snapshot(&repo.spec(), version)?;
         let queries: Vec<Query<'_>> = items
             .iter()
             .map(|(_, _, c)| Query {

@@ -7,9 +7,9 @@ use super::compare::{
 };
 use super::relocate::Found;
 use crate::golang::{Kind, Located};
+use crate::item::{Engine as _, ItemRef, QualName, Query};
 use crate::resolve::Status;
 use crate::source::{Snapshot, SourceError};
-use crate::item::{Engine as _, ItemRef, QualName, Query};
 
 /// What happened to each Rust item (by crate path, with syn) between two snapshots. Items
 /// still found are compared as Go ones are (signatures as normalised text); a missing item's

@@ -183,7 +183,10 @@ pub fn build(
             let source: Option<&[u8]> = match (&r.file, r.status) {
                 (Some(file), Status::Found) => {
                     if !snapshots.contains_key(&repo.name) {
-                        snapshots.insert(repo.name.clone(), sources.snapshot(repo, &repo.pin)?);
+                        snapshots.insert(
+                            repo.name.clone(),
+                            sources.snapshot(&repo.spec(), &repo.pin)?,
+                        );
                     }
                     // Several steps often sit in one file: read each blob once.
                     let key = (repo.name.clone(), file.clone());
@@ -340,7 +343,7 @@ fn counterpart_guide(
     {
         g.file = Some(file.clone());
         if !snapshots.contains_key(&repo.name)
-            && let Ok(s) = sources.snapshot(repo, &repo.pin)
+            && let Ok(s) = sources.snapshot(&repo.spec(), &repo.pin)
         {
             snapshots.insert(repo.name.clone(), s);
         }
@@ -383,13 +386,13 @@ fn since_article(
     for ((repo_name, version), group) in groups {
         let repo = mapping.repo(&repo_name).expect("grouped from the mapping");
         let old = match era {
-            Era::Fetch => sources.snapshot(repo, &version).ok(),
-            _ => sources.cached_snapshot(repo, &version),
+            Era::Fetch => sources.snapshot(&repo.spec(), &version).ok(),
+            _ => sources.cached_snapshot(&repo.spec(), &version),
         };
         let Some(old) = old else {
             continue;
         };
-        let Ok(new) = sources.snapshot(repo, &repo.pin) else {
+        let Ok(new) = sources.snapshot(&repo.spec(), &repo.pin) else {
             continue;
         };
         // At the article's version a step is looked up by its article-era name, if any.

@@ -15,6 +15,8 @@ use std::path::PathBuf;
 pub use load::{Selection, Source, load, load_builtin, load_path, load_sources};
 
 use crate::item::{ItemRef, Language};
+pub use crate::source::RepoSource;
+use crate::source::RepoSpec;
 
 /// The only schema version this build reads.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -94,13 +96,16 @@ pub struct Repo {
     pub pin_origin: Origin,
 }
 
-/// A repo's `source:`: git, Go modules, or chosen per run.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum RepoSource {
-    #[default]
-    Auto,
-    Git,
-    Modules,
+impl Repo {
+    /// What the sources need of this repo.
+    pub fn spec(&self) -> RepoSpec {
+        RepoSpec {
+            name: self.name.clone(),
+            url: self.url.clone(),
+            module: self.module.clone(),
+            source: self.source,
+        }
+    }
 }
 
 /// What an entry of the reading list is.

@@ -1,7 +1,6 @@
 //! The on-disk cache: bare repositories, locks, trusted-tag markers, fetching.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -11,11 +10,16 @@ use git2::{
 };
 use indicatif::{ProgressBar, ProgressStyle};
 
+use super::error::{SourceError, io_err};
 use super::git_tree::GitTree;
 use super::gomod::{GoEnv, ModuleTree};
+use super::markers::{
+    DAMAGED, MARKERS, marker_note, marker_path, read_marker, recorded_commit, unmarker,
+    write_atomic, write_marker,
+};
+use super::snapshot::Snapshot;
+use super::spec::{RepoSource, RepoSpec};
 use super::url::{Redirects, cache_key, check_url, local_path};
-use super::{Snapshot, SourceError};
-use crate::mapping::{Repo, RepoSource};
 
 /// Which source reads a repo that could come from git or from Go modules.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -109,7 +113,7 @@ impl Sources {
     }
 
     /// Whether `repo` is read from Go modules in this run.
-    pub fn uses_modules(&self, repo: &Repo) -> bool {
+    pub fn uses_modules(&self, repo: &RepoSpec) -> bool {
         let Some(_) = &repo.module else {
             return false;
         };
@@ -125,7 +129,7 @@ impl Sources {
     /// The Go module of `repo` at `version`: the repo's module path, with the major-version
     /// suffix Go requires from v2 on (`sigs.k8s.io/kubebuilder` at v3.0.0 is
     /// `sigs.k8s.io/kubebuilder/v3`).
-    pub fn module_of(repo: &Repo, version: &str) -> Option<String> {
+    pub fn module_of(repo: &RepoSpec, version: &str) -> Option<String> {
         let base = repo.module.as_deref()?;
         let base = match base.rsplit_once('/') {
             Some((head, last)) if is_major_suffix(last) => head,
@@ -147,7 +151,7 @@ impl Sources {
 
     fn module_snapshot(
         &self,
-        repo: &Repo,
+        repo: &RepoSpec,
         version: &str,
         download: bool,
     ) -> Result<(Snapshot, FetchOutcome), SourceError> {
@@ -257,7 +261,7 @@ impl Sources {
 
     /// The versions of `repos`' Go modules in the user's module cache, one entry per module
     /// (sizes are the zips'). Read only: that cache is the go command's to clean.
-    pub fn cached_modules(&self, repos: &[&Repo]) -> Vec<CachedRepo> {
+    pub fn cached_modules(&self, repos: &[RepoSpec]) -> Vec<CachedRepo> {
         let env = self.go_env();
         let mut by_module: std::collections::BTreeMap<String, CachedRepo> =
             std::collections::BTreeMap::new();
@@ -281,7 +285,7 @@ impl Sources {
 
     /// Remove one repo's cache (under its lock, so a running fetch finishes first) or the
     /// whole cache of repositories. Returns how many repositories were removed.
-    pub fn clean(&self, repo: Option<&Repo>) -> Result<usize, SourceError> {
+    pub fn clean(&self, repo: Option<&RepoSpec>) -> Result<usize, SourceError> {
         let Some(repo) = repo else {
             let n = self.cached()?.len();
             let repos = self.root.join("repos");
@@ -299,12 +303,12 @@ impl Sources {
         Ok(1)
     }
 
-    fn repo_dir(&self, repo: &Repo) -> PathBuf {
+    fn repo_dir(&self, repo: &RepoSpec) -> PathBuf {
         self.root.join("repos").join(cache_key(&repo.url))
     }
 
     /// The tree of `repo` at `version`, fetching it first if the cache does not trust it yet.
-    pub fn snapshot(&self, repo: &Repo, version: &str) -> Result<Snapshot, SourceError> {
+    pub fn snapshot(&self, repo: &RepoSpec, version: &str) -> Result<Snapshot, SourceError> {
         if self.uses_modules(repo) {
             return self.module_snapshot(repo, version, true).map(|(s, _)| s);
         }
@@ -321,7 +325,7 @@ impl Sources {
 
     /// The tree of `repo` at `version` only if the cache already holds it: never fetches or
     /// downloads.
-    pub fn cached_snapshot(&self, repo: &Repo, version: &str) -> Option<Snapshot> {
+    pub fn cached_snapshot(&self, repo: &RepoSpec, version: &str) -> Option<Snapshot> {
         if self.uses_modules(repo) {
             return self
                 .module_snapshot(repo, version, false)
@@ -339,7 +343,7 @@ impl Sources {
     /// Make sure `version` of `repo` is in the cache. For Go modules: the root module and
     /// every module it replaces by its own folders (the monorepo's staging repos), so later
     /// runs read the tree's own code without a download.
-    pub fn fetch(&self, repo: &Repo, version: &str) -> Result<FetchOutcome, SourceError> {
+    pub fn fetch(&self, repo: &RepoSpec, version: &str) -> Result<FetchOutcome, SourceError> {
         if self.uses_modules(repo) {
             let started = Instant::now();
             let (snapshot, mut outcome) = self.module_snapshot(repo, version, true)?;
@@ -353,7 +357,7 @@ impl Sources {
 
     fn ensure(
         &self,
-        repo: &Repo,
+        repo: &RepoSpec,
         version: &str,
     ) -> Result<(Repository, FetchOutcome), SourceError> {
         let result = self.ensure_quietly(repo, version).map(|(git, mut o)| {
@@ -380,7 +384,7 @@ impl Sources {
 
     fn ensure_quietly(
         &self,
-        repo: &Repo,
+        repo: &RepoSpec,
         version: &str,
     ) -> Result<(Repository, FetchOutcome), SourceError> {
         let started = Instant::now();
@@ -447,7 +451,7 @@ impl Sources {
     fn fetch_into(
         &self,
         dir: &Path,
-        repo: &Repo,
+        repo: &RepoSpec,
         version: &str,
     ) -> Result<(Repository, Oid, String), SourceError> {
         let git = match Repository::open_bare(dir) {
@@ -494,7 +498,7 @@ impl Sources {
     fn fetch_remote(
         &self,
         git: &Repository,
-        repo: &Repo,
+        repo: &RepoSpec,
         url: &str,
         tag: &str,
     ) -> Result<(), SourceError> {
@@ -552,16 +556,7 @@ impl Sources {
     }
 }
 
-fn io_err(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> SourceError {
-    let path = path.to_path_buf();
-    move |source| SourceError::Io {
-        action,
-        path,
-        source,
-    }
-}
-
-fn open(repo: &Repo, dir: &Path) -> Result<Repository, SourceError> {
+fn open(repo: &RepoSpec, dir: &Path) -> Result<Repository, SourceError> {
     Repository::open_bare(dir).map_err(|e| SourceError::Corrupt {
         repo: repo.name.clone(),
         detail: format!("{}: {}", dir.display(), e.message()),
@@ -569,7 +564,7 @@ fn open(repo: &Repo, dir: &Path) -> Result<Repository, SourceError> {
 }
 
 /// Borrow a local mirror's objects through `objects/info/alternates` and copy its tag ref.
-fn link_local(dir: &Path, repo: &Repo, mirror: &Path, tag: &str) -> Result<(), SourceError> {
+fn link_local(dir: &Path, repo: &RepoSpec, mirror: &Path, tag: &str) -> Result<(), SourceError> {
     if !mirror.exists() {
         return Err(SourceError::MirrorMissing {
             repo: repo.name.clone(),
@@ -631,7 +626,7 @@ fn link_local(dir: &Path, repo: &Repo, mirror: &Path, tag: &str) -> Result<(), S
 /// Peel the tag to a commit and check every object of its tree: the proof that the objects
 /// arrived. Trees are read, blobs only looked up (a Kubernetes tag is ~5,000 trees and ~23,000
 /// blobs: a fraction of a second, once per fetch).
-fn verify(git: &Repository, repo: &Repo, tag: &str) -> Result<Oid, SourceError> {
+fn verify(git: &Repository, repo: &RepoSpec, tag: &str) -> Result<Oid, SourceError> {
     let corrupt = |e: &git2::Error| SourceError::Corrupt {
         repo: repo.name.clone(),
         detail: format!("{tag}: {}", e.message()),
@@ -676,7 +671,7 @@ fn refs_resolve(git: &Repository) -> bool {
 
 /// Remove a damaged repository, keeping the commit each marker recorded (as untrusted) so a
 /// tag that moved meanwhile is still noticed when it is fetched again.
-fn reset_repo(dir: &Path, repo: &Repo) -> Result<(), SourceError> {
+fn reset_repo(dir: &Path, repo: &RepoSpec) -> Result<(), SourceError> {
     let markers = dir.join(MARKERS);
     let mut recorded = Vec::new();
     for entry in fs::read_dir(&markers).into_iter().flatten().flatten() {
@@ -751,44 +746,6 @@ fn is_major_suffix(s: &str) -> bool {
     })
 }
 
-/// Folder of a cached repository that holds one marker per trusted version.
-const MARKERS: &str = "k8s-study-verified";
-
-pub(super) fn marker_path(dir: &Path, tag: &str) -> PathBuf {
-    let name: String = tag
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
-                c.to_string()
-            } else {
-                format!("%{:02X}", c as u32)
-            }
-        })
-        .collect();
-    dir.join(MARKERS).join(name)
-}
-
-/// The tag a marker file name stands for (see `marker_path`).
-fn unmarker(name: &str) -> String {
-    let mut out = Vec::new();
-    let bytes = name.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(v) = name
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(v);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// Bytes of regular files under `dir`; symlinks are not followed.
 fn disk_usage(dir: &Path) -> u64 {
     let mut total = 0;
@@ -806,55 +763,4 @@ fn disk_usage(dir: &Path) -> u64 {
         }
     }
     total
-}
-
-/// A marker is trusted when it holds a commit id and nothing else; `COMMIT WORD` (damaged,
-/// repaired, moved-to) keeps the commit on record without trusting it.
-fn read_marker(path: &Path) -> Option<Oid> {
-    Oid::from_str(fs::read_to_string(path).ok()?.trim()).ok()
-}
-
-/// The word after the commit of an untrusted marker.
-fn marker_note(path: &Path) -> Option<String> {
-    let text = fs::read_to_string(path).ok()?;
-    text.split_whitespace().nth(1).map(str::to_string)
-}
-
-/// The note of a version whose objects could not be read.
-const DAMAGED: &str = "damaged";
-
-/// The commit a marker records, trusted or not.
-fn recorded_commit(path: &Path) -> Option<Oid> {
-    let text = fs::read_to_string(path).ok()?;
-    Oid::from_str(text.split_whitespace().next()?).ok()
-}
-
-/// Stop trusting `version` of the repository at `dir` (an object of it could not be read):
-/// the next run verifies and fetches it again instead of failing the same way.
-pub(super) fn distrust(dir: &Path, version: &str) {
-    let marker = marker_path(dir, version);
-    if let Some(commit) = read_marker(&marker) {
-        // Best effort: the error that led here is what the user needs to see.
-        let _ = write_atomic(&marker, format!("{commit} {DAMAGED}\n").as_bytes());
-    }
-}
-
-fn write_marker(path: &Path, commit: Oid) -> Result<(), SourceError> {
-    write_atomic(path, format!("{commit}\n").as_bytes())
-}
-
-/// Write to a temp file beside `path`, then rename over it: readers see all or nothing.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SourceError> {
-    let parent = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(parent).map_err(io_err("cannot create", parent))?;
-    let tmp = parent.join(format!(
-        ".{}.tmp{}",
-        path.file_name().unwrap_or_default().to_string_lossy(),
-        std::process::id()
-    ));
-    let mut file = File::create(&tmp).map_err(io_err("cannot write", &tmp))?;
-    file.write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .map_err(io_err("cannot write", &tmp))?;
-    fs::rename(&tmp, path).map_err(io_err("cannot rename", path))
 }

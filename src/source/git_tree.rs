@@ -2,8 +2,9 @@
 
 use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
 
-use super::SourceError;
-use super::snapshot::{Entry, EntryKind, FileId};
+use super::entry::{Entry, EntryKind, FileId};
+use super::error::SourceError;
+use super::markers::distrust;
 
 pub(super) struct GitTree {
     pub(super) repo_name: String,
@@ -40,7 +41,7 @@ impl GitTree {
     /// An object of this version could not be read: stop trusting the version, so the next
     /// run verifies it and repairs the cache instead of failing the same way.
     fn corrupt(&self, what: &str, e: &git2::Error) -> SourceError {
-        super::cache::distrust(self.git.path(), &self.version);
+        distrust(self.git.path(), &self.version);
         SourceError::Corrupt {
             repo: self.repo_name.clone(),
             detail: format!("{what}: {}", e.message()),
@@ -203,33 +204,4 @@ fn kind(e: &git2::TreeEntry<'_>) -> EntryKind {
         0o120_000 => EntryKind::Symlink,
         _ => EntryKind::Other,
     }
-}
-
-/// A snapshot of `files` (path, text) committed to a fresh repository in a temp folder, for
-/// unit tests of the code that reads snapshots. Keep the folder alive as long as the snapshot.
-#[cfg(test)]
-use super::snapshot::Snapshot;
-
-#[cfg(test)]
-pub(crate) fn test_snapshot(files: &[(&str, &str)]) -> (tempfile::TempDir, Snapshot) {
-    let dir = tempfile::tempdir().unwrap();
-    let git = Repository::init(dir.path()).unwrap();
-    for (path, text) in files {
-        let full = dir.path().join(path);
-        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
-        std::fs::write(full, text).unwrap();
-    }
-    let mut index = git.index().unwrap();
-    index
-        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
-        .unwrap();
-    let tree = git.find_tree(index.write_tree().unwrap()).unwrap();
-    let sig = git2::Signature::now("test", "test@example.com").unwrap();
-    let commit = git.commit(None, &sig, &sig, "test", &tree, &[]).unwrap();
-    drop(tree);
-    let tree = GitTree::new("test", "v1", git, commit).unwrap();
-    (
-        dir,
-        Snapshot::from_git(tree, "https://github.com/example/test"),
-    )
 }

@@ -4,45 +4,10 @@
 
 use git2::Oid;
 
-use super::SourceError;
+use super::entry::{Entry, EntryKind, FileId, Id};
+use super::error::SourceError;
 use super::git_tree::GitTree;
-use super::gomod::{Child, ModuleTree, ZipId};
-
-/// A tree entry's kind. Symlinks are reported but never followed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EntryKind {
-    File,
-    Dir,
-    Symlink,
-    Other,
-}
-
-/// The content id of a file: a git blob, or an entry of a module zip. Opaque: it is only
-/// handed back to the snapshot it came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct FileId(Id);
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum Id {
-    Git(Oid),
-    Zip(ZipId),
-    /// A folder or symlink: no content.
-    None,
-}
-
-#[allow(non_upper_case_globals, non_snake_case)] // constructors that read like variants
-impl FileId {
-    pub(super) fn git(oid: Oid) -> Self {
-        Self(Id::Git(oid))
-    }
-}
-
-#[derive(Clone, Debug)]
-pub struct Entry {
-    pub name: String,
-    pub kind: EntryKind,
-    pub id: FileId,
-}
+use super::gomod::{Child, ModuleTree};
 
 /// A file a filtered read kept: path and bytes.
 type Kept = (String, Vec<u8>);
@@ -297,4 +262,30 @@ fn upstream_of(url: &str) -> String {
     url.trim_end_matches('/')
         .trim_end_matches(".git")
         .to_string()
+}
+
+/// A snapshot of `files` (path, text) committed to a fresh repository in a temp folder, for
+/// unit tests of the code that reads snapshots. Keep the folder alive as long as the snapshot.
+#[cfg(test)]
+pub(crate) fn test_snapshot(files: &[(&str, &str)]) -> (tempfile::TempDir, Snapshot) {
+    let dir = tempfile::tempdir().unwrap();
+    let git = git2::Repository::init(dir.path()).unwrap();
+    for (path, text) in files {
+        let full = dir.path().join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, text).unwrap();
+    }
+    let mut index = git.index().unwrap();
+    index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    let tree = git.find_tree(index.write_tree().unwrap()).unwrap();
+    let sig = git2::Signature::now("test", "test@example.com").unwrap();
+    let commit = git.commit(None, &sig, &sig, "test", &tree, &[]).unwrap();
+    drop(tree);
+    let tree = GitTree::new("test", "v1", git, commit).unwrap();
+    (
+        dir,
+        Snapshot::from_git(tree, "https://github.com/example/test"),
+    )
 }

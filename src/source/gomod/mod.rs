@@ -27,7 +27,7 @@ pub use gocmd::{CachedModule, Download, GoEnv};
 pub use gomodfile::{GoMod, Target};
 pub use zipmod::{Child, MAX_ZIP_BYTES, ZipModule};
 
-use super::SourceError;
+use super::error::SourceError;
 
 /// A module placed at a folder of the tree.
 struct Mount {
