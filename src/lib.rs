@@ -10,6 +10,7 @@ pub mod error;
 pub mod golang;
 pub mod guide;
 pub mod item;
+pub mod lookup;
 pub mod mapping;
 pub mod output;
 pub mod render;

@@ -4,13 +4,13 @@ use clap::{Args, ValueEnum};
 use k8s_study::Error;
 use k8s_study::error::exit;
 use k8s_study::guide::{self, Era, Lang};
+use k8s_study::lookup::component_articles;
 use k8s_study::mapping::Article;
 use k8s_study::output::write_dir_atomic;
 use k8s_study::render::{self, SiteInput};
 use k8s_study::resolve::Status;
 
 use super::Context;
-use super::lookup::component_articles;
 
 /// Write annotated reading paths: Markdown, an mdBook, static HTML, JSON or `CodeTour` tours.
 #[derive(Debug, Args)]

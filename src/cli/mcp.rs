@@ -18,6 +18,7 @@ use k8s_study::Error;
 use k8s_study::drift;
 use k8s_study::error::exit;
 use k8s_study::guide::{self, Era, Lang};
+use k8s_study::lookup::{component_articles, nearest, symbol_matches, title_matches};
 use k8s_study::mapping::Article;
 use k8s_study::resolve::{Resolution, Status};
 use k8s_study::rustlang;
@@ -33,7 +34,6 @@ use serde_json::json;
 use super::Context;
 use super::diff::compare_symbol;
 use super::find::{FindArgs, find_go, find_rust};
-use super::lookup::{component_articles, symbol_matches, title_matches};
 
 /// Serve the Model Context Protocol on stdin/stdout, for assistants.
 #[derive(Debug, Args)]
@@ -402,7 +402,7 @@ fn list_articles(cx: &Context, p: &ListArticles) -> Result<serde_json::Value, Er
             if titled.is_empty() && symbols.is_empty() {
                 return Err(Error::usage(
                     format!("nothing in the mapping matches `{q}`"),
-                    super::lookup::nearest(m, q).map(|n| format!("did you mean `{n}`?")),
+                    nearest(m, q).map(|n| format!("did you mean `{n}`?")),
                 ));
             }
             Ok(json!({"query": q, "articles": titled, "symbols": symbols}))
