@@ -17,6 +17,7 @@ pub mod render;
 pub mod resolve;
 pub mod rustlang;
 pub mod source;
+pub mod stats;
 pub mod symbol;
 
 pub use error::Error;
