@@ -7,8 +7,8 @@ use k8s_study::mapping::Origin;
 use k8s_study::resolve::{Status, StepResolution, resolve_counterparts, resolve_each_repo};
 use serde::Serialize;
 
-use super::Context;
 use super::output::{github_annotation, mark, write_detail};
+use super::{AtArgs, Context};
 
 /// Check that every step (of the given repos) resolves; exit 1 if any is missing.
 #[derive(Debug, Args)]
@@ -22,9 +22,8 @@ pub struct CheckArgs {
     /// Only articles reading this repo (repeatable) [default: all].
     #[arg(long, value_name = "NAME")]
     pub repo: Vec<String>,
-    /// Check at this version (tag) instead of each repo's pin.
-    #[arg(long, value_name = "VERSION")]
-    pub at: Option<String>,
+    #[command(flatten)]
+    pub at: AtArgs,
     /// Only the articles of your own --mapping files.
     #[arg(long)]
     pub own: bool,
@@ -74,9 +73,8 @@ pub fn run(cx: &Context, args: &CheckArgs) -> Result<u8, Error> {
         .filter(own)
         .collect();
     // One repo that cannot be read does not stop the others; its error comes at the end.
-    let (mut steps, failed) =
-        resolve_each_repo(&cx.sources, &cx.mapping, &articles, args.at.as_deref());
-    let counterparts = counterpart_steps(cx, &wanted, &own, args.at.as_deref())?;
+    let (mut steps, failed) = resolve_each_repo(&cx.sources, &cx.mapping, &articles, args.at.at());
+    let counterparts = counterpart_steps(cx, &wanted, &own, args.at.at())?;
     let counterpart_count = counterparts.len();
     steps.extend(counterparts);
     let count = |s: Status| steps.iter().filter(|r| r.resolution.status == s).count();

@@ -10,7 +10,7 @@ use k8s_study::rustlang;
 use k8s_study::source::Snapshot;
 use k8s_study::symbol::Symbol;
 
-use super::Context;
+use super::{Context, SymbolRepoArgs};
 
 /// Unified diff of one declaration between two versions, following a move or rename.
 #[derive(Debug, Args)]
@@ -30,9 +30,8 @@ pub struct DiffArgs {
     /// The newer version (tag).
     #[arg(long, value_name = "VERSION")]
     pub to: String,
-    /// Repo holding the symbol [default: kubernetes; kube for a Rust path].
-    #[arg(long, value_name = "NAME")]
-    pub repo: Option<String>,
+    #[command(flatten)]
+    pub repo: SymbolRepoArgs,
 }
 
 /// One symbol compared between two versions, with the two snapshots it was read from (for
@@ -47,16 +46,12 @@ pub struct SymbolDiff {
 pub fn compare_symbol(
     cx: &Context,
     symbol: &str,
-    repo: Option<&str>,
+    repo: &SymbolRepoArgs,
     from: &str,
     to: &str,
 ) -> Result<SymbolDiff, Error> {
     let rust = rustlang::is_rust_path(symbol);
-    let repo_name = match repo {
-        Some(r) => r,
-        None if rust => k8s_study::mapping::COUNTERPART_REPO,
-        None => "kubernetes",
-    };
+    let repo_name = repo.name(rust);
     let repo = cx.repo(repo_name)?;
     let (old, new, compared) = if rust {
         rustlang::RustPath::parse(symbol).map_err(|e| {
@@ -108,8 +103,7 @@ pub fn compare_symbol(
 }
 
 pub fn run(cx: &Context, args: &DiffArgs) -> Result<u8, Error> {
-    let compared =
-        compare_symbol(cx, &args.symbol, args.repo.as_deref(), &args.from, &args.to)?.compared;
+    let compared = compare_symbol(cx, &args.symbol, &args.repo, &args.from, &args.to)?.compared;
     let mut out = std::io::stdout().lock();
     let to = compared
         .to

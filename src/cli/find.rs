@@ -8,7 +8,7 @@ use k8s_study::rustlang::{self, RustPath};
 use k8s_study::symbol::Symbol;
 
 use super::output::{mark, short_commit, write_detail};
-use super::{Context, Format};
+use super::{Context, Format, OutputArgs, SymbolRepoArgs};
 
 /// Locate any Go symbol (or Rust item of kube-rs) in a repo at a version, mapped or not.
 #[derive(Debug, Args)]
@@ -23,14 +23,13 @@ SYMBOL is <import path>.<Name> or <import path>.<Receiver>.<Method> (receiver wi
 A SYMBOL with `::` is a Rust path: <crate>::<module>::<Item>, <...>::<Type>::<method> or <...>::<Trait>::<method>.")]
 pub struct FindArgs {
     pub symbol: String,
-    /// Repo to search [default: kubernetes, which holds staging and vendor/ too; kube for Rust paths].
-    #[arg(long, value_name = "NAME")]
-    pub repo: Option<String>,
+    #[command(flatten)]
+    pub repo: SymbolRepoArgs,
     /// Version (tag) to search [default: the repo's pin].
     #[arg(long, value_name = "VERSION")]
     pub at: Option<String>,
-    #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 pub fn run(cx: &Context, args: &FindArgs) -> Result<u8, Error> {
@@ -40,7 +39,7 @@ pub fn run(cx: &Context, args: &FindArgs) -> Result<u8, Error> {
         find_go(cx, args)?
     };
     let mut out = std::io::stdout().lock();
-    match args.format {
+    match args.output.format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut out, &r).map_err(std::io::Error::from)?;
             writeln!(out)?;
@@ -76,7 +75,7 @@ pub fn find_go(cx: &Context, args: &FindArgs) -> Result<Resolution, Error> {
             Some("example: k8s.io/client-go/tools/cache.sharedIndexInformer.Run".to_string()),
         )
     })?;
-    let repo = cx.repo(args.repo.as_deref().unwrap_or("kubernetes"))?;
+    let repo = cx.repo(args.repo.name(false))?;
     let version = args.at.clone().unwrap_or_else(|| repo.pin.clone());
     let snapshot = cx.sources.snapshot(repo, &version)?;
     let resolver = Resolver::new(&snapshot, repo.module.as_deref())?;
@@ -96,7 +95,7 @@ pub fn find_rust(cx: &Context, args: &FindArgs) -> Result<Resolution, Error> {
             Some("example: kube_runtime::reflector::store::Store::get".to_string()),
         )
     })?;
-    let repo = cx.repo(args.repo.as_deref().unwrap_or("kube"))?;
+    let repo = cx.repo(args.repo.name(true))?;
     let version = args.at.clone().unwrap_or_else(|| repo.pin.clone());
     let snapshot = cx.sources.snapshot(repo, &version)?;
     Ok(rustlang::resolve(&snapshot, &[(&args.symbol, None)])?.remove(0))

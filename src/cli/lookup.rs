@@ -12,7 +12,7 @@ use k8s_study::resolve::Status;
 use serde_json::{Value, json};
 
 use super::output::mark;
-use super::{Context, Format};
+use super::{Context, OutputArgs};
 
 /// Offline lookup in the mapping: a component, an article id, title words, or a symbol.
 #[derive(Debug, Args)]
@@ -35,8 +35,8 @@ pub struct LookupArgs {
     /// For a symbol query: also locate each matched symbol at this version of its repo.
     #[arg(long, value_name = "VERSION")]
     pub at: Option<String>,
-    #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 pub fn run(cx: &Context, args: &LookupArgs) -> Result<u8, Error> {
@@ -175,7 +175,7 @@ fn show_component(
     articles: &[&Article],
 ) -> Result<(), Error> {
     let q = &args.query;
-    if args.format == Format::Json {
+    if args.output.json() {
         let rows: Vec<_> = articles.iter().map(|a| summary_json(a)).collect();
         return write_json(
             out,
@@ -188,7 +188,7 @@ fn show_component(
 }
 
 fn show_article(out: &mut impl Write, args: &LookupArgs, a: &Article) -> Result<(), Error> {
-    if args.format == Format::Json {
+    if args.output.json() {
         return write_json(
             out,
             &json!({"query": args.query, "kind": "article", "article": article_json(a)}),
@@ -209,7 +209,7 @@ fn show_titles(
         [a] => Some(*a),
         _ => None,
     };
-    if args.format == Format::Json {
+    if args.output.json() {
         let rows: Vec<_> = articles.iter().map(|a| summary_json(a)).collect();
         return write_json(
             out,
@@ -230,7 +230,7 @@ fn show_symbols(
     args: &LookupArgs,
     hits: &[SymbolHit<'_>],
 ) -> Result<(), Error> {
-    if args.format == Format::Json {
+    if args.output.json() {
         return write_json(
             out,
             &json!({"query": args.query, "kind": "symbol", "at": args.at, "symbols": hits}),

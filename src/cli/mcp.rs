@@ -31,9 +31,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::Context;
 use super::diff::compare_symbol;
 use super::find::{FindArgs, find_go, find_rust};
+use super::{Context, Format, OutputArgs, SymbolRepoArgs};
 
 /// Serve the Model Context Protocol on stdin/stdout, for assistants.
 #[derive(Debug, Args)]
@@ -208,9 +208,11 @@ impl Server {
         self.blocking(move |cx| {
             let args = FindArgs {
                 symbol: p.symbol,
-                repo: p.repo,
+                repo: SymbolRepoArgs { repo: p.repo },
                 at: Some(p.version),
-                format: super::Format::Json,
+                output: OutputArgs {
+                    format: Format::Json,
+                },
             };
             let found = if rustlang::is_rust_path(&args.symbol) {
                 find_rust(cx, &args)
@@ -241,7 +243,13 @@ impl Server {
     )]
     async fn diff_symbol(&self, Parameters(p): Parameters<DiffSymbol>) -> Answer {
         self.blocking(move |cx| {
-            let d = compare_symbol(cx, &p.symbol, p.repo.as_deref(), &p.from, &p.to)?;
+            let d = compare_symbol(
+                cx,
+                &p.symbol,
+                &SymbolRepoArgs { repo: p.repo },
+                &p.from,
+                &p.to,
+            )?;
             Ok(DiffAnswer {
                 symbol: p.symbol,
                 repo: d.repo,
