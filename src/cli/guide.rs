@@ -63,6 +63,27 @@ pub enum GuideLang {
     Zh,
 }
 
+// The library never imports clap: these mirror its enums, and the exhaustive matches below
+// stop the build when a variant is added on one side only.
+impl From<GuideLang> for Lang {
+    fn from(l: GuideLang) -> Self {
+        match l {
+            GuideLang::En => Lang::En,
+            GuideLang::Zh => Lang::Zh,
+        }
+    }
+}
+
+impl From<EraArg> for Era {
+    fn from(e: EraArg) -> Self {
+        match e {
+            EraArg::Off => Era::Off,
+            EraArg::Cached => Era::Cached,
+            EraArg::Fetch => Era::Fetch,
+        }
+    }
+}
+
 fn select<'m>(cx: &'m Context, names: &[String]) -> Result<Vec<&'m Article>, Error> {
     if names.is_empty() {
         return Ok(cx.mapping.articles.iter().collect());
@@ -100,16 +121,8 @@ fn select<'m>(cx: &'m Context, names: &[String]) -> Result<Vec<&'m Article>, Err
 
 pub fn run(cx: &Context, args: &GuideArgs) -> Result<u8, Error> {
     let articles = select(cx, &args.select)?;
-    let lang = match args.lang {
-        GuideLang::En => Lang::En,
-        GuideLang::Zh => Lang::Zh,
-    };
-    let era = match args.era {
-        EraArg::Off => Era::Off,
-        EraArg::Cached => Era::Cached,
-        EraArg::Fetch => Era::Fetch,
-    };
-    let guides = guide::build(&cx.sources, &cx.mapping, &articles, lang, era)?;
+    let lang = Lang::from(args.lang);
+    let guides = guide::build(&cx.sources, &cx.mapping, &articles, lang, args.era.into())?;
     let input = SiteInput {
         guides: &guides,
         components: &cx.mapping.components,
