@@ -13,6 +13,7 @@ mod find;
 mod guide;
 mod lookup;
 mod mcp;
+mod messages;
 mod meta;
 mod output;
 mod resolve;
@@ -141,22 +142,6 @@ impl Context {
             .repo(name)
             .ok_or_else(|| unknown_repo(&self.mapping, name))
     }
-}
-
-/// After a command has shown what it could: every repo that could not be read is an error
-/// line, and the last one is the command's error (exit 2), as `fetch` does.
-fn fail_last(failed: Vec<(String, k8s_study::source::SourceError)>) -> Result<(), Error> {
-    let mut errors: Vec<Error> = failed.into_iter().map(|(_, e)| e.into()).collect();
-    let Some(last) = errors.pop() else {
-        return Ok(());
-    };
-    for e in errors {
-        eprintln!("error: {e}");
-        if let Some(help) = e.help() {
-            eprintln!("help: {help}");
-        }
-    }
-    Err(last)
 }
 
 fn unknown_repo(mapping: &Mapping, name: &str) -> Error {

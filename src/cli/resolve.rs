@@ -2,10 +2,11 @@ use std::io::Write as _;
 
 use clap::Args;
 use k8s_study::Error;
-use k8s_study::error::exit;
+use k8s_study::error::{Skipped, exit};
 use k8s_study::mapping::Article;
 use k8s_study::resolve::{Status, resolve_each_repo};
 
+use super::messages;
 use super::output::{mark, write_detail};
 use super::{AtArgs, Context, Format, OutputArgs};
 
@@ -83,12 +84,14 @@ pub fn run(cx: &Context, args: &ResolveArgs) -> Result<u8, Error> {
             }
         }
     }
-    super::fail_last(failed)?;
-    Ok(
-        if steps.iter().all(|s| s.resolution.status == Status::Found) {
-            exit::OK
-        } else {
-            exit::MISSING
-        },
-    )
+    let code = if steps.iter().all(|s| s.resolution.status == Status::Found) {
+        exit::OK
+    } else {
+        exit::MISSING
+    };
+    let skipped: Vec<Skipped> = failed
+        .into_iter()
+        .map(|(repo, e)| Skipped::repo(&repo, e))
+        .collect();
+    Ok(messages::report_unread(&skipped, code))
 }

@@ -1,0 +1,76 @@
+//! One repo that cannot be read never aborts a whole `check`, `guide` or `bump`: the command
+//! does the rest, names what it skipped on stderr (`k8s-study: repo NAME: why`, as ripgrep
+//! names a file it cannot open) and exits non-zero at the end.
+
+use predicates::prelude::*;
+
+use crate::util::Workspace;
+
+/// The widgets workspace plus `legacy-tour`, an article on the `legacy` repo, and a Rust
+/// counterpart on widgets' first step in a `kube` repo that has no mirror at all.
+fn workspace() -> Workspace {
+    let ws = Workspace::new();
+    std::fs::write(
+        ws.path("legacy.yaml"),
+        "schema: 1\narticles:\n  - { id: legacy-tour, title: Legacy, url: \"https://example.com/l\", repo: legacy, steps: [{ symbol: github.com/acme/legacy/pkg/foo.Foo, note: n }] }\n",
+    )
+    .unwrap();
+    let mapping = std::fs::read_to_string(ws.path("mapping.yaml"))
+        .unwrap()
+        .replace(
+            "repos:\n",
+            "repos:\n  kube: { url: https://github.com/kube-rs/kube, pin: \"1.0.0\" }\n",
+        )
+        .replacen(
+            "        note_zh: 构造。\n",
+            "        note_zh: 构造。\n        counterpart:\n          symbol: kube_runtime::Store::get\n          note: A cache read.\n",
+            1,
+        );
+    std::fs::write(ws.path("mapping.yaml"), mapping).unwrap();
+    ws
+}
+
+/// Both mapping files, and `legacy` sent to a mirror that does not exist.
+fn cmd(ws: &Workspace) -> assert_cmd::Command {
+    let mut cmd = ws.cmd();
+    cmd.env(
+        "K8S_STUDY_MAPPING",
+        format!(
+            "{}:{}",
+            ws.path("mapping.yaml").display(),
+            ws.path("legacy.yaml").display()
+        ),
+    )
+    .args(["--mirror", "legacy=file:///nonexistent/legacy"]);
+    cmd
+}
+
+/// It used to stop at the counterpart repo: exit 2 and nothing on stdout.
+#[test]
+fn check_reports_every_readable_repo_when_a_counterpart_repo_is_unreadable() {
+    let ws = workspace();
+    cmd(&ws)
+        .arg("check")
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("not read: repo kube"))
+        .stdout(predicate::str::contains("not read: repo legacy"))
+        .stdout(predicate::str::contains(
+            "3 steps: 3 found, 0 missing, 0 ambiguous",
+        ))
+        .stderr(predicate::str::contains(
+            "k8s-study: repo legacy: mirror of legacy not found",
+        ))
+        .stderr(predicate::str::contains("k8s-study: repo kube: "));
+    // JSON: the readable repo's steps are all there.
+    let out = cmd(&ws)
+        .args(["check", "--format", "json"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["summary"]["steps"], 3, "{v}");
+    assert_eq!(v["summary"]["found"], 3, "{v}");
+}
