@@ -74,3 +74,30 @@ fn check_reports_every_readable_repo_when_a_counterpart_repo_is_unreadable() {
     assert_eq!(v["summary"]["steps"], 3, "{v}");
     assert_eq!(v["summary"]["found"], 3, "{v}");
 }
+
+/// The guide is written whole: the readable article with its excerpts, the unreadable one
+/// with the reason on each step; what was skipped is named on stderr (exit 1, as docs/cli.md
+/// says for a guide with unresolved steps).
+#[test]
+fn guide_writes_every_article_and_names_the_unreadable_repos() {
+    let ws = workspace();
+    let out = ws.path("out");
+    cmd(&ws)
+        .args(["guide", "--format", "md", "-o"])
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "k8s-study: repo legacy: mirror of legacy not found",
+        ))
+        .stderr(predicate::str::contains("k8s-study: repo kube: "))
+        .stderr(predicate::str::contains("wrote "));
+    let widgets = std::fs::read_to_string(out.join("widgets-tour.md")).unwrap();
+    assert!(widgets.contains("func NewQueue() *Queue"), "{widgets}");
+    assert!(widgets.contains("func Old()"), "{widgets}");
+    let legacy = std::fs::read_to_string(out.join("legacy-tour.md")).unwrap();
+    assert!(
+        legacy.contains("**Unresolved**: mirror of legacy not found"),
+        "{legacy}"
+    );
+}

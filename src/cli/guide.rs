@@ -10,7 +10,7 @@ use k8s_study::output::write_dir_atomic;
 use k8s_study::render::{self, SiteInput};
 use k8s_study::resolve::Status;
 
-use super::Context;
+use super::{Context, messages};
 
 /// Write annotated reading paths: Markdown, an mdBook, static HTML, JSON or `CodeTour` tours.
 #[derive(Debug, Args)]
@@ -122,7 +122,10 @@ fn select<'m>(cx: &'m Context, names: &[String]) -> Result<Vec<&'m Article>, Err
 pub fn run(cx: &Context, args: &GuideArgs) -> Result<u8, Error> {
     let articles = select(cx, &args.select)?;
     let lang = Lang::from(args.lang);
-    let guides = guide::build(&cx.sources, &cx.mapping, &articles, lang, args.era.into())?;
+    // A repo or file that cannot be read is written as unresolved, or without an excerpt,
+    // with the reason; it is named on stderr at the end (exit 1, as for any unresolved step).
+    let (guides, skipped) =
+        guide::build(&cx.sources, &cx.mapping, &articles, lang, args.era.into());
     let input = SiteInput {
         guides: &guides,
         components: &cx.mapping.components,
@@ -151,14 +154,15 @@ pub fn run(cx: &Context, args: &GuideArgs) -> Result<u8, Error> {
         guides.len(),
         args.output.display()
     );
-    if unresolved.is_empty() {
-        Ok(exit::OK)
+    let code = if unresolved.is_empty() {
+        exit::OK
     } else {
         eprintln!(
             "{} unresolved step(s), shown in the guide with the reason: {}",
             unresolved.len(),
             unresolved.join(", ")
         );
-        Ok(exit::MISSING)
-    }
+        exit::MISSING
+    };
+    Ok(messages::report(&skipped, code, exit::MISSING))
 }
