@@ -101,3 +101,51 @@ fn guide_writes_every_article_and_names_the_unreadable_repos() {
         "{legacy}"
     );
 }
+
+/// `bump` used to stop at the first repo it could not read: here `legacy` has no tag v2.
+/// widgets still moves, with `--write` too, and legacy keeps its pin.
+#[test]
+fn bump_moves_every_readable_repo_when_one_lacks_the_version() {
+    let ws = workspace();
+    let both = format!(
+        "{}:{}",
+        ws.path("mapping.yaml").display(),
+        ws.path("legacy.yaml").display()
+    );
+    let bump = |extra: &[&str]| {
+        let mut c = ws.cmd();
+        c.env("K8S_STUDY_MAPPING", &both)
+            .args([
+                "bump", "--to", "v2", "--repo", "legacy", "--repo", "widgets",
+            ])
+            .args(extra);
+        c
+    };
+    bump(&[])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("widgets: v1 → v2"))
+        .stdout(predicate::str::contains(
+            "moved-file        widgets-tour step 2",
+        ))
+        .stdout(predicate::str::contains(
+            "removed           widgets-tour step 3",
+        ))
+        .stdout(predicate::str::contains("not read: repo legacy"))
+        .stderr(predicate::str::contains(
+            "k8s-study: repo legacy: tag v2 of legacy does not exist",
+        ));
+    let before = std::fs::read_to_string(ws.path("mapping.yaml")).unwrap();
+    let legacy_pin = before
+        .lines()
+        .find(|l| l.contains("legacy: {"))
+        .unwrap()
+        .to_string();
+    bump(&["--write", "-q"]).assert().code(2);
+    let after = std::fs::read_to_string(ws.path("mapping.yaml")).unwrap();
+    assert!(
+        after.contains("widgets: { url: https://github.com/acme/widgets, pin: v2 }"),
+        "{after}"
+    );
+    assert!(after.contains(&legacy_pin), "legacy moved:\n{after}");
+}
