@@ -66,3 +66,27 @@ impl Error {
         matches!(self, Self::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
     }
 }
+
+/// A part of a command's work that failed and was gone past (a repo that cannot be read, a
+/// file): the command reports it, does the rest, and exits non-zero at the end, as ripgrep
+/// does with a file it cannot open.
+#[derive(Debug)]
+pub struct Skipped {
+    /// What was skipped: `repo client-go`, `pkg/foo/foo.go of kubernetes@v1.20.2`.
+    pub what: String,
+    pub error: Error,
+}
+
+impl Skipped {
+    pub fn new(what: impl Into<String>, error: impl Into<Error>) -> Self {
+        Self {
+            what: what.into(),
+            error: error.into(),
+        }
+    }
+
+    /// A repo [`crate::resolve::resolve_each_repo`] (or its like) could not read.
+    pub fn repo(name: &str, error: impl Into<Error>) -> Self {
+        Self::new(format!("repo {name}"), error)
+    }
+}

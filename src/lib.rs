@@ -2,7 +2,9 @@
 //!
 //! The mapping ([`mapping`]) ties articles to Go symbols; [`source`] fetches the pinned trees
 //! into a git2 cache; [`golang`] finds declarations with tree-sitter-go; [`resolve`] answers
-//! where each symbol is at a version; [`drift`] what changed between two versions. The `k8s-study` binary is a thin clap layer over these.
+//! where each symbol is at a version; [`drift`] what changed between two versions; [`lookup`]
+//! and [`stats`] answer from the mapping alone. The `k8s-study` binary is a thin clap layer
+//! over these.
 
 pub mod draft;
 pub mod drift;
@@ -11,6 +13,7 @@ pub mod golang;
 pub mod guide;
 pub mod item;
 pub mod languages;
+pub mod lookup;
 pub mod mapping;
 pub mod output;
 pub mod render;
@@ -19,6 +22,7 @@ pub mod rustlang;
 #[cfg(test)]
 mod serde_names;
 pub mod source;
+pub mod stats;
 pub mod symbol;
 pub mod versions;
 

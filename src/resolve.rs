@@ -119,17 +119,33 @@ pub struct CounterpartResolution {
     pub resolution: Resolution,
 }
 
-/// Resolve the counterparts of `articles` (kube-rs items), each at its repo's pin or at `at`;
-/// one snapshot and one batch per repo, in article and step order.
-///
-/// # Panics
-/// If a counterpart names a repo the mapping lacks, which validation rules out.
+/// Resolve the counterparts of `articles` (kube-rs items), each at its repo's pin or at
+/// `at`; one snapshot and one batch per repo, in article and step order. The first repo that
+/// cannot be read is the error ([`resolve_counterparts_each_repo`] goes past it).
 pub fn resolve_counterparts(
     sources: &Sources,
     mapping: &Mapping,
     articles: &[&Article],
     at: Option<&str>,
 ) -> Result<Vec<CounterpartResolution>, SourceError> {
+    let (resolved, failed) = resolve_counterparts_each_repo(sources, mapping, articles, at);
+    match failed.into_iter().next() {
+        Some((_, e)) => Err(e),
+        None => Ok(resolved),
+    }
+}
+
+/// [`resolve_counterparts`] one repo at a time, as [`resolve_each_repo`] does for steps: a
+/// repo that cannot be read gets no resolutions, and its error is returned beside the rest.
+///
+/// # Panics
+/// If a counterpart names a repo the mapping lacks, which validation rules out.
+pub fn resolve_counterparts_each_repo(
+    sources: &Sources,
+    mapping: &Mapping,
+    articles: &[&Article],
+    at: Option<&str>,
+) -> (Vec<CounterpartResolution>, Vec<(String, SourceError)>) {
     let mut by_repo: BTreeMap<&str, Vec<(&str, usize, &crate::mapping::Counterpart)>> =
         BTreeMap::new();
     for a in articles {
@@ -143,11 +159,11 @@ pub fn resolve_counterparts(
         }
     }
     let mut out = Vec::new();
+    let mut failed = Vec::new();
     for (repo_name, items) in by_repo {
         let repo = mapping
             .repo(repo_name)
             .expect("validated: counterparts name known repos");
-        let snapshot = sources.snapshot(&repo.spec(), at.unwrap_or(&repo.pin))?;
         let queries: Vec<Query<'_>> = items
             .iter()
             .map(|(_, _, c)| Query {
@@ -155,17 +171,21 @@ pub fn resolve_counterparts(
                 file_hint: c.file.as_deref(),
             })
             .collect();
-        let resolved = engine(repo.lang).resolve(&snapshot, repo.module.as_deref(), &queries)?;
-        out.extend(
-            items
-                .iter()
-                .zip(resolved)
-                .map(|((article, step, _), resolution)| CounterpartResolution {
+        let resolved = sources
+            .snapshot(&repo.spec(), at.unwrap_or(&repo.pin))
+            .and_then(|snapshot| {
+                engine(repo.lang).resolve(&snapshot, repo.module.as_deref(), &queries)
+            });
+        match resolved {
+            Ok(resolved) => out.extend(items.iter().zip(resolved).map(
+                |((article, step, _), resolution)| CounterpartResolution {
                     article: (*article).to_string(),
                     step: *step,
                     resolution,
-                }),
-        );
+                },
+            )),
+            Err(e) => failed.push((repo_name.to_string(), e)),
+        }
     }
     let order: BTreeMap<&str, usize> = articles
         .iter()
@@ -173,5 +193,5 @@ pub fn resolve_counterparts(
         .map(|(i, a)| (a.id.as_str(), i))
         .collect();
     out.sort_by_key(|c| (order.get(c.article.as_str()).copied(), c.step));
-    Ok(out)
+    (out, failed)
 }

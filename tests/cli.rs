@@ -916,7 +916,7 @@ fn check_and_resolve_show_every_readable_repo_when_one_is_not() {
             "3 steps: 3 found, 0 missing, 0 ambiguous",
         ))
         .stderr(predicate::str::contains(
-            "error: mirror of legacy not found",
+            "k8s-study: repo legacy: mirror of legacy not found",
         ));
     let out = ws
         .cmd()

@@ -7,6 +7,7 @@ mod draft;
 mod drift;
 mod faults;
 mod hostile_go;
+mod keep_going;
 mod mapping;
 mod mcp;
 mod modules;

@@ -4,11 +4,12 @@ use std::io::Write as _;
 use clap::{Args, ValueEnum};
 use k8s_study::Error;
 use k8s_study::drift::{self, Category, StepDrift, rewrite};
-use k8s_study::error::exit;
+use k8s_study::error::{Skipped, exit};
+use k8s_study::source::SourceError;
 use k8s_study::versions;
 
-use super::Context;
 use super::output::{github_annotation, short_commit};
+use super::{Context, messages};
 
 /// How every step fares at another version; optionally rewrite the mapping for it.
 #[derive(Debug, Args)]
@@ -65,8 +66,14 @@ pub fn run(cx: &Context, args: &BumpArgs) -> Result<u8, Error> {
         versions::targets(&cx.mapping, &args.to, &args.repo).map_err(|m| Error::usage(m, None))?;
     let articles: Vec<_> = cx.mapping.articles.iter().collect();
     let progress = cx.file_progress("{msg} relocating");
-    let drifts = drift::bump(&cx.sources, &cx.mapping, &articles, &targets, &progress)?;
+    let (drifts, failed) = bump_each_repo(cx, &articles, &targets, &progress);
     progress.finish_and_clear();
+    // A repo that could not be read keeps its pin: only the others move.
+    let moved: BTreeMap<String, String> = targets
+        .iter()
+        .filter(|(repo, _)| !failed.iter().any(|(f, _)| f == *repo))
+        .map(|(repo, version)| (repo.clone(), version.clone()))
+        .collect();
 
     let mut out = std::io::stdout().lock();
     match args.format {
@@ -74,11 +81,16 @@ pub fn run(cx: &Context, args: &BumpArgs) -> Result<u8, Error> {
             serde_json::to_writer_pretty(&mut out, &drifts).map_err(std::io::Error::from)?;
             writeln!(out)?;
         }
-        BumpFormat::Text => write_text(&mut out, cx, &targets, &drifts)?,
+        BumpFormat::Text => {
+            write_text(&mut out, cx, &targets, &drifts)?;
+            for (repo, _) in &failed {
+                writeln!(out, "not read: repo {repo} (the error is below)")?;
+            }
+        }
         BumpFormat::Github => write_github(&mut out, cx, &drifts)?,
     }
     if args.write {
-        let mut edits = rewrite::plan(&cx.mapping, &targets, &drifts);
+        let mut edits = rewrite::plan(&cx.mapping, &moved, &drifts);
         // Only the user's own files are edited; the built-in mapping is compiled in.
         let builtin = edits.len();
         edits.retain(|file, _| cx.mapping.own_files.contains(file));
@@ -104,11 +116,51 @@ pub fn run(cx: &Context, args: &BumpArgs) -> Result<u8, Error> {
             eprintln!("wrote {file}: {count} edit(s)");
         }
     }
-    Ok(if drifts.iter().all(|d| d.compared.category.holds()) {
+    let code = if drifts.iter().all(|d| d.compared.category.holds()) {
         exit::OK
     } else {
         exit::MISSING
-    })
+    };
+    let skipped: Vec<Skipped> = failed
+        .into_iter()
+        .map(|(repo, e)| Skipped::repo(&repo, e))
+        .collect();
+    Ok(messages::report_unread(&skipped, code))
+}
+
+/// [`drift::bump`] one repo at a time, as `resolve_each_repo` resolves, so that a repo that
+/// cannot be read (no mirror, a target version it lacks) does not sink the others: its steps
+/// get no drift, and its error is returned beside the rest. Results are in article and step
+/// order, Go step before counterpart, as `drift::bump` orders them. (Kept here rather than
+/// in `drift` while that module is being reworked; it belongs beside `drift::bump`.)
+fn bump_each_repo(
+    cx: &Context,
+    articles: &[&k8s_study::mapping::Article],
+    targets: &BTreeMap<String, String>,
+    progress: &indicatif::ProgressBar,
+) -> (Vec<StepDrift>, Vec<(String, SourceError)>) {
+    let mut drifts = Vec::new();
+    let mut failed = Vec::new();
+    for (repo, version) in targets {
+        let one = BTreeMap::from([(repo.clone(), version.clone())]);
+        match drift::bump(&cx.sources, &cx.mapping, articles, &one, progress) {
+            Ok(d) => drifts.extend(d),
+            Err(e) => failed.push((repo.clone(), e)),
+        }
+    }
+    let order: std::collections::HashMap<&str, usize> = articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id.as_str(), i))
+        .collect();
+    drifts.sort_by_key(|d| {
+        (
+            order.get(d.article.as_str()).copied(),
+            d.step,
+            d.counterpart,
+        )
+    });
+    (drifts, failed)
 }
 
 fn write_text(

@@ -4,7 +4,7 @@ use clap::{Args, Subcommand};
 use k8s_study::Error;
 use k8s_study::error::exit;
 
-use super::{Context, Format};
+use super::{Context, OutputArgs};
 
 /// What is cached, and removing it.
 #[derive(Debug, Args)]
@@ -22,8 +22,8 @@ pub struct CacheArgs {
 pub enum CacheAction {
     /// Cached repositories with their trusted tags and size on disk.
     List {
-        #[arg(long, value_enum, default_value_t)]
-        format: Format,
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// Remove a repo's cache (by mapping name), or all of them.
     Clean { repo: Option<String> },
@@ -32,7 +32,7 @@ pub enum CacheAction {
 pub fn run(cx: &Context, args: &CacheArgs) -> Result<u8, Error> {
     let mut out = std::io::stdout().lock();
     match &args.action {
-        CacheAction::List { format } => {
+        CacheAction::List { output } => {
             let mut repos = cx.sources.cached()?;
             let mapped: Vec<_> = cx
                 .mapping
@@ -42,7 +42,7 @@ pub fn run(cx: &Context, args: &CacheArgs) -> Result<u8, Error> {
                 .collect();
             let modules = cx.sources.cached_modules(&mapped);
             let modcache = cx.sources.go_env().modcache.clone();
-            if *format == Format::Json {
+            if output.json() {
                 repos.extend(modules);
                 serde_json::to_writer_pretty(&mut out, &repos).map_err(std::io::Error::from)?;
                 writeln!(out)?;

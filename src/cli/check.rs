@@ -2,13 +2,16 @@ use std::io::Write as _;
 
 use clap::{Args, ValueEnum};
 use k8s_study::Error;
-use k8s_study::error::exit;
+use k8s_study::error::{Skipped, exit};
 use k8s_study::mapping::Origin;
-use k8s_study::resolve::{Status, StepResolution, resolve_counterparts, resolve_each_repo};
+use k8s_study::resolve::{
+    Status, StepResolution, resolve_counterparts_each_repo, resolve_each_repo,
+};
+use k8s_study::source::SourceError;
 use serde::Serialize;
 
-use super::Context;
 use super::output::{github_annotation, mark, write_detail};
+use super::{AtArgs, Context, messages};
 
 /// Check that every step (of the given repos) resolves; exit 1 if any is missing.
 #[derive(Debug, Args)]
@@ -22,9 +25,8 @@ pub struct CheckArgs {
     /// Only articles reading this repo (repeatable) [default: all].
     #[arg(long, value_name = "NAME")]
     pub repo: Vec<String>,
-    /// Check at this version (tag) instead of each repo's pin.
-    #[arg(long, value_name = "VERSION")]
-    pub at: Option<String>,
+    #[command(flatten)]
+    pub at: AtArgs,
     /// Only the articles of your own --mapping files.
     #[arg(long)]
     pub own: bool,
@@ -74,9 +76,10 @@ pub fn run(cx: &Context, args: &CheckArgs) -> Result<u8, Error> {
         .filter(own)
         .collect();
     // One repo that cannot be read does not stop the others; its error comes at the end.
-    let (mut steps, failed) =
-        resolve_each_repo(&cx.sources, &cx.mapping, &articles, args.at.as_deref());
-    let counterparts = counterpart_steps(cx, &wanted, &own, args.at.as_deref())?;
+    let (mut steps, mut failed) =
+        resolve_each_repo(&cx.sources, &cx.mapping, &articles, args.at.at());
+    let (counterparts, unread) = counterpart_steps(cx, &wanted, &own, args.at.at());
+    failed.extend(unread);
     let counterpart_count = counterparts.len();
     steps.extend(counterparts);
     let count = |s: Status| steps.iter().filter(|r| r.resolution.status == s).count();
@@ -117,7 +120,9 @@ pub fn run(cx: &Context, args: &CheckArgs) -> Result<u8, Error> {
                 )?;
                 write_detail(&mut out, &s.resolution, "    ")?;
             }
-            for (repo, _) in &failed {
+            let unread: std::collections::BTreeSet<&str> =
+                failed.iter().map(|(repo, _)| repo.as_str()).collect();
+            for repo in unread {
                 writeln!(out, "not read: repo {repo} (the error is below)")?;
             }
             writeln!(
@@ -135,12 +140,16 @@ pub fn run(cx: &Context, args: &CheckArgs) -> Result<u8, Error> {
             )?;
         }
     }
-    super::fail_last(failed)?;
-    Ok(if summary.found == summary.steps {
+    let code = if summary.found == summary.steps {
         exit::OK
     } else {
         exit::MISSING
-    })
+    };
+    let skipped: Vec<Skipped> = failed
+        .into_iter()
+        .map(|(repo, e)| Skipped::repo(&repo, e))
+        .collect();
+    Ok(messages::report_unread(&skipped, code))
 }
 
 /// One `::error` workflow command per step that does not resolve, at its line of the mapping.
@@ -190,13 +199,14 @@ fn write_github(
     Ok(())
 }
 
-/// Counterparts (kube-rs items) of the wanted repos, checked beside the Go steps.
+/// Counterparts (kube-rs items) of the wanted repos, checked beside the Go steps, and the
+/// counterpart repos that could not be read.
 fn counterpart_steps(
     cx: &Context,
     wanted: &dyn Fn(&String) -> bool,
     own: &dyn Fn(&&k8s_study::mapping::Article) -> bool,
     at: Option<&str>,
-) -> Result<Vec<StepResolution>, Error> {
+) -> (Vec<StepResolution>, Vec<(String, SourceError)>) {
     let articles: Vec<_> = cx
         .mapping
         .articles
@@ -209,16 +219,17 @@ fn counterpart_steps(
                 .any(|c| wanted(&c.repo))
         })
         .collect();
-    Ok(
-        resolve_counterparts(&cx.sources, &cx.mapping, &articles, at)?
-            .into_iter()
-            .map(|c| StepResolution {
-                article: c.article,
-                step: c.step,
-                resolution: c.resolution,
-            })
-            .collect(),
-    )
+    let (resolved, failed) =
+        resolve_counterparts_each_repo(&cx.sources, &cx.mapping, &articles, at);
+    let steps = resolved
+        .into_iter()
+        .map(|c| StepResolution {
+            article: c.article,
+            step: c.step,
+            resolution: c.resolution,
+        })
+        .collect();
+    (steps, failed)
 }
 
 /// Where a checked step (or its counterpart) is written in the mapping.

@@ -8,7 +8,7 @@ use k8s_study::error::exit;
 use k8s_study::item::{Language, Query};
 use k8s_study::source::Snapshot;
 
-use super::Context;
+use super::{Context, SymbolRepoArgs};
 
 /// Unified diff of one declaration between two versions, following a move or rename.
 #[derive(Debug, Args)]
@@ -28,9 +28,8 @@ pub struct DiffArgs {
     /// The newer version (tag).
     #[arg(long, value_name = "VERSION")]
     pub to: String,
-    /// Repo holding the symbol [default: kubernetes; kube for a Rust path].
-    #[arg(long, value_name = "NAME")]
-    pub repo: Option<String>,
+    #[command(flatten)]
+    pub repo: SymbolRepoArgs,
 }
 
 /// One symbol compared between two versions, with the two snapshots it was read from (for
@@ -45,11 +44,11 @@ pub struct SymbolDiff {
 pub fn compare_symbol(
     cx: &Context,
     symbol: &str,
-    repo: Option<&str>,
+    repo: &SymbolRepoArgs,
     from: &str,
     to: &str,
 ) -> Result<SymbolDiff, Error> {
-    let (repo, item) = super::find::repo_and_item(cx, repo, symbol)?;
+    let (repo, item) = super::find::repo_and_item(cx, repo.repo.as_deref(), symbol)?;
     let repo_name = repo.name.as_str();
     let old = cx.sources.snapshot(&repo.spec(), from)?;
     let new = cx.sources.snapshot(&repo.spec(), to)?;
@@ -85,8 +84,7 @@ pub fn compare_symbol(
 }
 
 pub fn run(cx: &Context, args: &DiffArgs) -> Result<u8, Error> {
-    let compared =
-        compare_symbol(cx, &args.symbol, args.repo.as_deref(), &args.from, &args.to)?.compared;
+    let compared = compare_symbol(cx, &args.symbol, &args.repo, &args.from, &args.to)?.compared;
     let mut out = std::io::stdout().lock();
     let to = compared
         .to

@@ -6,7 +6,7 @@ use k8s_study::error::exit;
 use serde::Serialize;
 
 use super::output::short_commit;
-use super::{Context, Format};
+use super::{Context, OutputArgs};
 
 /// Fill the cache: fetch repos at their pins (or at REPO@VERSION).
 #[derive(Debug, Args)]
@@ -17,8 +17,8 @@ pub struct FetchArgs {
     /// Repos to fetch, as NAME or NAME@VERSION [default: every repo at its pin].
     #[arg(value_name = "REPO[@VERSION]")]
     pub repos: Vec<String>,
-    #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Serialize)]
@@ -83,7 +83,7 @@ pub fn run(cx: &Context, args: &FetchArgs) -> Result<u8, Error> {
             seconds: o.elapsed.as_secs_f64(),
             unavailable: o.unavailable,
         };
-        if args.format == Format::Text {
+        if !args.output.json() {
             let how = match &fetched.url {
                 Some(url) => format!("fetched from {url} in {:.1}s", fetched.seconds),
                 None => "cached".to_string(),
@@ -101,7 +101,7 @@ pub fn run(cx: &Context, args: &FetchArgs) -> Result<u8, Error> {
         }
         results.push(fetched);
     }
-    if args.format == Format::Json {
+    if args.output.json() {
         serde_json::to_writer_pretty(&mut out, &results).map_err(std::io::Error::from)?;
         writeln!(out)?;
     }

@@ -8,7 +8,7 @@ use k8s_study::languages::engine;
 use k8s_study::mapping::Repo;
 
 use super::output::{mark, short_commit, write_detail};
-use super::{Context, Format};
+use super::{Context, Format, OutputArgs, SymbolRepoArgs};
 
 /// Locate any Go symbol (or Rust item of kube-rs) in a repo at a version, mapped or not.
 #[derive(Debug, Args)]
@@ -24,21 +24,19 @@ SYMBOL is spelled in the repo's language (its `lang` in the mapping):
   Rust: <crate>::<module>::<Item>, <...>::<Type>::<method> or <...>::<Trait>::<method>")]
 pub struct FindArgs {
     pub symbol: String,
-    /// Repo to search [default: kubernetes, which holds staging and vendor/ too; for a symbol
-    /// only another language spells (a Rust path), the first repo of that language].
-    #[arg(long, value_name = "NAME")]
-    pub repo: Option<String>,
+    #[command(flatten)]
+    pub repo: SymbolRepoArgs,
     /// Version (tag) to search [default: the repo's pin].
     #[arg(long, value_name = "VERSION")]
     pub at: Option<String>,
-    #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 pub fn run(cx: &Context, args: &FindArgs) -> Result<u8, Error> {
     let r = find(cx, args)?;
     let mut out = std::io::stdout().lock();
-    match args.format {
+    match args.output.format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut out, &r).map_err(std::io::Error::from)?;
             writeln!(out)?;
@@ -69,7 +67,7 @@ pub fn run(cx: &Context, args: &FindArgs) -> Result<u8, Error> {
 
 /// Where `args.symbol` is, read by the engine of its repo's language.
 pub fn find(cx: &Context, args: &FindArgs) -> Result<Resolution, Error> {
-    let (repo, item) = repo_and_item(cx, args.repo.as_deref(), &args.symbol)?;
+    let (repo, item) = repo_and_item(cx, args.repo.repo.as_deref(), &args.symbol)?;
     let version = args.at.clone().unwrap_or_else(|| repo.pin.clone());
     let snapshot = cx.sources.snapshot(&repo.spec(), &version)?;
     Ok(engine(repo.lang)

@@ -4,13 +4,13 @@ use clap::{Args, ValueEnum};
 use k8s_study::Error;
 use k8s_study::error::exit;
 use k8s_study::guide::{self, Era, Lang};
+use k8s_study::lookup::component_articles;
 use k8s_study::mapping::Article;
 use k8s_study::output::write_dir_atomic;
 use k8s_study::render::{self, SiteInput};
 use k8s_study::resolve::Status;
 
-use super::Context;
-use super::lookup::component_articles;
+use super::{Context, messages};
 
 /// Write annotated reading paths: Markdown, an mdBook, static HTML, JSON or `CodeTour` tours.
 #[derive(Debug, Args)]
@@ -63,6 +63,27 @@ pub enum GuideLang {
     Zh,
 }
 
+// The library never imports clap: these mirror its enums, and the exhaustive matches below
+// stop the build when a variant is added on one side only.
+impl From<GuideLang> for Lang {
+    fn from(l: GuideLang) -> Self {
+        match l {
+            GuideLang::En => Lang::En,
+            GuideLang::Zh => Lang::Zh,
+        }
+    }
+}
+
+impl From<EraArg> for Era {
+    fn from(e: EraArg) -> Self {
+        match e {
+            EraArg::Off => Era::Off,
+            EraArg::Cached => Era::Cached,
+            EraArg::Fetch => Era::Fetch,
+        }
+    }
+}
+
 fn select<'m>(cx: &'m Context, names: &[String]) -> Result<Vec<&'m Article>, Error> {
     if names.is_empty() {
         return Ok(cx.mapping.articles.iter().collect());
@@ -100,16 +121,11 @@ fn select<'m>(cx: &'m Context, names: &[String]) -> Result<Vec<&'m Article>, Err
 
 pub fn run(cx: &Context, args: &GuideArgs) -> Result<u8, Error> {
     let articles = select(cx, &args.select)?;
-    let lang = match args.lang {
-        GuideLang::En => Lang::En,
-        GuideLang::Zh => Lang::Zh,
-    };
-    let era = match args.era {
-        EraArg::Off => Era::Off,
-        EraArg::Cached => Era::Cached,
-        EraArg::Fetch => Era::Fetch,
-    };
-    let guides = guide::build(&cx.sources, &cx.mapping, &articles, lang, era)?;
+    let lang = Lang::from(args.lang);
+    // A repo or file that cannot be read is written as unresolved, or without an excerpt,
+    // with the reason; it is named on stderr at the end (exit 1, as for any unresolved step).
+    let (guides, skipped) =
+        guide::build(&cx.sources, &cx.mapping, &articles, lang, args.era.into());
     let input = SiteInput {
         guides: &guides,
         components: &cx.mapping.components,
@@ -138,14 +154,15 @@ pub fn run(cx: &Context, args: &GuideArgs) -> Result<u8, Error> {
         guides.len(),
         args.output.display()
     );
-    if unresolved.is_empty() {
-        Ok(exit::OK)
+    let code = if unresolved.is_empty() {
+        exit::OK
     } else {
         eprintln!(
             "{} unresolved step(s), shown in the guide with the reason: {}",
             unresolved.len(),
             unresolved.join(", ")
         );
-        Ok(exit::MISSING)
-    }
+        exit::MISSING
+    };
+    Ok(messages::report(&skipped, code, exit::MISSING))
 }

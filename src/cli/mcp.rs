@@ -18,6 +18,7 @@ use k8s_study::Error;
 use k8s_study::drift;
 use k8s_study::error::exit;
 use k8s_study::guide::{self, Era, Lang};
+use k8s_study::lookup::{component_articles, nearest, symbol_matches, title_matches};
 use k8s_study::mapping::Article;
 use k8s_study::resolve::{Resolution, Status};
 use k8s_study::source::Snapshot;
@@ -30,10 +31,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::Context;
 use super::diff::compare_symbol;
 use super::find::{FindArgs, find};
-use super::lookup::{component_articles, symbol_matches, title_matches};
+use super::{Context, Format, OutputArgs, SymbolRepoArgs};
 
 /// Serve the Model Context Protocol on stdin/stdout, for assistants.
 #[derive(Debug, Args)]
@@ -208,9 +208,11 @@ impl Server {
         self.blocking(move |cx| {
             let args = FindArgs {
                 symbol: p.symbol,
-                repo: p.repo,
+                repo: SymbolRepoArgs { repo: p.repo },
                 at: Some(p.version),
-                format: super::Format::Json,
+                output: OutputArgs {
+                    format: Format::Json,
+                },
             };
             let found = find(cx, &args)?;
             not_found_is_an_error(found)
@@ -237,7 +239,13 @@ impl Server {
     )]
     async fn diff_symbol(&self, Parameters(p): Parameters<DiffSymbol>) -> Answer {
         self.blocking(move |cx| {
-            let d = compare_symbol(cx, &p.symbol, p.repo.as_deref(), &p.from, &p.to)?;
+            let d = compare_symbol(
+                cx,
+                &p.symbol,
+                &SymbolRepoArgs { repo: p.repo },
+                &p.from,
+                &p.to,
+            )?;
             Ok(DiffAnswer {
                 symbol: p.symbol,
                 repo: d.repo,
@@ -343,7 +351,8 @@ fn read_step(cx: &Context, p: &ReadStep) -> Result<StepAnswer, Error> {
             .expect("validated: articles name known repos");
         repo.pin.clone_from(version);
     }
-    let guides = guide::build(&cx.sources, &mapping, &[article], Lang::En, Era::Cached)?;
+    // What could not be read is in the step's reason, which the answer carries.
+    let (guides, _skipped) = guide::build(&cx.sources, &mapping, &[article], Lang::En, Era::Cached);
     let guide = guides.into_iter().next().expect("one article asked");
     let mut shown = guide
         .steps
@@ -398,7 +407,7 @@ fn list_articles(cx: &Context, p: &ListArticles) -> Result<serde_json::Value, Er
             if titled.is_empty() && symbols.is_empty() {
                 return Err(Error::usage(
                     format!("nothing in the mapping matches `{q}`"),
-                    super::lookup::nearest(m, q).map(|n| format!("did you mean `{n}`?")),
+                    nearest(m, q).map(|n| format!("did you mean `{n}`?")),
                 ));
             }
             Ok(json!({"query": q, "articles": titled, "symbols": symbols}))

@@ -1,6 +1,7 @@
 //! Command-line definition (clap derive) and dispatch. No logic lives here: each
 //! subcommand turns its arguments into library calls and prints what comes back.
 
+mod args;
 mod bump;
 mod cache;
 mod check;
@@ -12,6 +13,7 @@ mod find;
 mod guide;
 mod lookup;
 mod mcp;
+mod messages;
 mod meta;
 mod output;
 mod resolve;
@@ -20,11 +22,13 @@ mod stats;
 use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 use k8s_study::Error;
 use k8s_study::mapping::{self, Mapping};
 use k8s_study::source::url::Redirects;
-use k8s_study::source::{SourceMode, Sources};
+
+pub use args::{AtArgs, Format, GlobalArgs, MappingArgs, OutputArgs, SymbolRepoArgs};
+use k8s_study::source::Sources;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -53,54 +57,6 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-#[derive(Debug, Args)]
-pub struct GlobalArgs {
-    #[command(flatten)]
-    pub mappings: MappingArgs,
-    /// Cache folder for fetched repositories [default: the user cache dir, e.g. ~/.cache/k8s-study].
-    #[arg(long, global = true, value_name = "DIR", env = "K8S_STUDY_CACHE")]
-    pub cache: Option<PathBuf>,
-    /// Fetch repo NAME from URL instead of its upstream (repeatable).
-    #[arg(long, global = true, value_name = "NAME=URL", value_parser = parse_mirror)]
-    pub mirror: Vec<(String, String)>,
-    /// Base URL replacing `https://github.com/` in every upstream (owner/name[.git] under it).
-    #[arg(long, global = true, value_name = "BASE", env = "K8S_STUDY_MIRROR")]
-    pub mirror_base: Option<String>,
-    /// Where repos that publish a Go module are read from: `auto` (git when a mirror is
-    /// configured for the repo, else Go modules), `git`, or `modules` (your Go module cache,
-    /// filled by your own `go mod download`).
-    #[arg(
-        long,
-        global = true,
-        value_enum,
-        default_value_t,
-        env = "K8S_STUDY_SOURCE"
-    )]
-    pub source: SourceArg,
-    /// No progress bars or chatter on stderr.
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
-    pub quiet: bool,
-    /// Say on stderr where each tree comes from (cache, mirror, upstream) and how long it took.
-    #[arg(short, long, global = true)]
-    pub verbose: bool,
-}
-
-/// Which mapping files are read (docs/mapping.md, "Your own article").
-#[derive(Debug, Args)]
-pub struct MappingArgs {
-    /// Your own mapping file, or folder of *.yaml, read on top of the built-in mapping
-    /// (repeatable; `K8S_STUDY_MAPPING` holds a path list; a config file may name more).
-    #[arg(long, global = true, value_name = "PATH")]
-    pub mapping: Vec<PathBuf>,
-    /// Leave the built-in mapping out: only --mapping files are read.
-    #[arg(long, global = true, env = "K8S_STUDY_NO_BUILTIN", value_parser = clap::builder::BoolishValueParser::new())]
-    pub no_builtin: bool,
-    /// Hold your mapping files to the rules of the built-in list (found/evidence/source,
-    /// author, components, `note_zh`, 3 to 12 steps).
-    #[arg(long, global = true, env = "K8S_STUDY_STRICT", value_parser = clap::builder::BoolishValueParser::new())]
-    pub strict: bool,
-}
-
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Fetch(fetch::FetchArgs),
@@ -124,42 +80,6 @@ pub enum Command {
     DebugTree {
         file: PathBuf,
     },
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
-pub enum SourceArg {
-    #[default]
-    Auto,
-    Git,
-    Modules,
-}
-
-impl From<SourceArg> for SourceMode {
-    fn from(a: SourceArg) -> Self {
-        match a {
-            SourceArg::Auto => SourceMode::Auto,
-            SourceArg::Git => SourceMode::Git,
-            SourceArg::Modules => SourceMode::Modules,
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    #[default]
-    Text,
-    Json,
-}
-
-fn parse_mirror(s: &str) -> Result<(String, String), String> {
-    let (name, url) = s
-        .split_once('=')
-        .ok_or_else(|| format!("expected NAME=URL, got `{s}`"))?;
-    if name.is_empty() || url.is_empty() {
-        return Err(format!("expected NAME=URL, got `{s}`"));
-    }
-    k8s_study::source::url::check_url(url).map_err(|e| e.to_string())?;
-    Ok((name.to_string(), url.to_string()))
 }
 
 /// What every subcommand needs: the mapping and the sources.
@@ -222,22 +142,6 @@ impl Context {
             .repo(name)
             .ok_or_else(|| unknown_repo(&self.mapping, name))
     }
-}
-
-/// After a command has shown what it could: every repo that could not be read is an error
-/// line, and the last one is the command's error (exit 2), as `fetch` does.
-fn fail_last(failed: Vec<(String, k8s_study::source::SourceError)>) -> Result<(), Error> {
-    let mut errors: Vec<Error> = failed.into_iter().map(|(_, e)| e.into()).collect();
-    let Some(last) = errors.pop() else {
-        return Ok(());
-    };
-    for e in errors {
-        eprintln!("error: {e}");
-        if let Some(help) = e.help() {
-            eprintln!("help: {help}");
-        }
-    }
-    Err(last)
 }
 
 fn unknown_repo(mapping: &Mapping, name: &str) -> Error {

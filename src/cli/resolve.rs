@@ -2,12 +2,13 @@ use std::io::Write as _;
 
 use clap::Args;
 use k8s_study::Error;
-use k8s_study::error::exit;
+use k8s_study::error::{Skipped, exit};
 use k8s_study::mapping::Article;
 use k8s_study::resolve::{Status, resolve_each_repo};
 
+use super::messages;
 use super::output::{mark, write_detail};
-use super::{Context, Format};
+use super::{AtArgs, Context, Format, OutputArgs};
 
 /// Resolve every step of the given articles (default: all) to file, lines and signature.
 #[derive(Debug, Args)]
@@ -19,11 +20,10 @@ pub struct ResolveArgs {
     /// Article ids [default: every article].
     #[arg(value_name = "ARTICLE_ID")]
     pub articles: Vec<String>,
-    /// Resolve at this version (tag) instead of each repo's pin.
-    #[arg(long, value_name = "VERSION")]
-    pub at: Option<String>,
-    #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
+    #[command(flatten)]
+    pub at: AtArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 pub fn select<'m>(cx: &'m Context, ids: &[String]) -> Result<Vec<&'m Article>, Error> {
@@ -48,10 +48,9 @@ pub fn select<'m>(cx: &'m Context, ids: &[String]) -> Result<Vec<&'m Article>, E
 pub fn run(cx: &Context, args: &ResolveArgs) -> Result<u8, Error> {
     let articles = select(cx, &args.articles)?;
     // One repo that cannot be read does not stop the others; its error comes at the end.
-    let (steps, failed) =
-        resolve_each_repo(&cx.sources, &cx.mapping, &articles, args.at.as_deref());
+    let (steps, failed) = resolve_each_repo(&cx.sources, &cx.mapping, &articles, args.at.at());
     let mut out = std::io::stdout().lock();
-    match args.format {
+    match args.output.format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut out, &steps).map_err(std::io::Error::from)?;
             writeln!(out)?;
@@ -59,7 +58,7 @@ pub fn run(cx: &Context, args: &ResolveArgs) -> Result<u8, Error> {
         Format::Text => {
             for article in &articles {
                 let repo = cx.repo(&article.repo)?;
-                let version = args.at.as_deref().unwrap_or(&repo.pin);
+                let version = args.at.at().unwrap_or(&repo.pin);
                 writeln!(
                     out,
                     "{}  {}\n  {}  [{} {version}]",
@@ -85,12 +84,14 @@ pub fn run(cx: &Context, args: &ResolveArgs) -> Result<u8, Error> {
             }
         }
     }
-    super::fail_last(failed)?;
-    Ok(
-        if steps.iter().all(|s| s.resolution.status == Status::Found) {
-            exit::OK
-        } else {
-            exit::MISSING
-        },
-    )
+    let code = if steps.iter().all(|s| s.resolution.status == Status::Found) {
+        exit::OK
+    } else {
+        exit::MISSING
+    };
+    let skipped: Vec<Skipped> = failed
+        .into_iter()
+        .map(|(repo, e)| Skipped::repo(&repo, e))
+        .collect();
+    Ok(messages::report_unread(&skipped, code))
 }

@@ -9,10 +9,11 @@ use serde::Serialize;
 
 pub use excerpt::{Excerpt, excerpt};
 
+use crate::error::Skipped;
 use crate::golang::{Call, Kind as DeclKind, calls};
 use crate::mapping::{Article, Kind, Mapping, Step};
-use crate::resolve::{Resolution, Status, resolve_counterparts, resolve_each_repo};
-use crate::source::{Snapshot, SourceError, Sources};
+use crate::resolve::{Resolution, Status, resolve_counterparts_each_repo, resolve_each_repo};
+use crate::source::{Snapshot, Sources};
 
 /// Which notes a guide shows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -107,8 +108,10 @@ pub enum Era {
     Fetch,
 }
 
-/// Build the guides of `articles`, each at its repo's pin. Steps of a repo that cannot be
-/// read are unresolved with the reason; the rest of the guide is still built.
+/// Build the guides of `articles`, each at its repo's pin, and say what could not be read.
+/// Nothing stops the build: steps (and counterparts) of a repo that cannot be read are
+/// unresolved with the reason, and a step whose file cannot be read has no excerpt, with
+/// the reason.
 ///
 /// # Panics
 /// If an article names a repo the mapping lacks, which validation rules out.
@@ -119,18 +122,23 @@ pub fn build(
     articles: &[&Article],
     lang: Lang,
     era: Era,
-) -> Result<Vec<ArticleGuide>, SourceError> {
+) -> (Vec<ArticleGuide>, Vec<Skipped>) {
     let (resolved, failed) = resolve_each_repo(sources, mapping, articles, None);
-    let unreadable: HashMap<&str, String> = failed
+    let unreadable: HashMap<String, String> = failed
         .iter()
-        .map(|(repo, e)| (repo.as_str(), e.to_string()))
+        .map(|(repo, e)| (repo.clone(), e.to_string()))
+        .collect();
+    let mut skipped: Vec<Skipped> = failed
+        .into_iter()
+        .map(|(repo, e)| Skipped::repo(&repo, e))
         .collect();
     let mut since = since_article(sources, mapping, articles, era);
-    let (counterparts, counterpart_error) =
-        match resolve_counterparts(sources, mapping, articles, None) {
-            Ok(c) => (c, None),
-            Err(e) => (Vec::new(), Some(e.to_string())),
-        };
+    let (counterparts, failed) = resolve_counterparts_each_repo(sources, mapping, articles, None);
+    let counterpart_errors: HashMap<String, String> = failed
+        .iter()
+        .map(|(repo, e)| (repo.clone(), e.to_string()))
+        .collect();
+    skipped.extend(failed.into_iter().map(|(repo, e)| Skipped::repo(&repo, e)));
     let mut counterpart_of: HashMap<(&str, usize), &Resolution> = counterparts
         .iter()
         .map(|c| ((c.article.as_str(), c.step), &c.resolution))
@@ -142,6 +150,7 @@ pub fn build(
     let mapped = mapped_leaves(mapping);
     let mut snapshots = BTreeMap::new();
     let mut files: HashMap<(String, String), Option<Vec<u8>>> = HashMap::new();
+    let mut unread_files: HashMap<(String, String), String> = HashMap::new();
     let mut guides = Vec::with_capacity(articles.len());
     for article in articles {
         let repo = mapping
@@ -160,7 +169,7 @@ pub fn build(
                 counterpart_guide(
                     c,
                     r,
-                    counterpart_error.as_deref(),
+                    counterpart_errors.get(&c.repo).map(String::as_str),
                     mapping,
                     sources,
                     lang,
@@ -180,19 +189,27 @@ pub fn build(
                 continue;
             };
             commit.get_or_insert_with(|| r.commit.clone());
+            let mut reason = r.reason.clone();
             let source: Option<&[u8]> = match (&r.file, r.status) {
                 (Some(file), Status::Found) => {
-                    if !snapshots.contains_key(&repo.name) {
-                        snapshots.insert(
-                            repo.name.clone(),
-                            sources.snapshot(&repo.spec(), &repo.pin)?,
-                        );
-                    }
-                    // Several steps often sit in one file: read each blob once.
+                    // Several steps often sit in one file: read each blob once. A file that
+                    // cannot be read only costs its steps their excerpts, with the reason.
                     let key = (repo.name.clone(), file.clone());
                     if !files.contains_key(&key) {
-                        let snapshot: &Snapshot = &snapshots[&repo.name];
-                        files.insert(key.clone(), snapshot.read(file)?);
+                        let text =
+                            read_file(sources, repo, file, &mut snapshots).unwrap_or_else(|e| {
+                                unread_files.insert(key.clone(), format!("excerpt not read: {e}"));
+                                skipped.push(Skipped::new(
+                                    format!("{file} of {}@{}", repo.name, repo.pin),
+                                    e,
+                                ));
+                                None
+                            });
+                        files.insert(key.clone(), text);
+                    }
+                    if let Some(why) = unread_files.get(&key) {
+                        reason =
+                            Some(reason.map_or_else(|| why.clone(), |r| format!("{r}; {why}")));
                     }
                     files[&key].as_deref()
                 }
@@ -209,7 +226,7 @@ pub fn build(
                 was: step.was.clone(),
                 note: lang.note(step).to_string(),
                 status: r.status,
-                reason: r.reason.clone(),
+                reason,
                 kind: r.kind,
                 signature: r.signature.clone(),
                 doc: r.doc.clone(),
@@ -244,7 +261,7 @@ pub fn build(
             steps,
         });
     }
-    Ok(guides)
+    (guides, skipped)
 }
 
 impl Lang {
@@ -280,6 +297,22 @@ impl StepGuide {
             counterpart: None,
         }
     }
+}
+
+/// A file of `repo` at its pin, through the snapshots opened so far.
+fn read_file(
+    sources: &Sources,
+    repo: &crate::mapping::Repo,
+    file: &str,
+    snapshots: &mut Snapshots,
+) -> Result<Option<Vec<u8>>, crate::source::SourceError> {
+    if !snapshots.contains_key(&repo.name) {
+        snapshots.insert(
+            repo.name.clone(),
+            sources.snapshot(&repo.spec(), &repo.pin)?,
+        );
+    }
+    snapshots[&repo.name].read(file)
 }
 
 fn upstream_of(url: &str) -> String {
