@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 
 use tree_sitter_highlight::{Highlight, HighlightConfiguration, Highlighter, HtmlRenderer};
 
-use super::{OutFile, SiteInput, by_component, short_name};
+use super::{OutFile, SiteInput, Words, by_component, short_name, words};
 use crate::golang::Kind as DeclKind;
 use crate::guide::{ArticleGuide, Excerpt, Lang, StepGuide};
 use crate::mapping::Kind;
@@ -38,7 +38,7 @@ pub fn site(input: &SiteInput<'_>) -> Vec<OutFile> {
 
 /// One article's page.
 pub fn write_article(out: &mut impl Write, guide: &ArticleGuide, lang: Lang) -> io::Result<()> {
-    let l = labels(lang);
+    let l = words(lang);
     head(out, lang, &format!("{} · k8s-study", guide.title))?;
     writeln!(
         out,
@@ -101,9 +101,9 @@ fn slug(s: &str) -> String {
 }
 
 fn write_index(out: &mut impl Write, input: &SiteInput<'_>) -> io::Result<()> {
-    let l = labels(input.lang);
-    head(out, input.lang, l.index_title)?;
-    writeln!(out, "<header>\n<h1>{}</h1>", l.index_title)?;
+    let l = words(input.lang);
+    head(out, input.lang, l.title)?;
+    writeln!(out, "<header>\n<h1>{}</h1>", l.title)?;
     writeln!(out, "<p class=\"lede\">{}</p>\n</header>", l.index_lede)?;
     let mut groups = by_component(input);
     let listed: Vec<bool> = {
@@ -204,7 +204,7 @@ fn head(out: &mut impl Write, lang: Lang, title: &str) -> io::Result<()> {
     writeln!(out, "<body>\n<main>")
 }
 
-fn header(out: &mut impl Write, g: &ArticleGuide, l: &Labels) -> io::Result<()> {
+fn header(out: &mut impl Write, g: &ArticleGuide, l: &Words) -> io::Result<()> {
     writeln!(out, "<header>\n<h1>{}</h1>", link(&g.url, &esc(&g.title)))?;
     write!(
         out,
@@ -286,7 +286,7 @@ fn header(out: &mut impl Write, g: &ArticleGuide, l: &Labels) -> io::Result<()> 
     writeln!(out, "</header>")
 }
 
-fn no_code(out: &mut impl Write, g: &ArticleGuide, l: &Labels) -> io::Result<()> {
+fn no_code(out: &mut impl Write, g: &ArticleGuide, l: &Words) -> io::Result<()> {
     writeln!(out, "<section class=\"nocode\">\n<h2>{}</h2>", l.no_code)?;
     if let Some(reason) = &g.reason {
         writeln!(out, "<p>{}</p>", esc(reason))?;
@@ -309,7 +309,7 @@ fn step_html(
     out: &mut impl Write,
     s: &StepGuide,
     steps: &[StepGuide],
-    l: &Labels,
+    l: &Words,
 ) -> io::Result<()> {
     let found = s.status == Status::Found;
     let class = if found { "step" } else { "step unresolved" };
@@ -376,7 +376,7 @@ fn step_html(
 fn counterpart_html(
     out: &mut impl Write,
     c: &crate::guide::CounterpartGuide,
-    l: &Labels,
+    l: &Words,
 ) -> io::Result<()> {
     writeln!(out, "<aside class=\"counterpart\">")?;
     let name = match &c.permalink {
@@ -426,7 +426,7 @@ fn step_links(
     out: &mut impl Write,
     s: &StepGuide,
     steps: &[StepGuide],
-    l: &Labels,
+    l: &Words,
 ) -> io::Result<()> {
     let place = match (&s.file, s.start_line, s.end_line) {
         (Some(file), Some(start), Some(end)) => Some(format!("{file}:{start}-{end}")),
@@ -482,7 +482,7 @@ fn step_links(
                 list.join(", ")
             )?;
         }
-        writeln!(out, "<p class=\"caveat\">{}</p>\n</div>", l.caveat)?;
+        writeln!(out, "<p class=\"caveat\">{}</p>\n</div>", l.calls_caveat)?;
     }
     Ok(())
 }
@@ -778,166 +778,6 @@ fn safe_href(url: &str) -> Option<String> {
     });
     let clean = !url.chars().any(|c| c.is_control() || c.is_whitespace());
     (scheme_ok && clean && url.len() > "https://".len()).then(|| esc(url))
-}
-
-/// UI text in the guide's language.
-struct Labels {
-    index_title: &'static str,
-    index_lede: &'static str,
-    all_guides: &'static str,
-    other: &'static str,
-    by: &'static str,
-    inferred: &'static str,
-    inferred_long: &'static str,
-    written_for: &'static str,
-    not_stated: &'static str,
-    read_at: &'static str,
-    components: &'static str,
-    also_at: &'static str,
-    renamed: &'static str,
-    no_code: &'static str,
-    entry_points: &'static str,
-    reading_path: &'static str,
-    /// Items of the flowchart's key; may hold markup.
-    legend: [&'static str; 4],
-    unresolved: &'static str,
-    no_reason: &'static str,
-    view_source: &'static str,
-    calls_next: &'static str,
-    changed: &'static str,
-    counterpart: &'static str,
-    calls_elsewhere: &'static str,
-    caveat: &'static str,
-    lang: Lang,
-}
-
-const EN: Labels = Labels {
-    index_title: "Kubernetes source reading guides",
-    index_lede: "Articles people learn Kubernetes from, each turned into a reading path through the code at a pinned version.",
-    all_guides: "All guides",
-    other: "other",
-    by: "by",
-    inferred: "path inferred",
-    inferred_long: "The article's text was not read: this path was inferred from the code and the title.",
-    written_for: "Written for",
-    not_stated: "not stated",
-    read_at: "Read at",
-    components: "Components",
-    also_at: "Also at",
-    renamed: "Renamed since the article:",
-    no_code: "No Go code to read",
-    entry_points: "Entry points: commands to run, not Go symbols.",
-    reading_path: "Reading path",
-    legend: [
-        "<span class=\"key key-next\">↓</span> Straight arrows: the steps in reading order.",
-        "<span class=\"key key-call\">⤵</span> Curved arrows: the step's code calls a function with that step's name. Calls are matched by name only (syntactic), not by type, so read them as hints.",
-        "<span class=\"key key-bad\"></span> Dashed red box: a step that could not be resolved at this version.",
-        "Click a box to jump to its step.",
-    ],
-    unresolved: "Unresolved",
-    no_reason: "no reason recorded",
-    view_source: "view on GitHub",
-    calls_next: "Calls next",
-    changed: "Changed",
-    counterpart: "Rust counterpart",
-    calls_elsewhere: "Also calls (mapped in other guides)",
-    caveat: "Matched by name only (syntactic): a same-named function elsewhere would match too.",
-    lang: Lang::En,
-};
-
-const ZH: Labels = Labels {
-    index_title: "Kubernetes 源码阅读指南",
-    index_lede: "把大家学习 Kubernetes 时读的文章，逐篇整理成固定版本源码上的阅读路径。",
-    all_guides: "全部指南",
-    other: "其他",
-    by: "作者",
-    inferred: "路径为推断",
-    inferred_long: "未读到原文：这条路径是根据代码和标题推断的。",
-    written_for: "原文版本",
-    not_stated: "未注明",
-    read_at: "对照版本",
-    components: "组件",
-    also_at: "其他地址",
-    renamed: "文章发表后的改名：",
-    no_code: "没有可读的 Go 代码",
-    entry_points: "入口：要运行的命令，不是 Go 符号。",
-    reading_path: "阅读路径",
-    legend: [
-        "<span class=\"key key-next\">↓</span> 直线箭头：按阅读顺序排列的步骤。",
-        "<span class=\"key key-call\">⤵</span> 曲线箭头：该步骤的代码调用了与另一步骤同名的函数。调用只按名称匹配（语法层面），不做类型分析，仅供参考。",
-        "<span class=\"key key-bad\"></span> 红色虚线框：在这个版本中无法解析的步骤。",
-        "点击方框可跳到对应步骤。",
-    ],
-    unresolved: "未解析",
-    no_reason: "未记录原因",
-    view_source: "在 GitHub 上查看",
-    calls_next: "接下来调用",
-    changed: "变化",
-    counterpart: "Rust 对应实现",
-    calls_elsewhere: "还调用（其他指南中的符号）",
-    caveat: "仅按名称匹配（语法层面）：别处的同名函数也会被匹配。",
-    lang: Lang::Zh,
-};
-
-fn labels(lang: Lang) -> &'static Labels {
-    match lang {
-        Lang::En => &EN,
-        Lang::Zh => &ZH,
-    }
-}
-
-impl Labels {
-    fn kind(&self, kind: Kind) -> &'static str {
-        match (self.lang, kind) {
-            (Lang::En, k) => k.as_str(),
-            (Lang::Zh, Kind::Article) => "文章",
-            (Lang::Zh, Kind::Series) => "系列",
-            (Lang::Zh, Kind::NoCode) => "无代码",
-        }
-    }
-
-    fn status(&self, status: Status) -> &'static str {
-        match (self.lang, status) {
-            (Lang::En, Status::Found) => "found",
-            (Lang::En, Status::Missing) => "missing",
-            (Lang::En, Status::Ambiguous) => "ambiguous",
-            (Lang::Zh, Status::Found) => "已找到",
-            (Lang::Zh, Status::Missing) => "未找到",
-            (Lang::Zh, Status::Ambiguous) => "有歧义",
-        }
-    }
-
-    /// "Unresolved (missing): " before the reason.
-    fn unresolved_because(&self, status: Status) -> String {
-        match self.lang {
-            Lang::En => format!("{} ({}): ", self.unresolved, self.status(status)),
-            Lang::Zh => format!("{}（{}）：", self.unresolved, self.status(status)),
-        }
-    }
-
-    fn steps(&self, n: usize) -> String {
-        match (self.lang, n) {
-            (Lang::En, 1) => "1 step".to_string(),
-            (Lang::En, n) => format!("{n} steps"),
-            (Lang::Zh, n) => format!("{n} 步"),
-        }
-    }
-
-    /// Arguments are HTML already.
-    fn version_of(&self, version: &str, repo: &str) -> String {
-        match self.lang {
-            Lang::En => format!("{version} of {repo}"),
-            Lang::Zh => format!("{repo} 的 {version}"),
-        }
-    }
-
-    /// Arguments are HTML already.
-    fn was_now(&self, was: &str, version: &str, now: &str) -> String {
-        match self.lang {
-            Lang::En => format!("the article calls {was}; at {version} it is {now}"),
-            Lang::Zh => format!("原文称 {was}；在 {version} 中为 {now}"),
-        }
-    }
 }
 
 /// The flowchart's rules, also shipped with the mdBook (whose chapters embed the same SVG).
@@ -1399,7 +1239,7 @@ mod tests {
         assert!(svg.contains("href=\"#step-4\""), "{svg}");
         let page = render(&guide("a", "informer", steps), Lang::En);
         assert!(page.contains("<strong>Calls next</strong>: <a href=\"#step-2\">2. x.F2</a>, <a href=\"#step-4\">4. x.F4</a>"), "{page}");
-        assert!(page.contains("Matched by name only (syntactic)"), "{page}");
+        assert!(page.contains("Calls are matched by name only (syntactic"), "{page}");
     }
 
     #[test]

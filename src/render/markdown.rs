@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::io::Write;
 
-use super::{Labels, OutFile, SiteInput, by_component, labels, short_name};
+use super::{OutFile, SiteInput, Words, by_component, short_name, words};
 use crate::guide::{ArticleGuide, Lang, StepGuide};
 use crate::mapping::Kind;
 use crate::resolve::Status;
@@ -127,7 +127,7 @@ pub fn write_article_with(
     lang: Lang,
     chart: Flowchart,
 ) -> std::io::Result<()> {
-    let l = labels(lang);
+    let l = words(lang);
     writeln!(out, "# {}\n", inline(&g.title))?;
     writeln!(
         out,
@@ -159,7 +159,7 @@ pub fn write_article_with(
     let components: Vec<String> = g.components.iter().map(|c| inline(c)).collect();
     writeln!(out, "- {}: {}", l.components, components.join(", "))?;
     if !g.found {
-        writeln!(out, "- {}", l.inferred)?;
+        writeln!(out, "- {}", l.inferred_long)?;
     }
     for s in g.steps.iter().filter(|s| s.was.is_some()) {
         writeln!(
@@ -182,7 +182,7 @@ pub fn write_article_with(
             writeln!(out, "- {}", code(e))?;
         }
         if !g.entry_points.is_empty() {
-            writeln!(out, "\n{}\n", l.not_symbols)?;
+            writeln!(out, "\n{}\n", l.entry_points)?;
         }
     }
     if g.steps.is_empty() {
@@ -195,14 +195,14 @@ pub fn write_article_with(
             writeln!(out)?;
         }
     }
-    writeln!(out, "{}\n", l.syntactic)?;
+    writeln!(out, "{}\n", l.calls_caveat)?;
     for s in &g.steps {
         write_step(out, s, l)?;
     }
     Ok(())
 }
 
-fn write_step(out: &mut impl Write, s: &StepGuide, l: &Labels) -> std::io::Result<()> {
+fn write_step(out: &mut impl Write, s: &StepGuide, l: &Words) -> std::io::Result<()> {
     writeln!(
         out,
         "<a id=\"step-{}\"></a>\n\n## {}. {}\n",
@@ -281,7 +281,7 @@ fn write_step(out: &mut impl Write, s: &StepGuide, l: &Labels) -> std::io::Resul
 fn write_counterpart(
     out: &mut impl Write,
     c: &crate::guide::CounterpartGuide,
-    l: &Labels,
+    l: &Words,
 ) -> std::io::Result<()> {
     let name = match &c.permalink {
         Some(url) => link(&code(&c.symbol), url),
@@ -328,10 +328,10 @@ fn longest_backtick_run(text: &str) -> usize {
 
 /// `README.md` (index by component) and one `ID.md` per article.
 pub fn site(input: &SiteInput<'_>) -> std::io::Result<Vec<OutFile>> {
-    let l = labels(input.lang);
+    let l = words(input.lang);
     let mut files = Vec::new();
     let mut index = Vec::new();
-    writeln!(index, "# {}\n", l.book_title)?;
+    writeln!(index, "# {}\n", l.title)?;
     for (component, members) in by_component(input) {
         writeln!(
             index,
@@ -343,11 +343,10 @@ pub fn site(input: &SiteInput<'_>) -> std::io::Result<Vec<OutFile>> {
             let g = &input.guides[i];
             writeln!(
                 index,
-                "- [{}]({}.md) ({} {})",
+                "- [{}]({}.md) ({})",
                 inline(&g.title),
                 g.id,
-                g.steps.len(),
-                l.steps
+                l.steps(g.steps.len())
             )?;
         }
         writeln!(index)?;
@@ -379,8 +378,8 @@ mod tests {
             md.starts_with("# Scheduler \\*deep\\* dive \\[part 1\\]\n"),
             "titles are escaped: {md}"
         );
-        assert!(md.contains("Written for: v1.13 · read at: kubernetes v1.20.2 (`b313d3f8ff8f`)"));
-        assert!(md.contains("The article calls it `genericScheduler.findNodesThatFit` → `scheduler.Scheduler.scheduleOne`"));
+        assert!(md.contains("Written for: v1.13 · Read at: kubernetes v1.20.2 (`b313d3f8ff8f`)"));
+        assert!(md.contains("Renamed since the article: `genericScheduler.findNodesThatFit` → `scheduler.Scheduler.scheduleOne`"));
         assert!(md.contains("<a id=\"step-1\"></a>\n\n## 1. `scheduler.Scheduler.scheduleOne`"));
         assert!(md.contains("[`pkg/scheduler/scheduler.go:429-431`](https://github.com/kubernetes/kubernetes/blob/v1.20.2/pkg/scheduler/scheduler.go#L429-L431)"));
         assert!(md.contains("> scheduleOne does the work."));

@@ -6,10 +6,12 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod mdbook;
+pub mod words;
 
 use std::collections::BTreeMap;
 
 use crate::guide::{ArticleGuide, Lang};
+pub use words::{Words, words};
 
 /// A rendered file: a relative path inside the output folder and its bytes.
 pub type OutFile = (String, Vec<u8>);
@@ -40,78 +42,6 @@ pub fn by_component(input: &SiteInput<'_>) -> Vec<(String, Vec<usize>)> {
 /// `k8s.io/kubernetes/pkg/scheduler.Scheduler.scheduleOne` → `scheduler.Scheduler.scheduleOne`.
 pub fn short_name(symbol: &str) -> &str {
     symbol.rsplit('/').next().unwrap_or(symbol)
-}
-
-/// Fixed words of the guides, per language.
-pub struct Labels {
-    pub article: &'static str,
-    pub also_at: &'static str,
-    pub written_for: &'static str,
-    pub not_stated: &'static str,
-    pub read_at: &'static str,
-    pub components: &'static str,
-    pub inferred: &'static str,
-    pub renamed: &'static str,
-    pub no_code: &'static str,
-    pub not_symbols: &'static str,
-    pub syntactic: &'static str,
-    pub unresolved: &'static str,
-    pub calls_next: &'static str,
-    pub step: &'static str,
-    pub steps: &'static str,
-    pub note: &'static str,
-    pub book_title: &'static str,
-    pub changed: &'static str,
-    pub counterpart: &'static str,
-}
-
-pub fn labels(lang: Lang) -> &'static Labels {
-    const EN: Labels = Labels {
-        article: "Article",
-        also_at: "Also at",
-        written_for: "Written for",
-        not_stated: "not stated",
-        read_at: "read at",
-        components: "Components",
-        inferred: "The article's text was not found: this path is inferred from the code.",
-        renamed: "The article calls it",
-        no_code: "No Go code to read",
-        not_symbols: "These are build commands, not Go symbols.",
-        syntactic: "Calls are matched by name in each step's body (syntactic, no type checking).",
-        unresolved: "Unresolved",
-        calls_next: "Calls next",
-        step: "step",
-        steps: "steps",
-        note: "Note",
-        book_title: "Reading paths through the Kubernetes source",
-        changed: "Changed",
-        counterpart: "Rust counterpart",
-    };
-    const ZH: Labels = Labels {
-        article: "原文",
-        also_at: "其他地址",
-        written_for: "原文版本",
-        not_stated: "未注明",
-        read_at: "对照版本",
-        components: "组件",
-        inferred: "未找到原文：此路径根据代码推断。",
-        renamed: "原文中的名字",
-        no_code: "没有需要阅读的 Go 代码",
-        not_symbols: "以上是构建命令，不是 Go 符号。",
-        syntactic: "调用关系按名字匹配（语法层面，未做类型检查）。",
-        unresolved: "未解析",
-        calls_next: "接下来调用",
-        step: "步骤",
-        steps: "步",
-        note: "说明",
-        book_title: "Kubernetes 源码阅读路径",
-        changed: "变化",
-        counterpart: "Rust 对应实现",
-    };
-    match lang {
-        Lang::En => &EN,
-        Lang::Zh => &ZH,
-    }
 }
 
 #[cfg(test)]
