@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 
 use tree_sitter_highlight::{Highlight, HighlightConfiguration, Highlighter, HtmlRenderer};
 
-use super::{OutFile, SiteInput, Words, by_component, short_name, words};
+use super::{OutFile, SiteInput, Words, by_component, flowchart, short_name, words};
 use crate::golang::Kind as DeclKind;
 use crate::guide::{ArticleGuide, Excerpt, Lang, StepGuide};
 use crate::mapping::Kind;
@@ -26,7 +26,7 @@ pub fn site(input: &SiteInput<'_>) -> Vec<OutFile> {
     files.push(("index.html".to_string(), index));
     files.push((
         "style.css".to_string(),
-        format!("{STYLE}{FLOWCHART_CSS}").into_bytes(),
+        format!("{STYLE}{}", flowchart::FLOWCHART_CSS).into_bytes(),
     ));
     for guide in input.guides {
         let mut page = Vec::new();
@@ -55,7 +55,7 @@ pub fn write_article(out: &mut impl Write, guide: &ArticleGuide, lang: Lang) -> 
             "<section class=\"flow\">\n<h2>{}</h2>\n<div class=\"flow-row\">",
             l.reading_path
         )?;
-        flowchart(out, &guide.steps)?;
+        flowchart::flowchart(out, &guide.steps)?;
         writeln!(out, "<ul class=\"legend\">")?;
         for item in l.legend {
             writeln!(out, "<li>{item}</li>")?;
@@ -522,97 +522,6 @@ fn split_symbol(symbol: &str, kind: Option<DeclKind>) -> (&str, &str) {
     cut.map_or(("", symbol), |c| symbol.split_at(c + 1))
 }
 
-/// `k8s.io/client-go/tools/cache.DeltaFIFO.Pop` → `cache.DeltaFIFO.Pop`.
-// Flowchart geometry, in SVG user units (1 = 1 CSS px at natural size).
-const BOX_W: usize = 360;
-const BOX_H: usize = 26;
-const GAP: usize = 16;
-const PAD: usize = 6;
-/// Labels longer than this are cut with an ellipsis (12px monospace is ~7.2 units a char).
-const LABEL_CHARS: usize = 46;
-
-/// Steps as boxes top to bottom, straight arrows in reading order, and curved arrows on the
-/// right for "this step's code calls that step" (the `calls_steps` edges).
-pub(crate) fn flowchart(out: &mut impl Write, steps: &[StepGuide]) -> io::Result<()> {
-    let top = |i: usize| PAD + i * (BOX_H + GAP);
-    let index_of = |n: usize| steps.iter().position(|s| s.step == n);
-    let mut edges = Vec::new();
-    for (i, s) in steps.iter().enumerate() {
-        for &n in &s.calls_steps {
-            if let Some(j) = index_of(n).filter(|&j| j != i) {
-                edges.push((i, j));
-            }
-        }
-    }
-    let bulge = |i: usize, j: usize| 28 + 14 * i.abs_diff(j).min(12);
-    // A cubic curve with both control points at `bulge` reaches 3/4 of it.
-    let reach = edges
-        .iter()
-        .map(|&(i, j)| bulge(i, j) * 3 / 4)
-        .max()
-        .unwrap_or(0);
-    let width = PAD + BOX_W + reach + PAD + 6;
-    let height = top(steps.len()) - GAP + PAD;
-    writeln!(
-        out,
-        "<svg class=\"flowchart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\">"
-    )?;
-    writeln!(
-        out,
-        "<defs><marker id=\"arrow-next\" viewBox=\"0 0 8 8\" refX=\"7\" refY=\"4\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><polygon class=\"head-next\" points=\"0,0 8,4 0,8\"/></marker>\
-<marker id=\"arrow-call\" viewBox=\"0 0 8 8\" refX=\"7\" refY=\"4\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><polygon class=\"head-call\" points=\"0,0 8,4 0,8\"/></marker></defs>"
-    )?;
-    let mid = PAD + BOX_W / 2;
-    for i in 1..steps.len() {
-        writeln!(
-            out,
-            "<line class=\"next\" x1=\"{mid}\" y1=\"{}\" x2=\"{mid}\" y2=\"{}\" marker-end=\"url(#arrow-next)\"/>",
-            top(i - 1) + BOX_H,
-            top(i) - 1
-        )?;
-    }
-    let right = PAD + BOX_W;
-    for &(i, j) in &edges {
-        // Leave from the upper half, arrive at the lower half, so a pair of opposite
-        // edges between the same boxes stays two visible curves.
-        let (y1, y2) = (top(i) + BOX_H / 2 - 4, top(j) + BOX_H / 2 + 4);
-        let c = right + bulge(i, j);
-        writeln!(
-            out,
-            "<path class=\"call\" d=\"M{right},{y1} C{c},{y1} {c},{y2} {},{y2}\" marker-end=\"url(#arrow-call)\"/>",
-            right + 1
-        )?;
-    }
-    for (i, s) in steps.iter().enumerate() {
-        let class = if s.status == Status::Found {
-            "box"
-        } else {
-            "box unresolved"
-        };
-        let label = format!("{}. {}", s.step, short_name(&s.symbol));
-        let shown: String = if label.chars().count() > LABEL_CHARS {
-            label
-                .chars()
-                .take(LABEL_CHARS - 1)
-                .chain(std::iter::once('…'))
-                .collect()
-        } else {
-            label
-        };
-        writeln!(
-            out,
-            "<a href=\"#step-{}\"><title>{}</title><rect class=\"{class}\" x=\"{PAD}\" y=\"{}\" width=\"{BOX_W}\" height=\"{BOX_H}\" rx=\"4\"/><text x=\"{}\" y=\"{}\">{}</text></a>",
-            s.step,
-            esc(&s.symbol),
-            top(i),
-            PAD + 10,
-            top(i) + BOX_H / 2 + 4,
-            esc(&shown)
-        )?;
-    }
-    writeln!(out, "</svg>")
-}
-
 /// Capture names of tree-sitter-go's highlights query we style; a capture such as
 /// `function.method` falls back to the longest listed prefix.
 const HIGHLIGHT_NAMES: &[&str] = &[
@@ -746,7 +655,7 @@ fn code_block(out: &mut impl Write, ex: &Excerpt, start: Option<usize>) -> io::R
 }
 
 /// Escape text for HTML content and quoted attributes.
-fn esc(s: &str) -> String {
+pub(super) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -780,104 +689,7 @@ fn safe_href(url: &str) -> Option<String> {
     (scheme_ok && clean && url.len() > "https://".len()).then(|| esc(url))
 }
 
-/// The flowchart's rules, also shipped with the mdBook (whose chapters embed the same SVG).
-pub(crate) const FLOWCHART_CSS: &str = r#"svg.flowchart { display: block; flex: 0 1 auto; max-width: 100%; height: auto; margin: 0.5rem 0; }
-svg.flowchart text { font: 12px ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; fill: #1f2328; }
-svg.flowchart a:hover rect { fill: #ddf4ff; }
-svg.flowchart rect.box { fill: #f6f8fa; stroke: #8c959f; stroke-width: 1; }
-svg.flowchart rect.unresolved { fill: #fff; stroke: #cf222e; stroke-dasharray: 4 3; }
-svg.flowchart line.next { stroke: #8c959f; stroke-width: 1.2; }
-svg.flowchart path.call { fill: none; stroke: #0969da; stroke-width: 1.2; opacity: 0.75; }
-svg.flowchart .head-next { fill: #8c959f; }
-svg.flowchart .head-call { fill: #0969da; }
-"#;
-
-const STYLE: &str = r#"/* k8s-study reading guides: no scripts, no web fonts. */
-:root {
-  --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --bg-code: #f6f8fa;
-  --accent: #0969da; --warn-bg: #fff8c5; --warn-line: #d4a72c; --bad: #cf222e;
-}
-* { box-sizing: border-box; }
-body {
-  margin: 0; color: var(--fg); background: #fff;
-  font: 16px/1.6 system-ui, -apple-system, "Segoe UI", "Noto Sans", "PingFang SC",
-    "Microsoft YaHei", sans-serif;
-}
-main { max-width: 60rem; margin: 0 auto; padding: 1.5rem 1.25rem 4rem; }
-a { color: var(--accent); text-decoration: none; }
-a:hover { text-decoration: underline; }
-code, pre { font: 0.86rem/1.5 ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; }
-h1 { font-size: 1.7rem; line-height: 1.3; margin: 0.4rem 0 0.5rem; }
-h2 { font-size: 1.3rem; margin: 2rem 0 0.6rem; padding-bottom: 0.2rem; border-bottom: 1px solid var(--line); }
-h3 { font-size: 1.05rem; margin: 0 0 0.5rem; overflow-wrap: anywhere; }
-h3 code { font-size: 0.95rem; font-weight: 700; }
-h3 .pkg { font-weight: 400; color: var(--muted); }
-nav.back { font-size: 0.9rem; }
-.meta, .lede, .desc, .legend, .caveat, .commit, .count { color: var(--muted); }
-.meta { margin: 0 0 0.8rem; }
-.badge { display: inline-block; font-size: 0.75rem; padding: 0 0.45rem; border-radius: 1rem;
-  border: 1px solid var(--warn-line); background: var(--warn-bg); color: #7d4e00; vertical-align: middle; }
-.tag { display: inline-block; font-size: 0.8rem; padding: 0 0.45rem; margin-right: 0.2rem;
-  border-radius: 1rem; background: #ddf4ff; color: #0550ae; }
-dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.15rem 1rem; margin: 0.6rem 0; }
-dl.facts dt { color: var(--muted); }
-dl.facts dd { margin: 0; overflow-wrap: anywhere; }
-.notice, .renamed, .warning { background: var(--warn-bg); border-left: 3px solid var(--warn-line);
-  padding: 0.4rem 0.8rem; margin: 0.8rem 0; border-radius: 0 4px 4px 0; }
-.renamed p { margin: 0; }
-.renamed ul { margin: 0.2rem 0 0; padding-left: 1.2rem; }
-nav.toc { display: flex; flex-wrap: wrap; gap: 0.3rem 1.2rem; margin: 1rem 0; }
-.toc-item { white-space: nowrap; }
-ul.articles { padding-left: 1.2rem; }
-ul.articles li { margin: 0.35rem 0; }
-ul.articles .meta { font-size: 0.9rem; margin-left: 0.3rem; }
-section.flow { margin-bottom: 1rem; }
-.flow-row { display: flex; flex-wrap: wrap; align-items: flex-start; gap: 0.5rem 2rem; }
-ul.legend { flex: 1 1 16rem; font-size: 0.88rem; list-style: none; padding: 0; margin: 0.5rem 0 0; }
-ul.legend li { margin: 0 0 0.6rem; padding-left: 1.8rem; text-indent: -1.8rem; }
-.key { display: inline-block; width: 1.3rem; margin-right: 0.5rem; text-align: center; text-indent: 0; font-weight: 700; }
-.key-next { color: #8c959f; }
-.key-call { color: var(--accent); }
-.key-bad { height: 0.8rem; border: 1.5px dashed var(--bad); border-radius: 2px; vertical-align: -0.1rem; }
-article.step { border: 1px solid var(--line); border-radius: 6px; padding: 0.9rem 1rem; margin: 1rem 0; scroll-margin-top: 1rem; }
-article.step:target { border-color: var(--accent); box-shadow: 0 0 0 2px #ddf4ff; }
-article.unresolved { border-color: var(--bad); border-style: dashed; }
-.num { display: inline-block; min-width: 1.6rem; padding: 0 0.35rem; margin-right: 0.3rem; text-align: center;
-  border-radius: 4px; background: var(--fg); color: #fff; font-size: 0.9rem; }
-.status { color: var(--bad); }
-.note { margin: 0.3rem 0 0.6rem; }
-.changed { font-size: 0.92rem; color: #9a6700; }
-aside.counterpart { border-left: 3px solid #b7410e; background: #fff8f3; padding: 0.3rem 0.9rem; margin: 0.8rem 0 0.2rem; border-radius: 0 6px 6px 0; }
-aside.counterpart h4 { margin: 0.3rem 0; color: #b7410e; font-size: 0.95rem; }
-aside.counterpart .repo { color: var(--muted); font-weight: normal; }
-.sig { margin: 0.4rem 0; overflow-wrap: anywhere; }
-.sig .kind { font-size: 0.8rem; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted);
-  border: 1px solid var(--line); border-radius: 3px; padding: 0 0.3rem; margin-right: 0.3rem; }
-.doc { white-space: pre-line; color: var(--muted); font-size: 0.92rem; border-left: 3px solid var(--line);
-  padding: 0.1rem 0.8rem; margin: 0.5rem 0; }
-pre { background: var(--bg-code); border: 1px solid var(--line); border-radius: 6px; padding: 0.7rem 0.9rem;
-  overflow-x: auto; tab-size: 4; margin: 0.6rem 0; }
-pre code { font-size: 0.82rem; }
-pre.code { padding-left: 0.4rem; }
-/* The gutter is exactly 8ch (a multiple of tab-size) so tabs after it still indent by 4. */
-pre.code .ln { display: inline-block; width: 6ch; padding-right: 1ch; margin-right: 2ch; text-align: right;
-  color: #8c959f; box-shadow: inset -1px 0 0 var(--line); user-select: none; }
-pre.code .elision { background: var(--warn-bg); }
-.loc { font-size: 0.9rem; margin: 0.3rem 0; overflow-wrap: anywhere; }
-.calls { font-size: 0.92rem; border-top: 1px dashed var(--line); margin-top: 0.6rem; padding-top: 0.4rem; }
-.calls p { margin: 0.15rem 0; }
-.caveat { font-size: 0.8rem; }
-/* Go highlighting (tree-sitter-highlight capture names). */
-.hl-keyword { color: #cf222e; }
-.hl-string, .hl-escape { color: #0a3069; }
-.hl-comment { color: #6e7781; font-style: italic; }
-.hl-function, .hl-function-method { color: #8250df; }
-.hl-function-builtin { color: #8250df; font-weight: 600; }
-.hl-type { color: #953800; }
-.hl-number, .hl-constant, .hl-constant-builtin { color: #0550ae; }
-.hl-property { color: #116329; }
-.hl-operator { color: #59636e; }
-"#;
+const STYLE: &str = include_str!("style.css");
 
 #[cfg(test)]
 mod tests {
@@ -1230,7 +1042,7 @@ mod tests {
         steps[4].calls_steps = vec![9, 5]; // out of range and self: no edge
         steps[2].status = Status::Ambiguous;
         let mut svg = Vec::new();
-        flowchart(&mut svg, &steps).unwrap();
+        flowchart::flowchart(&mut svg, &steps).unwrap();
         let svg = String::from_utf8(svg).unwrap();
         assert_eq!(svg.matches("<rect class=\"box").count(), 5, "{svg}");
         assert_eq!(svg.matches("<path class=\"call\"").count(), 3, "{svg}");
@@ -1239,24 +1051,9 @@ mod tests {
         assert!(svg.contains("href=\"#step-4\""), "{svg}");
         let page = render(&guide("a", "informer", steps), Lang::En);
         assert!(page.contains("<strong>Calls next</strong>: <a href=\"#step-2\">2. x.F2</a>, <a href=\"#step-4\">4. x.F4</a>"), "{page}");
-        assert!(page.contains("Calls are matched by name only (syntactic"), "{page}");
-    }
-
-    #[test]
-    fn long_labels_are_cut_with_an_ellipsis() {
-        let steps = vec![step(
-            1,
-            "k8s.io/x.AVeryLongReceiverNameIndeed.AndAnEvenLongerMethodName",
-        )];
-        let mut svg = Vec::new();
-        flowchart(&mut svg, &steps).unwrap();
-        let svg = String::from_utf8(svg).unwrap();
         assert!(
-            svg.contains(&format!(
-                ">{}…</text>",
-                &"1. x.AVeryLongReceiverNameIndeed.AndAnEvenLongerMethodName"[..LABEL_CHARS - 1]
-            )),
-            "{svg}"
+            page.contains("Calls are matched by name only (syntactic"),
+            "{page}"
         );
     }
 }

@@ -191,7 +191,7 @@ pub fn write_article_with(
     match chart {
         Flowchart::Mermaid => writeln!(out, "{}", mermaid(g))?,
         Flowchart::Svg => {
-            super::html::flowchart(out, &g.steps)?;
+            super::flowchart::flowchart(out, &g.steps)?;
             writeln!(out)?;
         }
     }

@@ -20,7 +20,7 @@ pub fn site(input: &SiteInput<'_>) -> std::io::Result<Vec<OutFile>> {
         ("book.toml".to_string(), book.into_bytes()),
         (
             "flowchart.css".to_string(),
-            super::html::FLOWCHART_CSS.as_bytes().to_vec(),
+            super::flowchart::FLOWCHART_CSS.as_bytes().to_vec(),
         ),
     ];
     let mut summary = Vec::new();

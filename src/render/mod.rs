@@ -2,6 +2,7 @@
 //! writes one article to any `impl Write`, so tests render into buffers.
 
 pub mod codetour;
+mod flowchart;
 pub mod html;
 pub mod json;
 pub mod markdown;
