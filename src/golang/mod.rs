@@ -2,6 +2,7 @@
 
 mod embedding;
 mod extract;
+pub(crate) mod highlight;
 mod lang;
 pub mod modules;
 mod signature;

@@ -3,6 +3,8 @@
 //!
 //! A language plugs in behind [`Language`]; nothing outside its own module knows its syntax.
 
+mod highlight;
+
 use serde::{Deserialize, Serialize};
 
 use crate::source::Snapshot;

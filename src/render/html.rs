@@ -1,19 +1,16 @@
 //! Static HTML site: an index grouped by component and one page per article, with the
-//! reading path drawn as inline SVG and Go excerpts highlighted by tree-sitter-highlight.
+//! reading path drawn as inline SVG and excerpts highlighted by tree-sitter-highlight.
 //!
 //! Self-contained on purpose (no scripts, no CDN, no web fonts): the folder opens from disk
 //! and stays readable offline. Every string taken from the mapping or the Go source is
 //! escaped, and a link that is not http(s) is shown as text, never put in an `href`.
 
-use std::cell::RefCell;
 use std::io::{self, Write};
-use std::sync::OnceLock;
 
-use tree_sitter_highlight::{Highlight, HighlightConfiguration, Highlighter, HtmlRenderer};
-
+use super::highlight::code_block;
 use super::{OutFile, SiteInput, Words, by_component, flowchart, short_name, words};
 use crate::golang::Kind as DeclKind;
-use crate::guide::{ArticleGuide, Excerpt, Lang, StepGuide};
+use crate::guide::{ArticleGuide, Lang, StepGuide};
 use crate::mapping::Kind;
 use crate::resolve::Status;
 
@@ -371,8 +368,7 @@ fn step_html(
     writeln!(out, "</article>")
 }
 
-/// The kube-rs item beside a Go step: its own permalink, signature, note and excerpt
-/// (shown plain: the highlighter speaks Go).
+/// The kube-rs item beside a Go step: its own permalink, signature, note and excerpt.
 fn counterpart_html(
     out: &mut impl Write,
     c: &crate::guide::CounterpartGuide,
@@ -412,11 +408,7 @@ fn counterpart_html(
         )?;
     }
     if let Some(ex) = &c.excerpt {
-        writeln!(
-            out,
-            "<pre class=\"code rust\"><code>{}</code></pre>",
-            esc(&ex.text)
-        )?;
+        code_block(out, ex, c.start_line)?;
     }
     writeln!(out, "</aside>")
 }
@@ -522,138 +514,6 @@ fn split_symbol(symbol: &str, kind: Option<DeclKind>) -> (&str, &str) {
     cut.map_or(("", symbol), |c| symbol.split_at(c + 1))
 }
 
-/// Capture names of tree-sitter-go's highlights query we style; a capture such as
-/// `function.method` falls back to the longest listed prefix.
-const HIGHLIGHT_NAMES: &[&str] = &[
-    "comment",
-    "constant",
-    "constant.builtin",
-    "escape",
-    "function",
-    "function.builtin",
-    "function.method",
-    "keyword",
-    "number",
-    "operator",
-    "property",
-    "string",
-    "type",
-    "variable",
-];
-
-struct GoHighlight {
-    config: HighlightConfiguration,
-    /// `class="hl-…"` per entry of `HIGHLIGHT_NAMES`.
-    attributes: Vec<String>,
-}
-
-/// tree-sitter-highlight 0.27 lets the *last* pattern matching a node win, but
-/// tree-sitter-go's query is written for first-wins: its catch-all `@property` and
-/// `@variable` patterns come after the call and definition patterns and would hide every
-/// function name. Moving the catch-alls to the front restores the intended colours.
-fn go_highlights_query() -> String {
-    const CATCH_ALL: [&str; 3] = [
-        "(type_identifier) @type",
-        "(field_identifier) @property",
-        "(identifier) @variable",
-    ];
-    let mut rest = tree_sitter_go::HIGHLIGHTS_QUERY.to_string();
-    for pattern in CATCH_ALL {
-        rest = rest.replacen(pattern, "", 1);
-    }
-    format!("{}\n{rest}", CATCH_ALL.join("\n"))
-}
-
-fn go_highlight() -> Option<&'static GoHighlight> {
-    static CONFIG: OnceLock<Option<GoHighlight>> = OnceLock::new();
-    CONFIG
-        .get_or_init(|| {
-            let mut config = HighlightConfiguration::new(
-                tree_sitter_go::LANGUAGE.into(),
-                "go",
-                &go_highlights_query(),
-                "",
-                "",
-            )
-            .ok()?;
-            config.configure(HIGHLIGHT_NAMES);
-            let attributes = HIGHLIGHT_NAMES
-                .iter()
-                .map(|n| format!("class=\"hl-{}\"", n.replace('.', "-")))
-                .collect();
-            Some(GoHighlight { config, attributes })
-        })
-        .as_ref()
-}
-
-thread_local! {
-    static HIGHLIGHTER: RefCell<Highlighter> = RefCell::new(Highlighter::new());
-}
-
-/// One HTML string per source line; spans never cross a line (`HtmlRenderer` closes and
-/// reopens them at each newline), so each line can be wrapped on its own.
-fn highlight_lines(code: &str) -> Vec<String> {
-    highlighted(code).unwrap_or_else(|| code.lines().map(esc).collect())
-}
-
-fn highlighted(code: &str) -> Option<Vec<String>> {
-    let hl = go_highlight()?;
-    HIGHLIGHTER.with(|cell| {
-        let mut highlighter = cell.try_borrow_mut().ok()?;
-        let events = highlighter
-            .highlight(&hl.config, code.as_bytes(), None, None, |_| None)
-            .ok()?;
-        let mut renderer = HtmlRenderer::new();
-        let attribute = |h: Highlight, html: &mut Vec<u8>| {
-            if let Some(a) = hl.attributes.get(h.0) {
-                html.extend_from_slice(a.as_bytes());
-            }
-        };
-        renderer.render(events, code.as_bytes(), &attribute).ok()?;
-        Some(
-            renderer
-                .lines()
-                .map(|l| l.trim_end_matches('\n').to_string())
-                .collect(),
-        )
-    })
-}
-
-/// A highlighted excerpt with the line numbers of the file (the elision line has none, and
-/// the lines after it jump by the elided count) so they match the permalink.
-fn code_block(out: &mut impl Write, ex: &Excerpt, start: Option<usize>) -> io::Result<()> {
-    let elision = (ex.elided_lines > 0)
-        .then(|| {
-            ex.text
-                .lines()
-                .position(|l| l.trim_start().starts_with("// …"))
-        })
-        .flatten();
-    write!(out, "<pre class=\"code\"><code>")?;
-    for (k, line) in highlight_lines(&ex.text).iter().enumerate() {
-        if k > 0 {
-            writeln!(out)?;
-        }
-        let number = match (start, elision) {
-            (Some(_), Some(e)) if k == e => Some("⋮".to_string()),
-            (Some(first), Some(e)) if k > e => Some((first + k - 1 + ex.elided_lines).to_string()),
-            (Some(first), _) if ex.elided_lines == 0 || elision.is_some() => {
-                Some((first + k).to_string())
-            }
-            _ => None,
-        };
-        if let Some(n) = number {
-            write!(out, "<span class=\"ln\">{n}</span>")?;
-        }
-        if elision == Some(k) {
-            write!(out, "<span class=\"elision\">{line}</span>")?;
-        } else {
-            write!(out, "{line}")?;
-        }
-    }
-    writeln!(out, "</code></pre>")
-}
-
 /// Escape text for HTML content and quoted attributes.
 pub(super) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -696,9 +556,12 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
+    use crate::guide::Excerpt;
+    use crate::item::Language;
+    use crate::render::highlight::highlight_lines;
 
     fn highlight_go(code: &str) -> String {
-        highlight_lines(code).join("\n")
+        highlight_lines(code, Language::Go).join("\n")
     }
 
     fn step(n: usize, symbol: &str) -> StepGuide {
@@ -727,6 +590,7 @@ mod tests {
                 text: code.clone(),
                 elided_lines: 0,
                 full: code,
+                language: Language::Go,
             }),
             calls_steps: Vec::new(),
             calls_mapped: Vec::new(),
@@ -774,6 +638,7 @@ mod tests {
             text: code.to_string(),
             elided_lines: 0,
             full: code.to_string(),
+            language: Language::Go,
         });
         s.was = Some("<script>old</script>".to_string());
         let mut g = guide("evil", "informer", vec![s, step(2, "k8s.io/x.G")]);
@@ -864,6 +729,43 @@ mod tests {
     }
 
     #[test]
+    fn rust_counterpart_excerpts_are_highlighted_with_line_numbers() {
+        let mut s = step(1, "k8s.io/x.F");
+        let code = "pub fn get(&self) -> Option<K> {\n    None\n}";
+        s.counterpart = Some(crate::guide::CounterpartGuide {
+            symbol: "kube_runtime::reflector::store::Store::get".to_string(),
+            repo: "kube".to_string(),
+            upstream: "https://github.com/kube-rs/kube".to_string(),
+            version: "1.0.0".to_string(),
+            note: "A cache read.".to_string(),
+            status: Status::Found,
+            reason: None,
+            kind: Some(DeclKind::Method),
+            signature: Some("pub fn get(&self) -> Option<K>".to_string()),
+            doc: None,
+            file: Some("kube-runtime/src/reflector/store.rs".to_string()),
+            start_line: Some(8),
+            end_line: Some(10),
+            permalink: None,
+            excerpt: Some(Excerpt {
+                text: code.to_string(),
+                elided_lines: 0,
+                full: code.to_string(),
+                language: Language::Rust,
+            }),
+        });
+        let page = render(&guide("a", "informer", vec![s]), Lang::En);
+        let aside = &page[page.find("<aside class=\"counterpart\">").unwrap()..];
+        assert!(
+            aside.contains(
+                "<pre class=\"code rust\"><code><span class=\"ln\">8</span><span class=\"hl-keyword\">pub</span> <span class=\"hl-keyword\">fn</span> <span class=\"hl-function\">get</span>"
+            ),
+            "{aside}"
+        );
+        assert!(aside.contains("<span class=\"ln\">10</span>}"), "{aside}");
+    }
+
+    #[test]
     fn headings_split_package_and_name() {
         let method = Some(DeclKind::Method);
         assert_eq!(
@@ -908,6 +810,7 @@ mod tests {
             text: text.to_string(),
             elided_lines: 68,
             full: String::new(),
+            language: Language::Go,
         });
         let page = render(&guide("a", "informer", vec![s]), Lang::En);
         assert!(

@@ -3,6 +3,7 @@
 
 pub mod codetour;
 mod flowchart;
+mod highlight;
 pub mod html;
 pub mod json;
 pub mod markdown;
@@ -52,6 +53,7 @@ pub mod fixture {
 
     use crate::golang::Kind as DeclKind;
     use crate::guide::{ArticleGuide, Excerpt, StepGuide};
+    use crate::item::Language;
     use crate::mapping::Kind;
     use crate::resolve::Status;
 
@@ -71,7 +73,7 @@ pub mod fixture {
             start_line: found.then_some(429),
             end_line: found.then_some(431),
             permalink: found.then(|| "https://github.com/kubernetes/kubernetes/blob/v1.20.2/pkg/scheduler/scheduler.go#L429-L431".to_string()),
-            excerpt: found.then(|| Excerpt { text: "func (s *Scheduler) scheduleOne() {\n\ts.next()\n}".into(), elided_lines: 0, full: String::new() }),
+            excerpt: found.then(|| Excerpt { text: "func (s *Scheduler) scheduleOne() {\n\ts.next()\n}".into(), elided_lines: 0, full: String::new(), language: Language::Go }),
             calls_steps: Vec::new(),
             calls_mapped: Vec::new(),
             since_article: None,

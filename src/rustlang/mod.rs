@@ -6,6 +6,7 @@
 //! [`items`] parses each file; [`resolve()`] answers queries, following `pub use` re-exports.
 
 pub mod crates;
+pub(crate) mod highlight;
 pub mod index;
 pub mod items;
 pub mod resolve;
