@@ -4,6 +4,8 @@
 use std::fmt::Write as _;
 use std::io::Write;
 
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+
 use super::{OutFile, SiteInput, Words, by_component, short_name, words};
 use crate::guide::{ArticleGuide, Lang, StepGuide};
 use crate::mapping::Kind;
@@ -63,23 +65,25 @@ fn code(text: &str) -> String {
 
 /// A link to an http(s) URL, or the text and the URL as code when the URL has another scheme
 /// (a `javascript:` link must not become clickable). What could end the destination early
-/// (spaces, parentheses, angle brackets, backslashes) is percent-encoded.
+/// (spaces, parentheses, angle brackets, backslashes), controls and non-ASCII characters are
+/// percent-encoded.
 pub(crate) fn link(text: &str, url: &str) -> String {
     if !(url.starts_with("https://") || url.starts_with("http://")) {
         return format!("{text} ({})", code(url));
     }
-    let mut dest = String::with_capacity(url.len() + 2);
-    for c in url.chars() {
-        if "<>() \\`".contains(c) || c.is_control() {
-            for b in c.encode_utf8(&mut [0; 4]).bytes() {
-                let _ = write!(dest, "%{b:02X}");
-            }
-        } else {
-            dest.push(c);
-        }
-    }
-    format!("[{text}]({dest})")
+    format!("[{text}]({})", utf8_percent_encode(url, LINK_DESTINATION))
 }
+
+/// What [`link`] percent-encodes in a destination besides non-ASCII bytes (which the crate
+/// always encodes): controls, and what would end or break a Markdown link destination.
+const LINK_DESTINATION: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'<')
+    .add(b'>')
+    .add(b'(')
+    .add(b')')
+    .add(b'\\')
+    .add(b'`');
 
 /// The Mermaid flowchart of an article: steps in reading order (dotted), calls (solid).
 pub fn mermaid(guide: &ArticleGuide) -> String {
@@ -530,6 +534,22 @@ mod tests {
             md.contains("javascript:alert(1) (`javascript:alert(1)`)"),
             "{md}"
         );
+    }
+
+    #[test]
+    fn link_destinations_encode_controls_and_non_ascii() {
+        let md = link("t", "https://例.cn/a b\u{85}\u{7f}(x)");
+        assert_eq!(md, "[t](https://%E4%BE%8B.cn/a%20b%C2%85%7F%28x%29)");
+        let dest: Vec<String> = parse(&md)
+            .into_iter()
+            .filter_map(|e| match e {
+                pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link { dest_url, .. }) => {
+                    Some(dest_url.to_string())
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(dest, ["https://%E4%BE%8B.cn/a%20b%C2%85%7F%28x%29"]);
     }
 
     #[test]
