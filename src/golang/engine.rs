@@ -23,6 +23,12 @@ impl Engine for Go {
         Resolver::new(snapshot, root_module)?.resolve(queries)
     }
 
+    fn highlighting(&self) -> Option<&'static tree_sitter_highlight::HighlightConfiguration> {
+        static CONFIG: std::sync::OnceLock<Option<tree_sitter_highlight::HighlightConfiguration>> =
+            std::sync::OnceLock::new();
+        crate::item::configured(&CONFIG, super::highlight::configuration)
+    }
+
     fn signature_key(&self, signature: &str) -> String {
         super::type_key(signature)
     }

@@ -3,6 +3,7 @@
 mod embedding;
 mod engine;
 mod extract;
+pub(crate) mod highlight;
 mod lang;
 pub mod modules;
 pub mod resolve;

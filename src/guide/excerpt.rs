@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use crate::item::Language;
+
 /// Longest declaration shown whole; longer ones keep their head and tail.
 const MAX_LINES: usize = 40;
 const HEAD_LINES: usize = 28;
@@ -16,10 +18,14 @@ pub struct Excerpt {
     /// The whole declaration, for call analysis; not serialized.
     #[serde(skip)]
     pub full: String,
+    /// What the code is written in, so a renderer highlights it with the right grammar;
+    /// not serialized (guide.json says it by where the excerpt is: a step or a counterpart).
+    #[serde(skip)]
+    pub language: Language,
 }
 
-/// Lines `start..=end` (1-based) of `source`.
-pub fn excerpt(source: &[u8], start: usize, end: usize) -> Excerpt {
+/// Lines `start..=end` (1-based) of `source`, written in `language`.
+pub fn excerpt(source: &[u8], start: usize, end: usize, language: Language) -> Excerpt {
     let text = String::from_utf8_lossy(source);
     let lines: Vec<&str> = text
         .lines()
@@ -32,6 +38,7 @@ pub fn excerpt(source: &[u8], start: usize, end: usize) -> Excerpt {
             text: full.clone(),
             elided_lines: 0,
             full,
+            language,
         };
     }
     let elided = lines.len() - HEAD_LINES - TAIL_LINES;
@@ -57,6 +64,7 @@ pub fn excerpt(source: &[u8], start: usize, end: usize) -> Excerpt {
         text: shown.join("\n"),
         elided_lines: elided,
         full,
+        language,
     }
 }
 
@@ -66,7 +74,7 @@ mod tests {
 
     #[test]
     fn short_declarations_are_whole() {
-        let e = excerpt(b"a\nfunc F() {\n\treturn\n}\nb\n", 2, 4);
+        let e = excerpt(b"a\nfunc F() {\n\treturn\n}\nb\n", 2, 4, Language::Go);
         assert_eq!(
             (e.text.as_str(), e.elided_lines),
             ("func F() {\n\treturn\n}", 0)
@@ -79,7 +87,7 @@ mod tests {
             acc + "\tline" + &i.to_string() + "\n"
         });
         let src = format!("func Long() {{\n{body}}}\n");
-        let e = excerpt(src.as_bytes(), 1, 102);
+        let e = excerpt(src.as_bytes(), 1, 102, Language::Go);
         assert_eq!(e.elided_lines, 102 - HEAD_LINES - TAIL_LINES);
         assert!(
             e.text.contains("\t// … 68 lines elided (lines 29–96) …"),

@@ -11,6 +11,7 @@ pub use excerpt::{Excerpt, excerpt};
 
 use crate::error::Skipped;
 use crate::golang::{Call, Kind as DeclKind, calls};
+use crate::item::Language;
 use crate::mapping::{Article, Kind, Mapping, Step};
 use crate::resolve::{Resolution, Status, resolve_counterparts_each_repo, resolve_each_repo};
 use crate::source::{Snapshot, Sources};
@@ -216,7 +217,9 @@ pub fn build(
                 _ => None,
             };
             let excerpt = match (source, r.start_line, r.end_line) {
-                (Some(text), Some(start), Some(end)) => Some(excerpt(text, start, end)),
+                (Some(text), Some(start), Some(end)) => {
+                    Some(excerpt(text, start, end, Language::Go))
+                }
                 _ => None,
             };
             let permalink = r.permalink.clone();
@@ -387,7 +390,7 @@ fn counterpart_guide(
             files.insert(key.clone(), snapshot.read(file).ok().flatten());
         }
         if let Some(Some(text)) = files.get(&key) {
-            g.excerpt = Some(excerpt(text, start, end));
+            g.excerpt = Some(excerpt(text, start, end, Language::Rust));
         }
     }
     g

@@ -39,4 +39,9 @@ pub trait Engine: Sync {
     /// A signature with what does not change the API taken out (parameter names, spacing):
     /// two signatures with the same key are the same API.
     fn signature_key(&self, signature: &str) -> String;
+
+    /// Its grammar and highlights query, configured with
+    /// [`HIGHLIGHT_NAMES`](super::HIGHLIGHT_NAMES) (see [`super::configured`]); `None` shows
+    /// its code plain.
+    fn highlighting(&self) -> Option<&'static tree_sitter_highlight::HighlightConfiguration>;
 }

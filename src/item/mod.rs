@@ -3,6 +3,8 @@
 //!
 //! A language plugs in behind [`Language`]; nothing outside its own module knows its syntax.
 
+mod highlight;
+
 use serde::{Deserialize, Serialize};
 
 use crate::source::Snapshot;
@@ -14,6 +16,7 @@ mod reference;
 
 pub use engine::{Engine, Query};
 pub use fill::{Hit, Near, Terms, suggestions};
+pub use highlight::{Build, HIGHLIGHT_NAMES, configured};
 pub use name::QualName;
 pub use reference::ItemRef;
 

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::markdown::{escape, fenced_go, inline, link};
-use super::{OutFile, SiteInput, labels, short_name};
+use super::{OutFile, SiteInput, short_name, words};
 use crate::guide::{ArticleGuide, Lang};
 use crate::resolve::Status;
 
@@ -34,7 +34,7 @@ pub fn write_tour(
     g: &ArticleGuide,
     lang: Lang,
 ) -> std::io::Result<()> {
-    let l = labels(lang);
+    let l = words(lang);
     let steps = g
         .steps
         .iter()

@@ -1,19 +1,16 @@
 //! Static HTML site: an index grouped by component and one page per article, with the
-//! reading path drawn as inline SVG and Go excerpts highlighted by tree-sitter-highlight.
+//! reading path drawn as inline SVG and excerpts highlighted by tree-sitter-highlight.
 //!
 //! Self-contained on purpose (no scripts, no CDN, no web fonts): the folder opens from disk
 //! and stays readable offline. Every string taken from the mapping or the Go source is
 //! escaped, and a link that is not http(s) is shown as text, never put in an `href`.
 
-use std::cell::RefCell;
 use std::io::{self, Write};
-use std::sync::OnceLock;
 
-use tree_sitter_highlight::{Highlight, HighlightConfiguration, Highlighter, HtmlRenderer};
-
-use super::{OutFile, SiteInput, by_component, short_name};
+use super::highlight::code_block;
+use super::{OutFile, SiteInput, Words, by_component, flowchart, short_name, words};
 use crate::golang::Kind as DeclKind;
-use crate::guide::{ArticleGuide, Excerpt, Lang, StepGuide};
+use crate::guide::{ArticleGuide, Lang, StepGuide};
 use crate::mapping::Kind;
 use crate::resolve::Status;
 
@@ -26,7 +23,7 @@ pub fn site(input: &SiteInput<'_>) -> Vec<OutFile> {
     files.push(("index.html".to_string(), index));
     files.push((
         "style.css".to_string(),
-        format!("{STYLE}{FLOWCHART_CSS}").into_bytes(),
+        format!("{STYLE}{}", flowchart::FLOWCHART_CSS).into_bytes(),
     ));
     for guide in input.guides {
         let mut page = Vec::new();
@@ -38,7 +35,7 @@ pub fn site(input: &SiteInput<'_>) -> Vec<OutFile> {
 
 /// One article's page.
 pub fn write_article(out: &mut impl Write, guide: &ArticleGuide, lang: Lang) -> io::Result<()> {
-    let l = labels(lang);
+    let l = words(lang);
     head(out, lang, &format!("{} · k8s-study", guide.title))?;
     writeln!(
         out,
@@ -55,7 +52,7 @@ pub fn write_article(out: &mut impl Write, guide: &ArticleGuide, lang: Lang) -> 
             "<section class=\"flow\">\n<h2>{}</h2>\n<div class=\"flow-row\">",
             l.reading_path
         )?;
-        flowchart(out, &guide.steps)?;
+        flowchart::flowchart(out, &guide.steps)?;
         writeln!(out, "<ul class=\"legend\">")?;
         for item in l.legend {
             writeln!(out, "<li>{item}</li>")?;
@@ -101,9 +98,9 @@ fn slug(s: &str) -> String {
 }
 
 fn write_index(out: &mut impl Write, input: &SiteInput<'_>) -> io::Result<()> {
-    let l = labels(input.lang);
-    head(out, input.lang, l.index_title)?;
-    writeln!(out, "<header>\n<h1>{}</h1>", l.index_title)?;
+    let l = words(input.lang);
+    head(out, input.lang, l.title)?;
+    writeln!(out, "<header>\n<h1>{}</h1>", l.title)?;
     writeln!(out, "<p class=\"lede\">{}</p>\n</header>", l.index_lede)?;
     let mut groups = by_component(input);
     let listed: Vec<bool> = {
@@ -204,7 +201,7 @@ fn head(out: &mut impl Write, lang: Lang, title: &str) -> io::Result<()> {
     writeln!(out, "<body>\n<main>")
 }
 
-fn header(out: &mut impl Write, g: &ArticleGuide, l: &Labels) -> io::Result<()> {
+fn header(out: &mut impl Write, g: &ArticleGuide, l: &Words) -> io::Result<()> {
     writeln!(out, "<header>\n<h1>{}</h1>", link(&g.url, &esc(&g.title)))?;
     write!(
         out,
@@ -286,7 +283,7 @@ fn header(out: &mut impl Write, g: &ArticleGuide, l: &Labels) -> io::Result<()> 
     writeln!(out, "</header>")
 }
 
-fn no_code(out: &mut impl Write, g: &ArticleGuide, l: &Labels) -> io::Result<()> {
+fn no_code(out: &mut impl Write, g: &ArticleGuide, l: &Words) -> io::Result<()> {
     writeln!(out, "<section class=\"nocode\">\n<h2>{}</h2>", l.no_code)?;
     if let Some(reason) = &g.reason {
         writeln!(out, "<p>{}</p>", esc(reason))?;
@@ -309,7 +306,7 @@ fn step_html(
     out: &mut impl Write,
     s: &StepGuide,
     steps: &[StepGuide],
-    l: &Labels,
+    l: &Words,
 ) -> io::Result<()> {
     let found = s.status == Status::Found;
     let class = if found { "step" } else { "step unresolved" };
@@ -371,12 +368,11 @@ fn step_html(
     writeln!(out, "</article>")
 }
 
-/// The kube-rs item beside a Go step: its own permalink, signature, note and excerpt
-/// (shown plain: the highlighter speaks Go).
+/// The kube-rs item beside a Go step: its own permalink, signature, note and excerpt.
 fn counterpart_html(
     out: &mut impl Write,
     c: &crate::guide::CounterpartGuide,
-    l: &Labels,
+    l: &Words,
 ) -> io::Result<()> {
     writeln!(out, "<aside class=\"counterpart\">")?;
     let name = match &c.permalink {
@@ -412,11 +408,7 @@ fn counterpart_html(
         )?;
     }
     if let Some(ex) = &c.excerpt {
-        writeln!(
-            out,
-            "<pre class=\"code rust\"><code>{}</code></pre>",
-            esc(&ex.text)
-        )?;
+        code_block(out, ex, c.start_line)?;
     }
     writeln!(out, "</aside>")
 }
@@ -426,7 +418,7 @@ fn step_links(
     out: &mut impl Write,
     s: &StepGuide,
     steps: &[StepGuide],
-    l: &Labels,
+    l: &Words,
 ) -> io::Result<()> {
     let place = match (&s.file, s.start_line, s.end_line) {
         (Some(file), Some(start), Some(end)) => Some(format!("{file}:{start}-{end}")),
@@ -482,7 +474,7 @@ fn step_links(
                 list.join(", ")
             )?;
         }
-        writeln!(out, "<p class=\"caveat\">{}</p>\n</div>", l.caveat)?;
+        writeln!(out, "<p class=\"caveat\">{}</p>\n</div>", l.calls_caveat)?;
     }
     Ok(())
 }
@@ -522,231 +514,8 @@ fn split_symbol(symbol: &str, kind: Option<DeclKind>) -> (&str, &str) {
     cut.map_or(("", symbol), |c| symbol.split_at(c + 1))
 }
 
-/// `k8s.io/client-go/tools/cache.DeltaFIFO.Pop` → `cache.DeltaFIFO.Pop`.
-// Flowchart geometry, in SVG user units (1 = 1 CSS px at natural size).
-const BOX_W: usize = 360;
-const BOX_H: usize = 26;
-const GAP: usize = 16;
-const PAD: usize = 6;
-/// Labels longer than this are cut with an ellipsis (12px monospace is ~7.2 units a char).
-const LABEL_CHARS: usize = 46;
-
-/// Steps as boxes top to bottom, straight arrows in reading order, and curved arrows on the
-/// right for "this step's code calls that step" (the `calls_steps` edges).
-pub(crate) fn flowchart(out: &mut impl Write, steps: &[StepGuide]) -> io::Result<()> {
-    let top = |i: usize| PAD + i * (BOX_H + GAP);
-    let index_of = |n: usize| steps.iter().position(|s| s.step == n);
-    let mut edges = Vec::new();
-    for (i, s) in steps.iter().enumerate() {
-        for &n in &s.calls_steps {
-            if let Some(j) = index_of(n).filter(|&j| j != i) {
-                edges.push((i, j));
-            }
-        }
-    }
-    let bulge = |i: usize, j: usize| 28 + 14 * i.abs_diff(j).min(12);
-    // A cubic curve with both control points at `bulge` reaches 3/4 of it.
-    let reach = edges
-        .iter()
-        .map(|&(i, j)| bulge(i, j) * 3 / 4)
-        .max()
-        .unwrap_or(0);
-    let width = PAD + BOX_W + reach + PAD + 6;
-    let height = top(steps.len()) - GAP + PAD;
-    writeln!(
-        out,
-        "<svg class=\"flowchart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\">"
-    )?;
-    writeln!(
-        out,
-        "<defs><marker id=\"arrow-next\" viewBox=\"0 0 8 8\" refX=\"7\" refY=\"4\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><polygon class=\"head-next\" points=\"0,0 8,4 0,8\"/></marker>\
-<marker id=\"arrow-call\" viewBox=\"0 0 8 8\" refX=\"7\" refY=\"4\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><polygon class=\"head-call\" points=\"0,0 8,4 0,8\"/></marker></defs>"
-    )?;
-    let mid = PAD + BOX_W / 2;
-    for i in 1..steps.len() {
-        writeln!(
-            out,
-            "<line class=\"next\" x1=\"{mid}\" y1=\"{}\" x2=\"{mid}\" y2=\"{}\" marker-end=\"url(#arrow-next)\"/>",
-            top(i - 1) + BOX_H,
-            top(i) - 1
-        )?;
-    }
-    let right = PAD + BOX_W;
-    for &(i, j) in &edges {
-        // Leave from the upper half, arrive at the lower half, so a pair of opposite
-        // edges between the same boxes stays two visible curves.
-        let (y1, y2) = (top(i) + BOX_H / 2 - 4, top(j) + BOX_H / 2 + 4);
-        let c = right + bulge(i, j);
-        writeln!(
-            out,
-            "<path class=\"call\" d=\"M{right},{y1} C{c},{y1} {c},{y2} {},{y2}\" marker-end=\"url(#arrow-call)\"/>",
-            right + 1
-        )?;
-    }
-    for (i, s) in steps.iter().enumerate() {
-        let class = if s.status == Status::Found {
-            "box"
-        } else {
-            "box unresolved"
-        };
-        let label = format!("{}. {}", s.step, short_name(&s.symbol));
-        let shown: String = if label.chars().count() > LABEL_CHARS {
-            label
-                .chars()
-                .take(LABEL_CHARS - 1)
-                .chain(std::iter::once('…'))
-                .collect()
-        } else {
-            label
-        };
-        writeln!(
-            out,
-            "<a href=\"#step-{}\"><title>{}</title><rect class=\"{class}\" x=\"{PAD}\" y=\"{}\" width=\"{BOX_W}\" height=\"{BOX_H}\" rx=\"4\"/><text x=\"{}\" y=\"{}\">{}</text></a>",
-            s.step,
-            esc(&s.symbol),
-            top(i),
-            PAD + 10,
-            top(i) + BOX_H / 2 + 4,
-            esc(&shown)
-        )?;
-    }
-    writeln!(out, "</svg>")
-}
-
-/// Capture names of tree-sitter-go's highlights query we style; a capture such as
-/// `function.method` falls back to the longest listed prefix.
-const HIGHLIGHT_NAMES: &[&str] = &[
-    "comment",
-    "constant",
-    "constant.builtin",
-    "escape",
-    "function",
-    "function.builtin",
-    "function.method",
-    "keyword",
-    "number",
-    "operator",
-    "property",
-    "string",
-    "type",
-    "variable",
-];
-
-struct GoHighlight {
-    config: HighlightConfiguration,
-    /// `class="hl-…"` per entry of `HIGHLIGHT_NAMES`.
-    attributes: Vec<String>,
-}
-
-/// tree-sitter-highlight 0.27 lets the *last* pattern matching a node win, but
-/// tree-sitter-go's query is written for first-wins: its catch-all `@property` and
-/// `@variable` patterns come after the call and definition patterns and would hide every
-/// function name. Moving the catch-alls to the front restores the intended colours.
-fn go_highlights_query() -> String {
-    const CATCH_ALL: [&str; 3] = [
-        "(type_identifier) @type",
-        "(field_identifier) @property",
-        "(identifier) @variable",
-    ];
-    let mut rest = tree_sitter_go::HIGHLIGHTS_QUERY.to_string();
-    for pattern in CATCH_ALL {
-        rest = rest.replacen(pattern, "", 1);
-    }
-    format!("{}\n{rest}", CATCH_ALL.join("\n"))
-}
-
-fn go_highlight() -> Option<&'static GoHighlight> {
-    static CONFIG: OnceLock<Option<GoHighlight>> = OnceLock::new();
-    CONFIG
-        .get_or_init(|| {
-            let mut config = HighlightConfiguration::new(
-                tree_sitter_go::LANGUAGE.into(),
-                "go",
-                &go_highlights_query(),
-                "",
-                "",
-            )
-            .ok()?;
-            config.configure(HIGHLIGHT_NAMES);
-            let attributes = HIGHLIGHT_NAMES
-                .iter()
-                .map(|n| format!("class=\"hl-{}\"", n.replace('.', "-")))
-                .collect();
-            Some(GoHighlight { config, attributes })
-        })
-        .as_ref()
-}
-
-thread_local! {
-    static HIGHLIGHTER: RefCell<Highlighter> = RefCell::new(Highlighter::new());
-}
-
-/// One HTML string per source line; spans never cross a line (`HtmlRenderer` closes and
-/// reopens them at each newline), so each line can be wrapped on its own.
-fn highlight_lines(code: &str) -> Vec<String> {
-    highlighted(code).unwrap_or_else(|| code.lines().map(esc).collect())
-}
-
-fn highlighted(code: &str) -> Option<Vec<String>> {
-    let hl = go_highlight()?;
-    HIGHLIGHTER.with(|cell| {
-        let mut highlighter = cell.try_borrow_mut().ok()?;
-        let events = highlighter
-            .highlight(&hl.config, code.as_bytes(), None, None, |_| None)
-            .ok()?;
-        let mut renderer = HtmlRenderer::new();
-        let attribute = |h: Highlight, html: &mut Vec<u8>| {
-            if let Some(a) = hl.attributes.get(h.0) {
-                html.extend_from_slice(a.as_bytes());
-            }
-        };
-        renderer.render(events, code.as_bytes(), &attribute).ok()?;
-        Some(
-            renderer
-                .lines()
-                .map(|l| l.trim_end_matches('\n').to_string())
-                .collect(),
-        )
-    })
-}
-
-/// A highlighted excerpt with the line numbers of the file (the elision line has none, and
-/// the lines after it jump by the elided count) so they match the permalink.
-fn code_block(out: &mut impl Write, ex: &Excerpt, start: Option<usize>) -> io::Result<()> {
-    let elision = (ex.elided_lines > 0)
-        .then(|| {
-            ex.text
-                .lines()
-                .position(|l| l.trim_start().starts_with("// …"))
-        })
-        .flatten();
-    write!(out, "<pre class=\"code\"><code>")?;
-    for (k, line) in highlight_lines(&ex.text).iter().enumerate() {
-        if k > 0 {
-            writeln!(out)?;
-        }
-        let number = match (start, elision) {
-            (Some(_), Some(e)) if k == e => Some("⋮".to_string()),
-            (Some(first), Some(e)) if k > e => Some((first + k - 1 + ex.elided_lines).to_string()),
-            (Some(first), _) if ex.elided_lines == 0 || elision.is_some() => {
-                Some((first + k).to_string())
-            }
-            _ => None,
-        };
-        if let Some(n) = number {
-            write!(out, "<span class=\"ln\">{n}</span>")?;
-        }
-        if elision == Some(k) {
-            write!(out, "<span class=\"elision\">{line}</span>")?;
-        } else {
-            write!(out, "{line}")?;
-        }
-    }
-    writeln!(out, "</code></pre>")
-}
-
 /// Escape text for HTML content and quoted attributes.
-fn esc(s: &str) -> String {
+pub(super) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -780,643 +549,7 @@ fn safe_href(url: &str) -> Option<String> {
     (scheme_ok && clean && url.len() > "https://".len()).then(|| esc(url))
 }
 
-/// UI text in the guide's language.
-struct Labels {
-    index_title: &'static str,
-    index_lede: &'static str,
-    all_guides: &'static str,
-    other: &'static str,
-    by: &'static str,
-    inferred: &'static str,
-    inferred_long: &'static str,
-    written_for: &'static str,
-    not_stated: &'static str,
-    read_at: &'static str,
-    components: &'static str,
-    also_at: &'static str,
-    renamed: &'static str,
-    no_code: &'static str,
-    entry_points: &'static str,
-    reading_path: &'static str,
-    /// Items of the flowchart's key; may hold markup.
-    legend: [&'static str; 4],
-    unresolved: &'static str,
-    no_reason: &'static str,
-    view_source: &'static str,
-    calls_next: &'static str,
-    changed: &'static str,
-    counterpart: &'static str,
-    calls_elsewhere: &'static str,
-    caveat: &'static str,
-    lang: Lang,
-}
-
-const EN: Labels = Labels {
-    index_title: "Kubernetes source reading guides",
-    index_lede: "Articles people learn Kubernetes from, each turned into a reading path through the code at a pinned version.",
-    all_guides: "All guides",
-    other: "other",
-    by: "by",
-    inferred: "path inferred",
-    inferred_long: "The article's text was not read: this path was inferred from the code and the title.",
-    written_for: "Written for",
-    not_stated: "not stated",
-    read_at: "Read at",
-    components: "Components",
-    also_at: "Also at",
-    renamed: "Renamed since the article:",
-    no_code: "No Go code to read",
-    entry_points: "Entry points: commands to run, not Go symbols.",
-    reading_path: "Reading path",
-    legend: [
-        "<span class=\"key key-next\">↓</span> Straight arrows: the steps in reading order.",
-        "<span class=\"key key-call\">⤵</span> Curved arrows: the step's code calls a function with that step's name. Calls are matched by name only (syntactic), not by type, so read them as hints.",
-        "<span class=\"key key-bad\"></span> Dashed red box: a step that could not be resolved at this version.",
-        "Click a box to jump to its step.",
-    ],
-    unresolved: "Unresolved",
-    no_reason: "no reason recorded",
-    view_source: "view on GitHub",
-    calls_next: "Calls next",
-    changed: "Changed",
-    counterpart: "Rust counterpart",
-    calls_elsewhere: "Also calls (mapped in other guides)",
-    caveat: "Matched by name only (syntactic): a same-named function elsewhere would match too.",
-    lang: Lang::En,
-};
-
-const ZH: Labels = Labels {
-    index_title: "Kubernetes 源码阅读指南",
-    index_lede: "把大家学习 Kubernetes 时读的文章，逐篇整理成固定版本源码上的阅读路径。",
-    all_guides: "全部指南",
-    other: "其他",
-    by: "作者",
-    inferred: "路径为推断",
-    inferred_long: "未读到原文：这条路径是根据代码和标题推断的。",
-    written_for: "原文版本",
-    not_stated: "未注明",
-    read_at: "对照版本",
-    components: "组件",
-    also_at: "其他地址",
-    renamed: "文章发表后的改名：",
-    no_code: "没有可读的 Go 代码",
-    entry_points: "入口：要运行的命令，不是 Go 符号。",
-    reading_path: "阅读路径",
-    legend: [
-        "<span class=\"key key-next\">↓</span> 直线箭头：按阅读顺序排列的步骤。",
-        "<span class=\"key key-call\">⤵</span> 曲线箭头：该步骤的代码调用了与另一步骤同名的函数。调用只按名称匹配（语法层面），不做类型分析，仅供参考。",
-        "<span class=\"key key-bad\"></span> 红色虚线框：在这个版本中无法解析的步骤。",
-        "点击方框可跳到对应步骤。",
-    ],
-    unresolved: "未解析",
-    no_reason: "未记录原因",
-    view_source: "在 GitHub 上查看",
-    calls_next: "接下来调用",
-    changed: "变化",
-    counterpart: "Rust 对应实现",
-    calls_elsewhere: "还调用（其他指南中的符号）",
-    caveat: "仅按名称匹配（语法层面）：别处的同名函数也会被匹配。",
-    lang: Lang::Zh,
-};
-
-fn labels(lang: Lang) -> &'static Labels {
-    match lang {
-        Lang::En => &EN,
-        Lang::Zh => &ZH,
-    }
-}
-
-impl Labels {
-    fn kind(&self, kind: Kind) -> &'static str {
-        match (self.lang, kind) {
-            (Lang::En, k) => k.as_str(),
-            (Lang::Zh, Kind::Article) => "文章",
-            (Lang::Zh, Kind::Series) => "系列",
-            (Lang::Zh, Kind::NoCode) => "无代码",
-        }
-    }
-
-    fn status(&self, status: Status) -> &'static str {
-        match (self.lang, status) {
-            (Lang::En, Status::Found) => "found",
-            (Lang::En, Status::Missing) => "missing",
-            (Lang::En, Status::Ambiguous) => "ambiguous",
-            (Lang::Zh, Status::Found) => "已找到",
-            (Lang::Zh, Status::Missing) => "未找到",
-            (Lang::Zh, Status::Ambiguous) => "有歧义",
-        }
-    }
-
-    /// "Unresolved (missing): " before the reason.
-    fn unresolved_because(&self, status: Status) -> String {
-        match self.lang {
-            Lang::En => format!("{} ({}): ", self.unresolved, self.status(status)),
-            Lang::Zh => format!("{}（{}）：", self.unresolved, self.status(status)),
-        }
-    }
-
-    fn steps(&self, n: usize) -> String {
-        match (self.lang, n) {
-            (Lang::En, 1) => "1 step".to_string(),
-            (Lang::En, n) => format!("{n} steps"),
-            (Lang::Zh, n) => format!("{n} 步"),
-        }
-    }
-
-    /// Arguments are HTML already.
-    fn version_of(&self, version: &str, repo: &str) -> String {
-        match self.lang {
-            Lang::En => format!("{version} of {repo}"),
-            Lang::Zh => format!("{repo} 的 {version}"),
-        }
-    }
-
-    /// Arguments are HTML already.
-    fn was_now(&self, was: &str, version: &str, now: &str) -> String {
-        match self.lang {
-            Lang::En => format!("the article calls {was}; at {version} it is {now}"),
-            Lang::Zh => format!("原文称 {was}；在 {version} 中为 {now}"),
-        }
-    }
-}
-
-/// The flowchart's rules, also shipped with the mdBook (whose chapters embed the same SVG).
-pub(crate) const FLOWCHART_CSS: &str = r#"svg.flowchart { display: block; flex: 0 1 auto; max-width: 100%; height: auto; margin: 0.5rem 0; }
-svg.flowchart text { font: 12px ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; fill: #1f2328; }
-svg.flowchart a:hover rect { fill: #ddf4ff; }
-svg.flowchart rect.box { fill: #f6f8fa; stroke: #8c959f; stroke-width: 1; }
-svg.flowchart rect.unresolved { fill: #fff; stroke: #cf222e; stroke-dasharray: 4 3; }
-svg.flowchart line.next { stroke: #8c959f; stroke-width: 1.2; }
-svg.flowchart path.call { fill: none; stroke: #0969da; stroke-width: 1.2; opacity: 0.75; }
-svg.flowchart .head-next { fill: #8c959f; }
-svg.flowchart .head-call { fill: #0969da; }
-"#;
-
-const STYLE: &str = r#"/* k8s-study reading guides: no scripts, no web fonts. */
-:root {
-  --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --bg-code: #f6f8fa;
-  --accent: #0969da; --warn-bg: #fff8c5; --warn-line: #d4a72c; --bad: #cf222e;
-}
-* { box-sizing: border-box; }
-body {
-  margin: 0; color: var(--fg); background: #fff;
-  font: 16px/1.6 system-ui, -apple-system, "Segoe UI", "Noto Sans", "PingFang SC",
-    "Microsoft YaHei", sans-serif;
-}
-main { max-width: 60rem; margin: 0 auto; padding: 1.5rem 1.25rem 4rem; }
-a { color: var(--accent); text-decoration: none; }
-a:hover { text-decoration: underline; }
-code, pre { font: 0.86rem/1.5 ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; }
-h1 { font-size: 1.7rem; line-height: 1.3; margin: 0.4rem 0 0.5rem; }
-h2 { font-size: 1.3rem; margin: 2rem 0 0.6rem; padding-bottom: 0.2rem; border-bottom: 1px solid var(--line); }
-h3 { font-size: 1.05rem; margin: 0 0 0.5rem; overflow-wrap: anywhere; }
-h3 code { font-size: 0.95rem; font-weight: 700; }
-h3 .pkg { font-weight: 400; color: var(--muted); }
-nav.back { font-size: 0.9rem; }
-.meta, .lede, .desc, .legend, .caveat, .commit, .count { color: var(--muted); }
-.meta { margin: 0 0 0.8rem; }
-.badge { display: inline-block; font-size: 0.75rem; padding: 0 0.45rem; border-radius: 1rem;
-  border: 1px solid var(--warn-line); background: var(--warn-bg); color: #7d4e00; vertical-align: middle; }
-.tag { display: inline-block; font-size: 0.8rem; padding: 0 0.45rem; margin-right: 0.2rem;
-  border-radius: 1rem; background: #ddf4ff; color: #0550ae; }
-dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.15rem 1rem; margin: 0.6rem 0; }
-dl.facts dt { color: var(--muted); }
-dl.facts dd { margin: 0; overflow-wrap: anywhere; }
-.notice, .renamed, .warning { background: var(--warn-bg); border-left: 3px solid var(--warn-line);
-  padding: 0.4rem 0.8rem; margin: 0.8rem 0; border-radius: 0 4px 4px 0; }
-.renamed p { margin: 0; }
-.renamed ul { margin: 0.2rem 0 0; padding-left: 1.2rem; }
-nav.toc { display: flex; flex-wrap: wrap; gap: 0.3rem 1.2rem; margin: 1rem 0; }
-.toc-item { white-space: nowrap; }
-ul.articles { padding-left: 1.2rem; }
-ul.articles li { margin: 0.35rem 0; }
-ul.articles .meta { font-size: 0.9rem; margin-left: 0.3rem; }
-section.flow { margin-bottom: 1rem; }
-.flow-row { display: flex; flex-wrap: wrap; align-items: flex-start; gap: 0.5rem 2rem; }
-ul.legend { flex: 1 1 16rem; font-size: 0.88rem; list-style: none; padding: 0; margin: 0.5rem 0 0; }
-ul.legend li { margin: 0 0 0.6rem; padding-left: 1.8rem; text-indent: -1.8rem; }
-.key { display: inline-block; width: 1.3rem; margin-right: 0.5rem; text-align: center; text-indent: 0; font-weight: 700; }
-.key-next { color: #8c959f; }
-.key-call { color: var(--accent); }
-.key-bad { height: 0.8rem; border: 1.5px dashed var(--bad); border-radius: 2px; vertical-align: -0.1rem; }
-article.step { border: 1px solid var(--line); border-radius: 6px; padding: 0.9rem 1rem; margin: 1rem 0; scroll-margin-top: 1rem; }
-article.step:target { border-color: var(--accent); box-shadow: 0 0 0 2px #ddf4ff; }
-article.unresolved { border-color: var(--bad); border-style: dashed; }
-.num { display: inline-block; min-width: 1.6rem; padding: 0 0.35rem; margin-right: 0.3rem; text-align: center;
-  border-radius: 4px; background: var(--fg); color: #fff; font-size: 0.9rem; }
-.status { color: var(--bad); }
-.note { margin: 0.3rem 0 0.6rem; }
-.changed { font-size: 0.92rem; color: #9a6700; }
-aside.counterpart { border-left: 3px solid #b7410e; background: #fff8f3; padding: 0.3rem 0.9rem; margin: 0.8rem 0 0.2rem; border-radius: 0 6px 6px 0; }
-aside.counterpart h4 { margin: 0.3rem 0; color: #b7410e; font-size: 0.95rem; }
-aside.counterpart .repo { color: var(--muted); font-weight: normal; }
-.sig { margin: 0.4rem 0; overflow-wrap: anywhere; }
-.sig .kind { font-size: 0.8rem; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted);
-  border: 1px solid var(--line); border-radius: 3px; padding: 0 0.3rem; margin-right: 0.3rem; }
-.doc { white-space: pre-line; color: var(--muted); font-size: 0.92rem; border-left: 3px solid var(--line);
-  padding: 0.1rem 0.8rem; margin: 0.5rem 0; }
-pre { background: var(--bg-code); border: 1px solid var(--line); border-radius: 6px; padding: 0.7rem 0.9rem;
-  overflow-x: auto; tab-size: 4; margin: 0.6rem 0; }
-pre code { font-size: 0.82rem; }
-pre.code { padding-left: 0.4rem; }
-/* The gutter is exactly 8ch (a multiple of tab-size) so tabs after it still indent by 4. */
-pre.code .ln { display: inline-block; width: 6ch; padding-right: 1ch; margin-right: 2ch; text-align: right;
-  color: #8c959f; box-shadow: inset -1px 0 0 var(--line); user-select: none; }
-pre.code .elision { background: var(--warn-bg); }
-.loc { font-size: 0.9rem; margin: 0.3rem 0; overflow-wrap: anywhere; }
-.calls { font-size: 0.92rem; border-top: 1px dashed var(--line); margin-top: 0.6rem; padding-top: 0.4rem; }
-.calls p { margin: 0.15rem 0; }
-.caveat { font-size: 0.8rem; }
-/* Go highlighting (tree-sitter-highlight capture names). */
-.hl-keyword { color: #cf222e; }
-.hl-string, .hl-escape { color: #0a3069; }
-.hl-comment { color: #6e7781; font-style: italic; }
-.hl-function, .hl-function-method { color: #8250df; }
-.hl-function-builtin { color: #8250df; font-weight: 600; }
-.hl-type { color: #953800; }
-.hl-number, .hl-constant, .hl-constant-builtin { color: #0550ae; }
-.hl-property { color: #116329; }
-.hl-operator { color: #59636e; }
-"#;
+const STYLE: &str = include_str!("style.css");
 
 #[cfg(test)]
-mod tests {
-    use std::collections::BTreeMap;
-
-    use super::*;
-
-    fn highlight_go(code: &str) -> String {
-        highlight_lines(code).join("\n")
-    }
-
-    fn step(n: usize, symbol: &str) -> StepGuide {
-        let code = format!(
-            "func {}() {{\n\tprintln(\"hi\")\n}}",
-            short_name(symbol).rsplit('.').next().unwrap()
-        );
-        StepGuide {
-            step: n,
-            symbol: symbol.to_string(),
-            was: None,
-            note: format!("note {n}"),
-            status: Status::Found,
-            reason: None,
-            kind: Some(DeclKind::Func),
-            signature: Some("func F()".to_string()),
-            doc: Some("F does things.".to_string()),
-            file: Some("pkg/f.go".to_string()),
-            start_line: Some(10),
-            end_line: Some(12),
-            permalink: Some(
-                "https://github.com/kubernetes/kubernetes/blob/v1.30.0/pkg/f.go#L10-L12"
-                    .to_string(),
-            ),
-            excerpt: Some(Excerpt {
-                text: code.clone(),
-                elided_lines: 0,
-                full: code,
-            }),
-            calls_steps: Vec::new(),
-            calls_mapped: Vec::new(),
-            since_article: None,
-            counterpart: None,
-        }
-    }
-
-    fn guide(id: &str, component: &str, steps: Vec<StepGuide>) -> ArticleGuide {
-        ArticleGuide {
-            id: id.to_string(),
-            title: format!("Title of {id}"),
-            url: format!("https://example.com/{id}"),
-            alt_urls: Vec::new(),
-            author: "someone".to_string(),
-            kind: Kind::Article,
-            written_for: Some("v1.13".to_string()),
-            found: true,
-            reason: None,
-            entry_points: Vec::new(),
-            components: vec![component.to_string()],
-            repo: "kubernetes".to_string(),
-            upstream: "https://github.com/kubernetes/kubernetes".to_string(),
-            version: "v1.30.0".to_string(),
-            commit: Some("0123456789abcdef0123".to_string()),
-            steps,
-        }
-    }
-
-    fn render(g: &ArticleGuide, lang: Lang) -> String {
-        let mut buf = Vec::new();
-        write_article(&mut buf, g, lang).unwrap();
-        String::from_utf8(buf).unwrap()
-    }
-
-    #[test]
-    fn hostile_data_is_escaped_and_script_urls_are_not_links() {
-        let mut s = step(1, "k8s.io/x.<script>Evil</script>");
-        s.note = "<script>alert(1)</script>".to_string();
-        s.doc = Some("<script>doc()</script>".to_string());
-        s.signature = Some("func <script>()".to_string());
-        s.permalink = Some("javascript:alert(1)".to_string());
-        let code = "func F() {\n\ts := \"</code><script>alert(1)</script>\"\n}";
-        s.excerpt = Some(Excerpt {
-            text: code.to_string(),
-            elided_lines: 0,
-            full: code.to_string(),
-        });
-        s.was = Some("<script>old</script>".to_string());
-        let mut g = guide("evil", "informer", vec![s, step(2, "k8s.io/x.G")]);
-        g.title = "<script>title()</script>".to_string();
-        g.url = " JavaScript:alert(1)".to_string();
-        g.alt_urls = vec![
-            "data:text/html,<script>x</script>".to_string(),
-            "https://ok.example/a\"b".to_string(),
-        ];
-        g.author = "<img src=x onerror=alert(1)>".to_string();
-        g.steps[0].calls_steps = vec![2];
-        let html = render(&g, Lang::En);
-        assert!(!html.contains("<script"), "{html}");
-        assert!(!html.contains("<img"), "{html}");
-        assert!(
-            html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
-            "{html}"
-        );
-        assert!(html.contains("&lt;script&gt;title()"), "{html}");
-        assert!(
-            html.contains("&lt;/code&gt;&lt;script&gt;"),
-            "excerpt escaped: {html}"
-        );
-        let lower = html.to_ascii_lowercase();
-        assert!(
-            !lower.contains("href=\"javascript:") && !lower.contains("href=\" javascript:"),
-            "{html}"
-        );
-        assert!(!lower.contains("href=\"data:"), "{html}");
-        assert!(
-            html.contains("href=\"https://ok.example/a&quot;b\""),
-            "{html}"
-        );
-    }
-
-    #[test]
-    fn excerpts_are_highlighted_with_classes() {
-        let html = highlight_go("func F() string {\n\treturn \"hi\" // done\n}");
-        assert!(
-            html.contains("<span class=\"hl-keyword\">func</span>"),
-            "{html}"
-        );
-        assert!(
-            html.contains("<span class=\"hl-string\">&quot;hi&quot;</span>"),
-            "{html}"
-        );
-        assert!(
-            html.contains("<span class=\"hl-comment\">// done</span>"),
-            "{html}"
-        );
-        assert!(html.contains("class=\"hl-type\""), "{html}");
-        assert!(!html.ends_with('\n'));
-        let page = render(
-            &guide("a", "informer", vec![step(1, "k8s.io/x.F")]),
-            Lang::En,
-        );
-        assert!(
-            page.contains(
-                "<pre class=\"code\"><code><span class=\"ln\">10</span><span class=\"hl-keyword\">func</span>"
-            ),
-            "{page}"
-        );
-    }
-
-    #[test]
-    fn function_names_are_not_hidden_by_catch_all_patterns() {
-        // tree-sitter-highlight lets the last matching pattern win; without reordering,
-        // `@property` / `@variable` would colour these names instead.
-        let html =
-            highlight_go("func (f *T) Run() {\n\tf.lock.Lock()\n\tNew(f.x)\n}\nfunc New() {}");
-        assert!(
-            html.contains("<span class=\"hl-function-method\">Run</span>"),
-            "{html}"
-        );
-        assert!(
-            html.contains("<span class=\"hl-function-method\">Lock</span>"),
-            "{html}"
-        );
-        assert!(
-            html.contains("<span class=\"hl-function\">New</span>("),
-            "{html}"
-        );
-        assert!(
-            html.contains("<span class=\"hl-property\">lock</span>"),
-            "{html}"
-        );
-        assert!(html.contains("<span class=\"hl-type\">T</span>"), "{html}");
-    }
-
-    #[test]
-    fn headings_split_package_and_name() {
-        let method = Some(DeclKind::Method);
-        assert_eq!(
-            split_symbol("k8s.io/client-go/tools/cache.DeltaFIFO.Pop", method),
-            ("k8s.io/client-go/tools/cache.", "DeltaFIFO.Pop")
-        );
-        assert_eq!(
-            split_symbol("k8s.io/client-go/tools/cache.DeltaFIFO.Pop", None),
-            ("k8s.io/client-go/tools/cache.", "DeltaFIFO.Pop")
-        );
-        assert_eq!(
-            split_symbol("gopkg.in/yaml.v2.Unmarshal", Some(DeclKind::Func)),
-            ("gopkg.in/yaml.v2.", "Unmarshal")
-        );
-        assert_eq!(
-            split_symbol("gopkg.in/yaml.v2.Decoder.Decode", method),
-            ("gopkg.in/yaml.v2.", "Decoder.Decode")
-        );
-        assert_eq!(split_symbol("main", None), ("", "main"));
-        assert_eq!(
-            split_symbol(
-                "kube_runtime::reflector::store::Store::get",
-                Some(DeclKind::Method)
-            ),
-            ("kube_runtime::reflector::store::", "Store::get")
-        );
-        assert_eq!(
-            split_symbol("kube_runtime::watcher::watcher", Some(DeclKind::Func)),
-            ("kube_runtime::watcher::", "watcher")
-        );
-        assert_eq!(
-            split_symbol("kube_core::Resource::kind", Some(DeclKind::TraitMethod)),
-            ("kube_core::", "Resource::kind")
-        );
-    }
-
-    #[test]
-    fn elided_excerpts_keep_their_elision_line() {
-        let mut s = step(1, "k8s.io/x.F");
-        let text = "func F() {\n\ta()\n\t// … 68 lines elided (lines 12–79) …\n\tb()\n}";
-        s.excerpt = Some(Excerpt {
-            text: text.to_string(),
-            elided_lines: 68,
-            full: String::new(),
-        });
-        let page = render(&guide("a", "informer", vec![s]), Lang::En);
-        assert!(
-            page.contains(
-                "<span class=\"ln\">⋮</span><span class=\"elision\">\t<span class=\"hl-comment\">// … 68 lines elided (lines 12–79) …</span></span>"
-            ),
-            "{page}"
-        );
-        // Line numbers follow the file: 10, 11, the elision, then 80 and 81 (after 68 elided).
-        let numbers: Vec<&str> = page
-            .split("<span class=\"ln\">")
-            .skip(1)
-            .map(|rest| &rest[..rest.find('<').unwrap()])
-            .collect();
-        assert_eq!(numbers, ["10", "11", "⋮", "80", "81"]);
-    }
-
-    #[test]
-    fn unresolved_steps_show_their_reason() {
-        let mut s = step(2, "k8s.io/x.Gone");
-        s.status = Status::Missing;
-        s.reason = Some("no declaration Gone in package x; did you mean Went?".to_string());
-        s.excerpt = None;
-        s.kind = None;
-        s.signature = None;
-        s.permalink = None;
-        let mut z = s.clone();
-        z.reason = None;
-        let g = guide("a", "informer", vec![step(1, "k8s.io/x.F"), s]);
-        let html = render(&g, Lang::En);
-        assert!(
-            html.contains("<article class=\"step unresolved\" id=\"step-2\">"),
-            "{html}"
-        );
-        assert!(html.contains("Unresolved (missing): </strong>no declaration Gone in package x; did you mean Went?"), "{html}");
-        assert!(html.contains("class=\"box unresolved\""), "{html}");
-        let zh = render(&guide("b", "informer", vec![z]), Lang::Zh);
-        assert!(zh.contains("<html lang=\"zh\">"));
-        assert!(zh.contains("未解析（未找到）：</strong>未记录原因"), "{zh}");
-    }
-
-    #[test]
-    fn renamed_steps_and_no_code_entries_are_explained() {
-        let mut s = step(1, "k8s.io/x.New");
-        s.was = Some("k8s.io/x.Old".to_string());
-        let g = guide("a", "informer", vec![s]);
-        let html = render(&g, Lang::En);
-        assert!(
-            html.contains("the article calls <code>k8s.io/x.Old</code>; at v1.30.0 it is <code>k8s.io/x.New</code>"),
-            "{html}"
-        );
-        let mut n = guide("build", "informer", Vec::new());
-        n.kind = Kind::NoCode;
-        n.reason = Some("a build walkthrough".to_string());
-        n.entry_points = vec!["make quick-release".to_string()];
-        let html = render(&n, Lang::En);
-        assert!(html.contains("a build walkthrough"), "{html}");
-        assert!(html.contains("not Go symbols"), "{html}");
-        assert!(html.contains("$ make quick-release"), "{html}");
-        assert!(!html.contains("<svg"), "no flowchart without steps");
-    }
-
-    #[test]
-    fn index_groups_by_component_and_links_pages() {
-        let mut inferred = guide("sched-1", "scheduler", vec![step(1, "k8s.io/s.Run")]);
-        inferred.found = false;
-        inferred.kind = Kind::Series;
-        let guides = vec![
-            guide(
-                "inf-1",
-                "informer",
-                vec![step(1, "k8s.io/x.F"), step(2, "k8s.io/x.G")],
-            ),
-            inferred,
-            guide("inf-2", "informer", Vec::new()),
-            guide("stray", "unlisted", Vec::new()),
-        ];
-        let components: BTreeMap<String, String> = [
-            ("informer".to_string(), "shared informers <&>".to_string()),
-            ("scheduler".to_string(), "kube-scheduler".to_string()),
-        ]
-        .into();
-        let files = site(&SiteInput {
-            guides: &guides,
-            components: &components,
-            lang: Lang::En,
-        });
-        let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(
-            names,
-            [
-                "index.html",
-                "style.css",
-                "inf-1.html",
-                "sched-1.html",
-                "inf-2.html",
-                "stray.html"
-            ]
-        );
-        let index = String::from_utf8(files[0].1.clone()).unwrap();
-        let pos = |s: &str| {
-            index
-                .find(s)
-                .unwrap_or_else(|| panic!("{s} missing in {index}"))
-        };
-        assert!(pos("<h2>informer</h2>") < pos("shared informers &lt;&amp;&gt;"));
-        assert!(pos("shared informers") < pos("href=\"inf-1.html\""));
-        assert!(pos("href=\"inf-1.html\"") < pos("href=\"inf-2.html\""));
-        assert!(pos("href=\"inf-2.html\"") < pos("<h2>scheduler</h2>"));
-        assert!(pos("<h2>scheduler</h2>") < pos("href=\"sched-1.html\""));
-        assert!(pos("<h2>other</h2>") < pos("href=\"stray.html\""));
-        assert!(index.contains("2 steps"), "{index}");
-        assert_eq!(index.matches("path inferred</span>").count(), 1, "{index}");
-        assert!(pos("href=\"sched-1.html\"") < pos("path inferred</span>"));
-        assert!(index.contains("series · 1 step"), "{index}");
-    }
-
-    #[test]
-    fn page_names_cannot_leave_the_folder() {
-        assert_eq!(page_name("../../etc/passwd"), "-..-etc-passwd.html");
-        assert_eq!(page_name("index"), "article-index.html");
-        assert_eq!(page_name("javascript:x"), "javascript-x.html");
-    }
-
-    #[test]
-    fn flowchart_has_a_box_per_step_and_a_path_per_call_edge() {
-        let mut steps: Vec<StepGuide> = (1..=5)
-            .map(|n| step(n, &format!("k8s.io/x.F{n}")))
-            .collect();
-        steps[0].calls_steps = vec![2, 4];
-        steps[3].calls_steps = vec![1];
-        steps[4].calls_steps = vec![9, 5]; // out of range and self: no edge
-        steps[2].status = Status::Ambiguous;
-        let mut svg = Vec::new();
-        flowchart(&mut svg, &steps).unwrap();
-        let svg = String::from_utf8(svg).unwrap();
-        assert_eq!(svg.matches("<rect class=\"box").count(), 5, "{svg}");
-        assert_eq!(svg.matches("<path class=\"call\"").count(), 3, "{svg}");
-        assert_eq!(svg.matches("<line class=\"next\"").count(), 4, "{svg}");
-        assert!(svg.contains(">1. x.F1</text>"), "{svg}");
-        assert!(svg.contains("href=\"#step-4\""), "{svg}");
-        let page = render(&guide("a", "informer", steps), Lang::En);
-        assert!(page.contains("<strong>Calls next</strong>: <a href=\"#step-2\">2. x.F2</a>, <a href=\"#step-4\">4. x.F4</a>"), "{page}");
-        assert!(page.contains("Matched by name only (syntactic)"), "{page}");
-    }
-
-    #[test]
-    fn long_labels_are_cut_with_an_ellipsis() {
-        let steps = vec![step(
-            1,
-            "k8s.io/x.AVeryLongReceiverNameIndeed.AndAnEvenLongerMethodName",
-        )];
-        let mut svg = Vec::new();
-        flowchart(&mut svg, &steps).unwrap();
-        let svg = String::from_utf8(svg).unwrap();
-        assert!(
-            svg.contains(&format!(
-                ">{}…</text>",
-                &"1. x.AVeryLongReceiverNameIndeed.AndAnEvenLongerMethodName"[..LABEL_CHARS - 1]
-            )),
-            "{svg}"
-        );
-    }
-}
+mod tests;

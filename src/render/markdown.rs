@@ -4,7 +4,9 @@
 use std::fmt::Write as _;
 use std::io::Write;
 
-use super::{Labels, OutFile, SiteInput, by_component, labels, short_name};
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+
+use super::{OutFile, SiteInput, Words, by_component, short_name, words};
 use crate::guide::{ArticleGuide, Lang, StepGuide};
 use crate::mapping::Kind;
 use crate::resolve::Status;
@@ -63,23 +65,25 @@ fn code(text: &str) -> String {
 
 /// A link to an http(s) URL, or the text and the URL as code when the URL has another scheme
 /// (a `javascript:` link must not become clickable). What could end the destination early
-/// (spaces, parentheses, angle brackets, backslashes) is percent-encoded.
+/// (spaces, parentheses, angle brackets, backslashes), controls and non-ASCII characters are
+/// percent-encoded.
 pub(crate) fn link(text: &str, url: &str) -> String {
     if !(url.starts_with("https://") || url.starts_with("http://")) {
         return format!("{text} ({})", code(url));
     }
-    let mut dest = String::with_capacity(url.len() + 2);
-    for c in url.chars() {
-        if "<>() \\`".contains(c) || c.is_control() {
-            for b in c.encode_utf8(&mut [0; 4]).bytes() {
-                let _ = write!(dest, "%{b:02X}");
-            }
-        } else {
-            dest.push(c);
-        }
-    }
-    format!("[{text}]({dest})")
+    format!("[{text}]({})", utf8_percent_encode(url, LINK_DESTINATION))
 }
+
+/// What [`link`] percent-encodes in a destination besides non-ASCII bytes (which the crate
+/// always encodes): controls, and what would end or break a Markdown link destination.
+const LINK_DESTINATION: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'<')
+    .add(b'>')
+    .add(b'(')
+    .add(b')')
+    .add(b'\\')
+    .add(b'`');
 
 /// The Mermaid flowchart of an article: steps in reading order (dotted), calls (solid).
 pub fn mermaid(guide: &ArticleGuide) -> String {
@@ -127,7 +131,7 @@ pub fn write_article_with(
     lang: Lang,
     chart: Flowchart,
 ) -> std::io::Result<()> {
-    let l = labels(lang);
+    let l = words(lang);
     writeln!(out, "# {}\n", inline(&g.title))?;
     writeln!(
         out,
@@ -159,7 +163,7 @@ pub fn write_article_with(
     let components: Vec<String> = g.components.iter().map(|c| inline(c)).collect();
     writeln!(out, "- {}: {}", l.components, components.join(", "))?;
     if !g.found {
-        writeln!(out, "- {}", l.inferred)?;
+        writeln!(out, "- {}", l.inferred_long)?;
     }
     for s in g.steps.iter().filter(|s| s.was.is_some()) {
         writeln!(
@@ -182,7 +186,7 @@ pub fn write_article_with(
             writeln!(out, "- {}", code(e))?;
         }
         if !g.entry_points.is_empty() {
-            writeln!(out, "\n{}\n", l.not_symbols)?;
+            writeln!(out, "\n{}\n", l.entry_points)?;
         }
     }
     if g.steps.is_empty() {
@@ -191,18 +195,18 @@ pub fn write_article_with(
     match chart {
         Flowchart::Mermaid => writeln!(out, "{}", mermaid(g))?,
         Flowchart::Svg => {
-            super::html::flowchart(out, &g.steps)?;
+            super::flowchart::flowchart(out, &g.steps)?;
             writeln!(out)?;
         }
     }
-    writeln!(out, "{}\n", l.syntactic)?;
+    writeln!(out, "{}\n", l.calls_caveat)?;
     for s in &g.steps {
         write_step(out, s, l)?;
     }
     Ok(())
 }
 
-fn write_step(out: &mut impl Write, s: &StepGuide, l: &Labels) -> std::io::Result<()> {
+fn write_step(out: &mut impl Write, s: &StepGuide, l: &Words) -> std::io::Result<()> {
     writeln!(
         out,
         "<a id=\"step-{}\"></a>\n\n## {}. {}\n",
@@ -281,7 +285,7 @@ fn write_step(out: &mut impl Write, s: &StepGuide, l: &Labels) -> std::io::Resul
 fn write_counterpart(
     out: &mut impl Write,
     c: &crate::guide::CounterpartGuide,
-    l: &Labels,
+    l: &Words,
 ) -> std::io::Result<()> {
     let name = match &c.permalink {
         Some(url) => link(&code(&c.symbol), url),
@@ -328,10 +332,10 @@ fn longest_backtick_run(text: &str) -> usize {
 
 /// `README.md` (index by component) and one `ID.md` per article.
 pub fn site(input: &SiteInput<'_>) -> std::io::Result<Vec<OutFile>> {
-    let l = labels(input.lang);
+    let l = words(input.lang);
     let mut files = Vec::new();
     let mut index = Vec::new();
-    writeln!(index, "# {}\n", l.book_title)?;
+    writeln!(index, "# {}\n", l.title)?;
     for (component, members) in by_component(input) {
         writeln!(
             index,
@@ -343,11 +347,10 @@ pub fn site(input: &SiteInput<'_>) -> std::io::Result<Vec<OutFile>> {
             let g = &input.guides[i];
             writeln!(
                 index,
-                "- [{}]({}.md) ({} {})",
+                "- [{}]({}.md) ({})",
                 inline(&g.title),
                 g.id,
-                g.steps.len(),
-                l.steps
+                l.steps(g.steps.len())
             )?;
         }
         writeln!(index)?;
@@ -379,8 +382,8 @@ mod tests {
             md.starts_with("# Scheduler \\*deep\\* dive \\[part 1\\]\n"),
             "titles are escaped: {md}"
         );
-        assert!(md.contains("Written for: v1.13 · read at: kubernetes v1.20.2 (`b313d3f8ff8f`)"));
-        assert!(md.contains("The article calls it `genericScheduler.findNodesThatFit` → `scheduler.Scheduler.scheduleOne`"));
+        assert!(md.contains("Written for: v1.13 · Read at: kubernetes v1.20.2 (`b313d3f8ff8f`)"));
+        assert!(md.contains("Renamed since the article: `genericScheduler.findNodesThatFit` → `scheduler.Scheduler.scheduleOne`"));
         assert!(md.contains("<a id=\"step-1\"></a>\n\n## 1. `scheduler.Scheduler.scheduleOne`"));
         assert!(md.contains("[`pkg/scheduler/scheduler.go:429-431`](https://github.com/kubernetes/kubernetes/blob/v1.20.2/pkg/scheduler/scheduler.go#L429-L431)"));
         assert!(md.contains("> scheduleOne does the work."));
@@ -531,6 +534,22 @@ mod tests {
             md.contains("javascript:alert(1) (`javascript:alert(1)`)"),
             "{md}"
         );
+    }
+
+    #[test]
+    fn link_destinations_encode_controls_and_non_ascii() {
+        let md = link("t", "https://例.cn/a b\u{85}\u{7f}(x)");
+        assert_eq!(md, "[t](https://%E4%BE%8B.cn/a%20b%C2%85%7F%28x%29)");
+        let dest: Vec<String> = parse(&md)
+            .into_iter()
+            .filter_map(|e| match e {
+                pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link { dest_url, .. }) => {
+                    Some(dest_url.to_string())
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(dest, ["https://%E4%BE%8B.cn/a%20b%C2%85%7F%28x%29"]);
     }
 
     #[test]

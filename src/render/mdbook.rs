@@ -3,34 +3,34 @@
 
 use std::io::Write;
 
-use super::{OutFile, SiteInput, by_component, labels, markdown};
+use super::{OutFile, SiteInput, by_component, markdown, words};
 use crate::guide::Lang;
 
 pub fn site(input: &SiteInput<'_>) -> std::io::Result<Vec<OutFile>> {
-    let l = labels(input.lang);
+    let l = words(input.lang);
     let language = match input.lang {
         Lang::En => "en",
         Lang::Zh => "zh",
     };
     let book = format!(
         "[book]\ntitle = {:?}\nlanguage = \"{language}\"\nsrc = \"src\"\n\n[output.html]\nadditional-css = [\"flowchart.css\"]\n",
-        l.book_title
+        l.title
     );
     let mut files = vec![
         ("book.toml".to_string(), book.into_bytes()),
         (
             "flowchart.css".to_string(),
-            super::html::FLOWCHART_CSS.as_bytes().to_vec(),
+            super::flowchart::FLOWCHART_CSS.as_bytes().to_vec(),
         ),
     ];
     let mut summary = Vec::new();
     writeln!(
         summary,
         "# Summary\n\n[{}](README.md)\n",
-        markdown::escape(l.book_title)
+        markdown::escape(l.title)
     )?;
     let mut intro = Vec::new();
-    writeln!(intro, "# {}\n", l.book_title)?;
+    writeln!(intro, "# {}\n", l.title)?;
     for (component, members) in by_component(input) {
         writeln!(summary, "# {}\n", markdown::inline(&component))?;
         writeln!(

@@ -2,14 +2,18 @@
 //! writes one article to any `impl Write`, so tests render into buffers.
 
 pub mod codetour;
+mod flowchart;
+mod highlight;
 pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod mdbook;
+pub mod words;
 
 use std::collections::BTreeMap;
 
 use crate::guide::{ArticleGuide, Lang};
+pub use words::{Words, words};
 
 /// A rendered file: a relative path inside the output folder and its bytes.
 pub type OutFile = (String, Vec<u8>);
@@ -42,78 +46,6 @@ pub fn short_name(symbol: &str) -> &str {
     symbol.rsplit('/').next().unwrap_or(symbol)
 }
 
-/// Fixed words of the guides, per language.
-pub struct Labels {
-    pub article: &'static str,
-    pub also_at: &'static str,
-    pub written_for: &'static str,
-    pub not_stated: &'static str,
-    pub read_at: &'static str,
-    pub components: &'static str,
-    pub inferred: &'static str,
-    pub renamed: &'static str,
-    pub no_code: &'static str,
-    pub not_symbols: &'static str,
-    pub syntactic: &'static str,
-    pub unresolved: &'static str,
-    pub calls_next: &'static str,
-    pub step: &'static str,
-    pub steps: &'static str,
-    pub note: &'static str,
-    pub book_title: &'static str,
-    pub changed: &'static str,
-    pub counterpart: &'static str,
-}
-
-pub fn labels(lang: Lang) -> &'static Labels {
-    const EN: Labels = Labels {
-        article: "Article",
-        also_at: "Also at",
-        written_for: "Written for",
-        not_stated: "not stated",
-        read_at: "read at",
-        components: "Components",
-        inferred: "The article's text was not found: this path is inferred from the code.",
-        renamed: "The article calls it",
-        no_code: "No Go code to read",
-        not_symbols: "These are build commands, not Go symbols.",
-        syntactic: "Calls are matched by name in each step's body (syntactic, no type checking).",
-        unresolved: "Unresolved",
-        calls_next: "Calls next",
-        step: "step",
-        steps: "steps",
-        note: "Note",
-        book_title: "Reading paths through the Kubernetes source",
-        changed: "Changed",
-        counterpart: "Rust counterpart",
-    };
-    const ZH: Labels = Labels {
-        article: "原文",
-        also_at: "其他地址",
-        written_for: "原文版本",
-        not_stated: "未注明",
-        read_at: "对照版本",
-        components: "组件",
-        inferred: "未找到原文：此路径根据代码推断。",
-        renamed: "原文中的名字",
-        no_code: "没有需要阅读的 Go 代码",
-        not_symbols: "以上是构建命令，不是 Go 符号。",
-        syntactic: "调用关系按名字匹配（语法层面，未做类型检查）。",
-        unresolved: "未解析",
-        calls_next: "接下来调用",
-        step: "步骤",
-        steps: "步",
-        note: "说明",
-        book_title: "Kubernetes 源码阅读路径",
-        changed: "变化",
-        counterpart: "Rust 对应实现",
-    };
-    match lang {
-        Lang::En => &EN,
-        Lang::Zh => &ZH,
-    }
-}
-
 #[cfg(test)]
 pub mod fixture {
     //! A hand-built guide for renderer tests: two found steps (one calling the other), one
@@ -121,6 +53,7 @@ pub mod fixture {
 
     use crate::golang::Kind as DeclKind;
     use crate::guide::{ArticleGuide, Excerpt, StepGuide};
+    use crate::item::Language;
     use crate::mapping::Kind;
     use crate::resolve::Status;
 
@@ -140,7 +73,7 @@ pub mod fixture {
             start_line: found.then_some(429),
             end_line: found.then_some(431),
             permalink: found.then(|| "https://github.com/kubernetes/kubernetes/blob/v1.20.2/pkg/scheduler/scheduler.go#L429-L431".to_string()),
-            excerpt: found.then(|| Excerpt { text: "func (s *Scheduler) scheduleOne() {\n\ts.next()\n}".into(), elided_lines: 0, full: String::new() }),
+            excerpt: found.then(|| Excerpt { text: "func (s *Scheduler) scheduleOne() {\n\ts.next()\n}".into(), elided_lines: 0, full: String::new(), language: Language::Go }),
             calls_steps: Vec::new(),
             calls_mapped: Vec::new(),
             since_article: None,

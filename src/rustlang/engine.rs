@@ -23,6 +23,12 @@ impl Engine for Rust {
     }
 
     /// Rust signatures are compared as text with whitespace runs made one space.
+    fn highlighting(&self) -> Option<&'static tree_sitter_highlight::HighlightConfiguration> {
+        static CONFIG: std::sync::OnceLock<Option<tree_sitter_highlight::HighlightConfiguration>> =
+            std::sync::OnceLock::new();
+        crate::item::configured(&CONFIG, super::highlight::configuration)
+    }
+
     fn signature_key(&self, signature: &str) -> String {
         signature.split_whitespace().collect::<Vec<_>>().join(" ")
     }

@@ -7,6 +7,7 @@
 
 pub mod crates;
 mod engine;
+pub(crate) mod highlight;
 pub mod index;
 pub mod items;
 pub mod resolve;

@@ -1,0 +1,411 @@
+//! Tests of the HTML site: escaping, highlighting, headings, the index and the flowchart.
+
+use std::collections::BTreeMap;
+
+use super::*;
+use crate::guide::Excerpt;
+use crate::item::Language;
+use crate::render::highlight::highlight_lines;
+
+fn highlight_go(code: &str) -> String {
+    highlight_lines(code, Language::Go).join("\n")
+}
+
+fn step(n: usize, symbol: &str) -> StepGuide {
+    let code = format!(
+        "func {}() {{\n\tprintln(\"hi\")\n}}",
+        short_name(symbol).rsplit('.').next().unwrap()
+    );
+    StepGuide {
+        step: n,
+        symbol: symbol.to_string(),
+        was: None,
+        note: format!("note {n}"),
+        status: Status::Found,
+        reason: None,
+        kind: Some(DeclKind::Func),
+        signature: Some("func F()".to_string()),
+        doc: Some("F does things.".to_string()),
+        file: Some("pkg/f.go".to_string()),
+        start_line: Some(10),
+        end_line: Some(12),
+        permalink: Some(
+            "https://github.com/kubernetes/kubernetes/blob/v1.30.0/pkg/f.go#L10-L12".to_string(),
+        ),
+        excerpt: Some(Excerpt {
+            text: code.clone(),
+            elided_lines: 0,
+            full: code,
+            language: Language::Go,
+        }),
+        calls_steps: Vec::new(),
+        calls_mapped: Vec::new(),
+        since_article: None,
+        counterpart: None,
+    }
+}
+
+fn guide(id: &str, component: &str, steps: Vec<StepGuide>) -> ArticleGuide {
+    ArticleGuide {
+        id: id.to_string(),
+        title: format!("Title of {id}"),
+        url: format!("https://example.com/{id}"),
+        alt_urls: Vec::new(),
+        author: "someone".to_string(),
+        kind: Kind::Article,
+        written_for: Some("v1.13".to_string()),
+        found: true,
+        reason: None,
+        entry_points: Vec::new(),
+        components: vec![component.to_string()],
+        repo: "kubernetes".to_string(),
+        upstream: "https://github.com/kubernetes/kubernetes".to_string(),
+        version: "v1.30.0".to_string(),
+        commit: Some("0123456789abcdef0123".to_string()),
+        steps,
+    }
+}
+
+fn render(g: &ArticleGuide, lang: Lang) -> String {
+    let mut buf = Vec::new();
+    write_article(&mut buf, g, lang).unwrap();
+    String::from_utf8(buf).unwrap()
+}
+
+#[test]
+fn hostile_data_is_escaped_and_script_urls_are_not_links() {
+    let mut s = step(1, "k8s.io/x.<script>Evil</script>");
+    s.note = "<script>alert(1)</script>".to_string();
+    s.doc = Some("<script>doc()</script>".to_string());
+    s.signature = Some("func <script>()".to_string());
+    s.permalink = Some("javascript:alert(1)".to_string());
+    let code = "func F() {\n\ts := \"</code><script>alert(1)</script>\"\n}";
+    s.excerpt = Some(Excerpt {
+        text: code.to_string(),
+        elided_lines: 0,
+        full: code.to_string(),
+        language: Language::Go,
+    });
+    s.was = Some("<script>old</script>".to_string());
+    let mut g = guide("evil", "informer", vec![s, step(2, "k8s.io/x.G")]);
+    g.title = "<script>title()</script>".to_string();
+    g.url = " JavaScript:alert(1)".to_string();
+    g.alt_urls = vec![
+        "data:text/html,<script>x</script>".to_string(),
+        "https://ok.example/a\"b".to_string(),
+    ];
+    g.author = "<img src=x onerror=alert(1)>".to_string();
+    g.steps[0].calls_steps = vec![2];
+    let html = render(&g, Lang::En);
+    assert!(!html.contains("<script"), "{html}");
+    assert!(!html.contains("<img"), "{html}");
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{html}"
+    );
+    assert!(html.contains("&lt;script&gt;title()"), "{html}");
+    assert!(
+        html.contains("&lt;/code&gt;&lt;script&gt;"),
+        "excerpt escaped: {html}"
+    );
+    let lower = html.to_ascii_lowercase();
+    assert!(
+        !lower.contains("href=\"javascript:") && !lower.contains("href=\" javascript:"),
+        "{html}"
+    );
+    assert!(!lower.contains("href=\"data:"), "{html}");
+    assert!(
+        html.contains("href=\"https://ok.example/a&quot;b\""),
+        "{html}"
+    );
+}
+
+#[test]
+fn excerpts_are_highlighted_with_classes() {
+    let html = highlight_go("func F() string {\n\treturn \"hi\" // done\n}");
+    assert!(
+        html.contains("<span class=\"hl-keyword\">func</span>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<span class=\"hl-string\">&quot;hi&quot;</span>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<span class=\"hl-comment\">// done</span>"),
+        "{html}"
+    );
+    assert!(html.contains("class=\"hl-type\""), "{html}");
+    assert!(!html.ends_with('\n'));
+    let page = render(
+        &guide("a", "informer", vec![step(1, "k8s.io/x.F")]),
+        Lang::En,
+    );
+    assert!(
+        page.contains(
+            "<pre class=\"code\"><code><span class=\"ln\">10</span><span class=\"hl-keyword\">func</span>"
+        ),
+        "{page}"
+    );
+}
+
+#[test]
+fn function_names_are_not_hidden_by_catch_all_patterns() {
+    // tree-sitter-highlight lets the last matching pattern win; without reordering,
+    // `@property` / `@variable` would colour these names instead.
+    let html = highlight_go("func (f *T) Run() {\n\tf.lock.Lock()\n\tNew(f.x)\n}\nfunc New() {}");
+    assert!(
+        html.contains("<span class=\"hl-function-method\">Run</span>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<span class=\"hl-function-method\">Lock</span>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<span class=\"hl-function\">New</span>("),
+        "{html}"
+    );
+    assert!(
+        html.contains("<span class=\"hl-property\">lock</span>"),
+        "{html}"
+    );
+    assert!(html.contains("<span class=\"hl-type\">T</span>"), "{html}");
+}
+
+#[test]
+fn rust_counterpart_excerpts_are_highlighted_with_line_numbers() {
+    let mut s = step(1, "k8s.io/x.F");
+    let code = "pub fn get(&self) -> Option<K> {\n    None\n}";
+    s.counterpart = Some(crate::guide::CounterpartGuide {
+        symbol: "kube_runtime::reflector::store::Store::get".to_string(),
+        repo: "kube".to_string(),
+        upstream: "https://github.com/kube-rs/kube".to_string(),
+        version: "1.0.0".to_string(),
+        note: "A cache read.".to_string(),
+        status: Status::Found,
+        reason: None,
+        kind: Some(DeclKind::Method),
+        signature: Some("pub fn get(&self) -> Option<K>".to_string()),
+        doc: None,
+        file: Some("kube-runtime/src/reflector/store.rs".to_string()),
+        start_line: Some(8),
+        end_line: Some(10),
+        permalink: None,
+        excerpt: Some(Excerpt {
+            text: code.to_string(),
+            elided_lines: 0,
+            full: code.to_string(),
+            language: Language::Rust,
+        }),
+    });
+    let page = render(&guide("a", "informer", vec![s]), Lang::En);
+    let aside = &page[page.find("<aside class=\"counterpart\">").unwrap()..];
+    assert!(
+        aside.contains(
+            "<pre class=\"code rust\"><code><span class=\"ln\">8</span><span class=\"hl-keyword\">pub</span> <span class=\"hl-keyword\">fn</span> <span class=\"hl-function\">get</span>"
+        ),
+        "{aside}"
+    );
+    assert!(aside.contains("<span class=\"ln\">10</span>}"), "{aside}");
+}
+
+#[test]
+fn headings_split_package_and_name() {
+    let method = Some(DeclKind::Method);
+    assert_eq!(
+        split_symbol("k8s.io/client-go/tools/cache.DeltaFIFO.Pop", method),
+        ("k8s.io/client-go/tools/cache.", "DeltaFIFO.Pop")
+    );
+    assert_eq!(
+        split_symbol("k8s.io/client-go/tools/cache.DeltaFIFO.Pop", None),
+        ("k8s.io/client-go/tools/cache.", "DeltaFIFO.Pop")
+    );
+    assert_eq!(
+        split_symbol("gopkg.in/yaml.v2.Unmarshal", Some(DeclKind::Func)),
+        ("gopkg.in/yaml.v2.", "Unmarshal")
+    );
+    assert_eq!(
+        split_symbol("gopkg.in/yaml.v2.Decoder.Decode", method),
+        ("gopkg.in/yaml.v2.", "Decoder.Decode")
+    );
+    assert_eq!(split_symbol("main", None), ("", "main"));
+    assert_eq!(
+        split_symbol(
+            "kube_runtime::reflector::store::Store::get",
+            Some(DeclKind::Method)
+        ),
+        ("kube_runtime::reflector::store::", "Store::get")
+    );
+    assert_eq!(
+        split_symbol("kube_runtime::watcher::watcher", Some(DeclKind::Func)),
+        ("kube_runtime::watcher::", "watcher")
+    );
+    assert_eq!(
+        split_symbol("kube_core::Resource::kind", Some(DeclKind::TraitMethod)),
+        ("kube_core::", "Resource::kind")
+    );
+}
+
+#[test]
+fn elided_excerpts_keep_their_elision_line() {
+    let mut s = step(1, "k8s.io/x.F");
+    let text = "func F() {\n\ta()\n\t// … 68 lines elided (lines 12–79) …\n\tb()\n}";
+    s.excerpt = Some(Excerpt {
+        text: text.to_string(),
+        elided_lines: 68,
+        full: String::new(),
+        language: Language::Go,
+    });
+    let page = render(&guide("a", "informer", vec![s]), Lang::En);
+    assert!(
+        page.contains(
+            "<span class=\"ln\">⋮</span><span class=\"elision\">\t<span class=\"hl-comment\">// … 68 lines elided (lines 12–79) …</span></span>"
+        ),
+        "{page}"
+    );
+    // Line numbers follow the file: 10, 11, the elision, then 80 and 81 (after 68 elided).
+    let numbers: Vec<&str> = page
+        .split("<span class=\"ln\">")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('<').unwrap()])
+        .collect();
+    assert_eq!(numbers, ["10", "11", "⋮", "80", "81"]);
+}
+
+#[test]
+fn unresolved_steps_show_their_reason() {
+    let mut s = step(2, "k8s.io/x.Gone");
+    s.status = Status::Missing;
+    s.reason = Some("no declaration Gone in package x; did you mean Went?".to_string());
+    s.excerpt = None;
+    s.kind = None;
+    s.signature = None;
+    s.permalink = None;
+    let mut z = s.clone();
+    z.reason = None;
+    let g = guide("a", "informer", vec![step(1, "k8s.io/x.F"), s]);
+    let html = render(&g, Lang::En);
+    assert!(
+        html.contains("<article class=\"step unresolved\" id=\"step-2\">"),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            "Unresolved (missing): </strong>no declaration Gone in package x; did you mean Went?"
+        ),
+        "{html}"
+    );
+    assert!(html.contains("class=\"box unresolved\""), "{html}");
+    let zh = render(&guide("b", "informer", vec![z]), Lang::Zh);
+    assert!(zh.contains("<html lang=\"zh\">"));
+    assert!(zh.contains("未解析（未找到）：</strong>未记录原因"), "{zh}");
+}
+
+#[test]
+fn renamed_steps_and_no_code_entries_are_explained() {
+    let mut s = step(1, "k8s.io/x.New");
+    s.was = Some("k8s.io/x.Old".to_string());
+    let g = guide("a", "informer", vec![s]);
+    let html = render(&g, Lang::En);
+    assert!(
+        html.contains("the article calls <code>k8s.io/x.Old</code>; at v1.30.0 it is <code>k8s.io/x.New</code>"),
+        "{html}"
+    );
+    let mut n = guide("build", "informer", Vec::new());
+    n.kind = Kind::NoCode;
+    n.reason = Some("a build walkthrough".to_string());
+    n.entry_points = vec!["make quick-release".to_string()];
+    let html = render(&n, Lang::En);
+    assert!(html.contains("a build walkthrough"), "{html}");
+    assert!(html.contains("not Go symbols"), "{html}");
+    assert!(html.contains("$ make quick-release"), "{html}");
+    assert!(!html.contains("<svg"), "no flowchart without steps");
+}
+
+#[test]
+fn index_groups_by_component_and_links_pages() {
+    let mut inferred = guide("sched-1", "scheduler", vec![step(1, "k8s.io/s.Run")]);
+    inferred.found = false;
+    inferred.kind = Kind::Series;
+    let guides = vec![
+        guide(
+            "inf-1",
+            "informer",
+            vec![step(1, "k8s.io/x.F"), step(2, "k8s.io/x.G")],
+        ),
+        inferred,
+        guide("inf-2", "informer", Vec::new()),
+        guide("stray", "unlisted", Vec::new()),
+    ];
+    let components: BTreeMap<String, String> = [
+        ("informer".to_string(), "shared informers <&>".to_string()),
+        ("scheduler".to_string(), "kube-scheduler".to_string()),
+    ]
+    .into();
+    let files = site(&SiteInput {
+        guides: &guides,
+        components: &components,
+        lang: Lang::En,
+    });
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "index.html",
+            "style.css",
+            "inf-1.html",
+            "sched-1.html",
+            "inf-2.html",
+            "stray.html"
+        ]
+    );
+    let index = String::from_utf8(files[0].1.clone()).unwrap();
+    let pos = |s: &str| {
+        index
+            .find(s)
+            .unwrap_or_else(|| panic!("{s} missing in {index}"))
+    };
+    assert!(pos("<h2>informer</h2>") < pos("shared informers &lt;&amp;&gt;"));
+    assert!(pos("shared informers") < pos("href=\"inf-1.html\""));
+    assert!(pos("href=\"inf-1.html\"") < pos("href=\"inf-2.html\""));
+    assert!(pos("href=\"inf-2.html\"") < pos("<h2>scheduler</h2>"));
+    assert!(pos("<h2>scheduler</h2>") < pos("href=\"sched-1.html\""));
+    assert!(pos("<h2>other</h2>") < pos("href=\"stray.html\""));
+    assert!(index.contains("2 steps"), "{index}");
+    assert_eq!(index.matches("path inferred</span>").count(), 1, "{index}");
+    assert!(pos("href=\"sched-1.html\"") < pos("path inferred</span>"));
+    assert!(index.contains("series · 1 step"), "{index}");
+}
+
+#[test]
+fn page_names_cannot_leave_the_folder() {
+    assert_eq!(page_name("../../etc/passwd"), "-..-etc-passwd.html");
+    assert_eq!(page_name("index"), "article-index.html");
+    assert_eq!(page_name("javascript:x"), "javascript-x.html");
+}
+
+#[test]
+fn flowchart_has_a_box_per_step_and_a_path_per_call_edge() {
+    let mut steps: Vec<StepGuide> = (1..=5)
+        .map(|n| step(n, &format!("k8s.io/x.F{n}")))
+        .collect();
+    steps[0].calls_steps = vec![2, 4];
+    steps[3].calls_steps = vec![1];
+    steps[4].calls_steps = vec![9, 5]; // out of range and self: no edge
+    steps[2].status = Status::Ambiguous;
+    let mut svg = Vec::new();
+    flowchart::flowchart(&mut svg, &steps).unwrap();
+    let svg = String::from_utf8(svg).unwrap();
+    assert_eq!(svg.matches("<rect class=\"box").count(), 5, "{svg}");
+    assert_eq!(svg.matches("<path class=\"call\"").count(), 3, "{svg}");
+    assert_eq!(svg.matches("<line class=\"next\"").count(), 4, "{svg}");
+    assert!(svg.contains(">1. x.F1</text>"), "{svg}");
+    assert!(svg.contains("href=\"#step-4\""), "{svg}");
+    let page = render(&guide("a", "informer", steps), Lang::En);
+    assert!(page.contains("<strong>Calls next</strong>: <a href=\"#step-2\">2. x.F2</a>, <a href=\"#step-4\">4. x.F4</a>"), "{page}");
+    assert!(
+        page.contains("Calls are matched by name only (syntactic"),
+        "{page}"
+    );
+}

@@ -1,0 +1,201 @@
+//! The fixed words of every format (Markdown, mdBook, HTML, `CodeTour`), in English and
+//! Chinese: one table, so a page and a tour never call the same thing two names.
+//!
+//! Words are plain text except where a field says it may hold markup; each format escapes
+//! or wraps them as it needs.
+
+use crate::guide::Lang;
+use crate::mapping::Kind;
+use crate::resolve::Status;
+
+/// Fixed words of the guides, per language.
+pub struct Words {
+    /// The whole collection: the mdBook's title, the HTML index's and the Markdown README's.
+    pub title: &'static str,
+    pub index_lede: &'static str,
+    pub all_guides: &'static str,
+    /// The index group of articles without a listed component.
+    pub other: &'static str,
+    pub by: &'static str,
+    pub article: &'static str,
+    pub also_at: &'static str,
+    pub written_for: &'static str,
+    pub not_stated: &'static str,
+    pub read_at: &'static str,
+    pub components: &'static str,
+    /// Badge of an article whose text was not read.
+    pub inferred: &'static str,
+    pub inferred_long: &'static str,
+    /// Before the list of steps renamed since the article; ends with its colon.
+    pub renamed: &'static str,
+    pub no_code: &'static str,
+    /// Beside a no-code entry's commands.
+    pub entry_points: &'static str,
+    pub reading_path: &'static str,
+    /// Items of the flowchart's key; may hold markup.
+    pub legend: [&'static str; 4],
+    /// What a "calls" edge is worth: matched by name, not by type.
+    pub calls_caveat: &'static str,
+    pub unresolved: &'static str,
+    pub no_reason: &'static str,
+    pub view_source: &'static str,
+    pub calls_next: &'static str,
+    pub calls_elsewhere: &'static str,
+    /// "step 2" in a link to a step.
+    pub step: &'static str,
+    pub note: &'static str,
+    pub changed: &'static str,
+    pub counterpart: &'static str,
+    lang: Lang,
+}
+
+const EN: Words = Words {
+    title: "Reading paths through the Kubernetes source",
+    index_lede: "Articles people learn Kubernetes from, each turned into a reading path through the code at a pinned version.",
+    all_guides: "All guides",
+    other: "other",
+    by: "by",
+    article: "Article",
+    also_at: "Also at",
+    written_for: "Written for",
+    not_stated: "not stated",
+    read_at: "Read at",
+    components: "Components",
+    inferred: "path inferred",
+    inferred_long: "The article's text was not read: this path is inferred from the code.",
+    renamed: "Renamed since the article:",
+    no_code: "No Go code to read",
+    entry_points: "Entry points: build commands to run, not Go symbols.",
+    reading_path: "Reading path",
+    legend: [
+        "<span class=\"key key-next\">↓</span> Straight arrows: the steps in reading order.",
+        "<span class=\"key key-call\">⤵</span> Curved arrows: the step's code calls a function with that step's name. Calls are matched by name only (syntactic), not by type, so read them as hints.",
+        "<span class=\"key key-bad\"></span> Dashed red box: a step that could not be resolved at this version.",
+        "Click a box to jump to its step.",
+    ],
+    calls_caveat: "Calls are matched by name only (syntactic, no type checking): a same-named function elsewhere would match too.",
+    unresolved: "Unresolved",
+    no_reason: "no reason recorded",
+    view_source: "view on GitHub",
+    calls_next: "Calls next",
+    calls_elsewhere: "Also calls (mapped in other guides)",
+    step: "step",
+    note: "Note",
+    changed: "Changed",
+    counterpart: "Rust counterpart",
+    lang: Lang::En,
+};
+
+const ZH: Words = Words {
+    title: "Kubernetes 源码阅读路径",
+    index_lede: "把大家学习 Kubernetes 时读的文章，逐篇整理成固定版本源码上的阅读路径。",
+    all_guides: "全部指南",
+    other: "其他",
+    by: "作者",
+    article: "原文",
+    also_at: "其他地址",
+    written_for: "原文版本",
+    not_stated: "未注明",
+    read_at: "对照版本",
+    components: "组件",
+    inferred: "路径为推断",
+    inferred_long: "未读到原文：此路径根据代码推断。",
+    renamed: "文章发表后的改名：",
+    no_code: "没有需要阅读的 Go 代码",
+    entry_points: "入口：要运行的构建命令，不是 Go 符号。",
+    reading_path: "阅读路径",
+    legend: [
+        "<span class=\"key key-next\">↓</span> 直线箭头：按阅读顺序排列的步骤。",
+        "<span class=\"key key-call\">⤵</span> 曲线箭头：该步骤的代码调用了与另一步骤同名的函数。调用只按名称匹配（语法层面），不做类型分析，仅供参考。",
+        "<span class=\"key key-bad\"></span> 红色虚线框：在这个版本中无法解析的步骤。",
+        "点击方框可跳到对应步骤。",
+    ],
+    calls_caveat: "调用关系只按名称匹配（语法层面，未做类型检查）：别处的同名函数也会被匹配。",
+    unresolved: "未解析",
+    no_reason: "未记录原因",
+    view_source: "在 GitHub 上查看",
+    calls_next: "接下来调用",
+    calls_elsewhere: "还调用（其他指南中的符号）",
+    step: "步骤",
+    note: "说明",
+    changed: "变化",
+    counterpart: "Rust 对应实现",
+    lang: Lang::Zh,
+};
+
+pub fn words(lang: Lang) -> &'static Words {
+    match lang {
+        Lang::En => &EN,
+        Lang::Zh => &ZH,
+    }
+}
+
+impl Words {
+    pub fn kind(&self, kind: Kind) -> &'static str {
+        match (self.lang, kind) {
+            (Lang::En, k) => k.as_str(),
+            (Lang::Zh, Kind::Article) => "文章",
+            (Lang::Zh, Kind::Series) => "系列",
+            (Lang::Zh, Kind::NoCode) => "无代码",
+        }
+    }
+
+    pub fn status(&self, status: Status) -> &'static str {
+        match (self.lang, status) {
+            (Lang::En, Status::Found) => "found",
+            (Lang::En, Status::Missing) => "missing",
+            (Lang::En, Status::Ambiguous) => "ambiguous",
+            (Lang::Zh, Status::Found) => "已找到",
+            (Lang::Zh, Status::Missing) => "未找到",
+            (Lang::Zh, Status::Ambiguous) => "有歧义",
+        }
+    }
+
+    /// "Unresolved (missing): " before the reason.
+    pub fn unresolved_because(&self, status: Status) -> String {
+        match self.lang {
+            Lang::En => format!("{} ({}): ", self.unresolved, self.status(status)),
+            Lang::Zh => format!("{}（{}）：", self.unresolved, self.status(status)),
+        }
+    }
+
+    /// "1 step", "3 steps", "3 步".
+    pub fn steps(&self, n: usize) -> String {
+        match (self.lang, n) {
+            (Lang::En, 1) => "1 step".to_string(),
+            (Lang::En, n) => format!("{n} steps"),
+            (Lang::Zh, n) => format!("{n} 步"),
+        }
+    }
+
+    /// Arguments are already in the output's markup.
+    pub fn version_of(&self, version: &str, repo: &str) -> String {
+        match self.lang {
+            Lang::En => format!("{version} of {repo}"),
+            Lang::Zh => format!("{repo} 的 {version}"),
+        }
+    }
+
+    /// Arguments are already in the output's markup.
+    pub fn was_now(&self, was: &str, version: &str, now: &str) -> String {
+        match self.lang {
+            Lang::En => format!("the article calls {was}; at {version} it is {now}"),
+            Lang::Zh => format!("原文称 {was}；在 {version} 中为 {now}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn step_counts_agree_in_number() {
+        let en = words(Lang::En);
+        assert_eq!(
+            (en.steps(1), en.steps(2)),
+            ("1 step".into(), "2 steps".into())
+        );
+        assert_eq!(words(Lang::Zh).steps(1), "1 步");
+    }
+}
