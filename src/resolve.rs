@@ -10,7 +10,6 @@ use crate::languages::engine;
 use crate::mapping::{Article, Mapping};
 use crate::source::{SourceError, Sources};
 
-pub(crate) use crate::golang::resolve::needles;
 pub use crate::item::{Candidate, Kind, Resolution, Status};
 
 /// A resolved step of an article. JSON: the fields of [`Resolution`] plus `article`, `step`.

@@ -5,7 +5,7 @@ use indicatif::ProgressBar;
 use k8s_study::Error;
 use k8s_study::drift::{self, Category};
 use k8s_study::error::exit;
-use k8s_study::item::{Language, Query};
+use k8s_study::item::Query;
 use k8s_study::source::Snapshot;
 
 use super::{Context, SymbolRepoArgs};
@@ -56,16 +56,14 @@ pub fn compare_symbol(
         item: &item,
         file_hint: None,
     };
-    let compared = match repo.lang {
-        Language::Rust => drift::compare_rust(&old, &new, &[query])?,
-        Language::Go => drift::compare(
-            &old,
-            &new,
-            repo.module.as_deref(),
-            &[query],
-            &ProgressBar::hidden(),
-        )?,
-    }
+    let compared = drift::compare(
+        repo.lang,
+        &old,
+        &new,
+        repo.module.as_deref(),
+        &[query],
+        &ProgressBar::hidden(),
+    )?
     .remove(0);
     if compared.category == Category::Unresolved {
         return Err(Error::usage(

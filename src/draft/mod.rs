@@ -20,7 +20,7 @@ use std::collections::BTreeSet;
 use indicatif::ProgressBar;
 use serde::Serialize;
 
-use crate::drift::relocate::{Found, search};
+use crate::golang::relocate::{Found, search};
 use crate::golang::resolve::Resolver;
 use crate::golang::{ModuleMap, extract as extract_go};
 use crate::item::{Engine as _, Query, Status};

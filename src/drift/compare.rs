@@ -2,20 +2,13 @@
 //! [`Category`]; a missing one is looked for in its old package, in the packages its
 //! neighbours moved to, and by name across the tree.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use indicatif::ProgressBar;
 
-use super::promote::{promoted, promoted_to};
-use super::relocate::{self, Found};
 use super::similarity::{Shape, score};
 use super::{Category, Compared, Scored, Side, line_changes};
-use crate::golang::resolve::Resolver;
-use crate::golang::symbol::Symbol;
-use crate::golang::{Kind, Located, PackageFiles, index_files, type_key};
-use crate::item::QualName;
-use crate::item::{ItemRef, Query, Resolution, Status};
-use crate::source::{Snapshot, SourceError};
+use crate::item::{Engine, Found, Kind, Language, Missing, QualName, Query, Resolution, Status};
+use crate::languages::engine;
+use crate::source::{FileLines, Snapshot, SourceError};
 
 /// A candidate at least this similar may be a rename.
 pub const RENAME_THRESHOLD: f64 = 0.6;
@@ -24,20 +17,23 @@ pub const CONFIDENT: f64 = 0.75;
 /// Two candidates closer than this are a tie: `ambiguous`.
 pub const TIE_MARGIN: f64 = 0.05;
 
-/// What happened to each queried symbol between snapshots `old` and `new` of one repo.
+/// What happened to each queried item, in `lang`, between snapshots `old` and `new` of one
+/// repo. Items still found are compared in place; for the missing ones the language's engine
+/// finds where they may have gone ([`Engine::leads`]), and they are scored and classified
+/// here the same way for every language.
 ///
 /// # Panics
 /// Never: every query gets exactly one answer (the `expect` states that invariant).
 pub fn compare(
+    lang: Language,
     old: &Snapshot,
     new: &Snapshot,
     root_module: Option<&str>,
     queries: &[Query<'_>],
     progress: &ProgressBar,
 ) -> Result<Vec<Compared>, SourceError> {
-    let old_resolver = Resolver::new(old, root_module)?;
-    let new_resolver = Resolver::new(new, root_module)?;
-    let before = old_resolver.resolve(queries)?;
+    let engine = engine(lang);
+    let before = engine.resolve(old, root_module, queries)?;
     // At the new version, prefer the file the symbol was in (build-tag twins stay paired).
     let new_queries: Vec<Query<'_>> = queries
         .iter()
@@ -47,13 +43,13 @@ pub fn compare(
             file_hint: r.file.as_deref().or(q.file_hint),
         })
         .collect();
-    let after = new_resolver.resolve(&new_queries)?;
-    let mut old_files = FileCache::new(old);
-    let mut new_files = FileCache::new(new);
+    let after = engine.resolve(new, root_module, &new_queries)?;
+    let mut old_files = FileLines::new(old);
+    let mut new_files = FileLines::new(new);
 
     let mut out: Vec<Option<Compared>> = vec![None; queries.len()];
-    let mut pending: Vec<Pending> = Vec::new();
-    for (i, ((q, a), b)) in queries.iter().zip(&before).zip(&after).enumerate() {
+    let mut pending: Vec<(usize, Kind, Side, String)> = Vec::new();
+    for (i, (a, b)) in before.iter().zip(&after).enumerate() {
         if a.status != Status::Found {
             out[i] = Some(unresolved(a));
             continue;
@@ -64,51 +60,32 @@ pub fn compare(
             Status::Found => {
                 let to = side(b);
                 let new_text = new_files.lines(&to.file, to.start_line, to.end_line)?;
-                out[i] = Some(still_there(from, to, old_text, new_text));
+                out[i] = Some(still_there(engine, from, to, old_text, new_text));
             }
             Status::Ambiguous => out[i] = Some(still_ambiguous(b, from, old_text)),
-            Status::Missing => {
-                let dir = parent(&from.file);
-                let import_path = old_resolver
-                    .modules()
-                    .import_path_of(dir)
-                    .unwrap_or_default();
-                let name = own_name(q.item, &import_path);
-                pending.push(Pending {
-                    index: i,
-                    import_path,
-                    name,
-                    kind: a.kind.unwrap_or(Kind::Func),
-                    from,
-                    old_text,
-                });
-            }
+            Status::Missing => pending.push((i, a.kind.unwrap_or(Kind::Func), from, old_text)),
         }
     }
     if !pending.is_empty() {
-        let names: BTreeSet<String> = pending.iter().map(|p| p.name.name.clone()).collect();
-        let found = relocate::search(new, new_resolver.modules(), &names, progress)?;
-        let mut packages: BTreeMap<String, Vec<Found>> = BTreeMap::new();
-        let destinations = destinations(&pending, &found);
-        for p in pending {
-            let index = p.index;
-            let via = promoted(new, new_resolver.modules(), &p, &mut packages)?;
-            // Where the old package's distinctive names went: a rename with a new name
-            // (`genericScheduler.Schedule` → `Scheduler.schedulePod`) is looked for there too.
-            let mut elsewhere: Vec<Found> = found.get(&p.name.name).cloned().unwrap_or_default();
-            for dest in destinations.get(&p.import_path).into_iter().flatten() {
-                let decls = package(&mut packages, new, new_resolver.modules(), dest)?;
-                elsewhere.extend(
-                    decls
-                        .iter()
-                        .filter(|f| f.located.decl.name.name != p.name.name)
-                        .cloned(),
-                );
-            }
-            let same_package = package(&mut packages, new, new_resolver.modules(), &p.import_path)?;
-            out[index] = Some(match via {
-                Some((method, chain)) => promoted_to(&p, new, &method, &chain),
-                None => relocated(&p, new, same_package, &elsewhere),
+        let missing: Vec<Missing<'_>> = pending
+            .iter()
+            .map(|(i, _, from, _)| Missing {
+                item: queries[*i].item,
+                file: &from.file,
+            })
+            .collect();
+        let leads = engine.leads(old, new, root_module, &missing, progress)?;
+        for ((index, kind, from, old_text), leads) in pending.into_iter().zip(leads) {
+            let p = Pending {
+                package: leads.package,
+                name: leads.name,
+                kind,
+                from,
+                old_text,
+            };
+            out[index] = Some(match &leads.promoted {
+                Some((method, chain)) => promoted_to(engine, &p, new, method, chain),
+                None => relocated(engine, &p, new, &leads.same_package, &leads.elsewhere),
             });
         }
     }
@@ -118,66 +95,16 @@ pub fn compare(
         .collect())
 }
 
-/// A name found in at most this many places marks where its package went.
-const DISTINCTIVE: usize = 3;
-
-/// For each old package with missing symbols, the packages its names moved to: the parent
-/// package (code folded upwards, as the scheduler's `core` into `scheduler`) and every
-/// package where a distinctive missing name of it turned up.
-fn destinations(
-    pending: &[Pending],
-    found: &BTreeMap<String, Vec<Found>>,
-) -> BTreeMap<String, BTreeSet<String>> {
-    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for p in pending {
-        let entry = out.entry(p.import_path.clone()).or_default();
-        if let Some((parent, _)) = p.import_path.rsplit_once('/') {
-            entry.insert(parent.to_string());
-        }
-        if let Some(places) = found.get(&p.name.name)
-            && places.len() <= DISTINCTIVE
-        {
-            entry.extend(
-                places
-                    .iter()
-                    .filter(|f| f.import_path != p.import_path)
-                    .map(|f| f.import_path.clone()),
-            );
-        }
-    }
-    for (old, set) in &mut out {
-        set.remove(old);
-    }
-    out
+/// A missing item, as its language placed it, with what it was.
+struct Pending {
+    package: String,
+    name: QualName,
+    kind: Kind,
+    from: Side,
+    old_text: String,
 }
 
-/// The declarations of package `import_path` at the new version, parsed once per run.
-pub(super) fn package<'c>(
-    cache: &'c mut BTreeMap<String, Vec<Found>>,
-    snapshot: &Snapshot,
-    modules: &crate::golang::ModuleMap,
-    import_path: &str,
-) -> Result<&'c [Found], SourceError> {
-    if !cache.contains_key(import_path) {
-        let decls = match modules.locate(snapshot, import_path) {
-            Some(dir) => whole_package(snapshot, &dir, import_path)?,
-            None => Vec::new(),
-        };
-        cache.insert(import_path.to_string(), decls);
-    }
-    Ok(&cache[import_path])
-}
-
-pub(super) struct Pending {
-    pub(super) index: usize,
-    pub(super) import_path: String,
-    pub(super) name: QualName,
-    pub(super) kind: Kind,
-    pub(super) from: Side,
-    pub(super) old_text: String,
-}
-
-pub(super) fn blank(from: Option<Side>, old_text: Option<String>) -> Compared {
+fn blank(from: Option<Side>, old_text: Option<String>) -> Compared {
     Compared {
         category: Category::Removed,
         from,
@@ -192,7 +119,7 @@ pub(super) fn blank(from: Option<Side>, old_text: Option<String>) -> Compared {
     }
 }
 
-pub(super) fn unresolved(a: &Resolution) -> Compared {
+fn unresolved(a: &Resolution) -> Compared {
     Compared {
         category: Category::Unresolved,
         detail: format!(
@@ -204,7 +131,7 @@ pub(super) fn unresolved(a: &Resolution) -> Compared {
     }
 }
 
-pub(super) fn side(r: &Resolution) -> Side {
+fn side(r: &Resolution) -> Side {
     Side {
         symbol: r.symbol.clone(),
         version: r.version.clone(),
@@ -217,7 +144,7 @@ pub(super) fn side(r: &Resolution) -> Side {
 }
 
 /// The same name declared several times at the new version: every declaration is listed.
-pub(super) fn still_ambiguous(b: &Resolution, from: Side, old_text: String) -> Compared {
+fn still_ambiguous(b: &Resolution, from: Side, old_text: String) -> Compared {
     Compared {
         category: Category::Ambiguous,
         candidates: b
@@ -235,14 +162,20 @@ pub(super) fn still_ambiguous(b: &Resolution, from: Side, old_text: String) -> C
     }
 }
 
-pub(super) fn still_there(from: Side, to: Side, old_text: String, new_text: String) -> Compared {
+fn still_there(
+    engine: &dyn Engine,
+    from: Side,
+    to: Side,
+    old_text: String,
+    new_text: String,
+) -> Compared {
     let (added, removed) = line_changes(&old_text, &new_text);
     let (category, detail) = if from.file != to.file {
         (
             Category::MovedFile,
             format!("moved from {} to {}", from.file, to.file),
         )
-    } else if type_key(&from.signature) != type_key(&to.signature) {
+    } else if engine.signature_key(&from.signature) != engine.signature_key(&to.signature) {
         (
             Category::SignatureChanged,
             format!("was `{}`, now `{}`", from.signature, to.signature),
@@ -269,38 +202,26 @@ pub(super) fn still_there(from: Side, to: Side, old_text: String, new_text: Stri
 
 /// Classify a symbol its package no longer declares.
 #[allow(clippy::too_many_lines)] // one decision table, clearer read top to bottom
-pub(super) fn relocated(
+fn relocated(
+    engine: &dyn Engine,
     p: &Pending,
     new: &Snapshot,
     same_package: &[Found],
     elsewhere: &[Found],
 ) -> Compared {
-    let old_shape = Shape {
-        name: &p.name,
-        kind: p.kind,
-        signature: &p.from.signature,
-        text: &p.old_text,
-    };
-    let to_side = |f: &Found| Side {
-        symbol: format!("{}.{}", f.import_path, f.located.decl.name),
-        version: new.version.clone(),
-        commit: new.commit.clone(),
-        file: f.located.file.clone(),
-        start_line: f.located.decl.start_line,
-        end_line: f.located.decl.end_line,
-        signature: f.located.decl.signature.clone(),
-    };
+    let old_shape = old_shape(engine, p);
+    let shape = |f| shape(engine, f);
     let scored_of = |f: &Found, s: f64| Scored {
-        symbol: format!("{}.{}", f.import_path, f.located.decl.name),
-        file: f.located.file.clone(),
-        start_line: f.located.decl.start_line,
+        symbol: f.symbol.clone(),
+        file: f.file.clone(),
+        start_line: f.start_line,
         score: s,
     };
     let with = |f: &Found, category, detail: String, confident, candidates| {
         let (added, removed) = line_changes(&p.old_text, &f.text);
         Compared {
             category,
-            to: Some(to_side(f)),
+            to: Some(to_side(new, f)),
             candidates,
             lines_added: added,
             lines_removed: removed,
@@ -315,12 +236,12 @@ pub(super) fn relocated(
     // when nothing else matches.
     let same_name: Vec<&Found> = elsewhere
         .iter()
-        .filter(|f| f.located.decl.name == p.name && f.import_path != p.import_path)
+        .filter(|f| f.name == p.name && f.package != p.package)
         .collect();
     let unvendored: Vec<&Found> = same_name
         .iter()
         .copied()
-        .filter(|f| !f.located.file.contains("vendor/"))
+        .filter(|f| !f.file.contains("vendor/"))
         .collect();
     let same_name = if unvendored.is_empty() {
         same_name
@@ -333,7 +254,7 @@ pub(super) fn relocated(
         return with(
             f,
             Category::MovedPackage,
-            format!("now in package {} ({})", f.import_path, f.located.file),
+            format!("now in package {} ({})", f.package, f.file),
             true,
             vec![scored_of(f, s)],
         );
@@ -348,19 +269,14 @@ pub(super) fn relocated(
         ranked.extend(
             elsewhere
                 .iter()
-                .filter(|f| f.import_path != p.import_path)
+                .filter(|f| f.package != p.package)
                 .map(|f| (score(&old_shape, &shape(f), false), f)),
         );
     }
     ranked.sort_by(|a, b| {
         b.0.total_cmp(&a.0)
-            .then_with(|| a.1.located.file.cmp(&b.1.located.file))
-            .then_with(|| {
-                a.1.located
-                    .decl
-                    .start_line
-                    .cmp(&b.1.located.decl.start_line)
-            })
+            .then_with(|| a.1.file.cmp(&b.1.file))
+            .then_with(|| a.1.start_line.cmp(&b.1.start_line))
     });
     ranked.retain(|r| r.0 >= 0.3);
     ranked.truncate(5);
@@ -382,10 +298,7 @@ pub(super) fn relocated(
                 with(
                     f,
                     Category::Renamed,
-                    format!(
-                        "best candidate {}.{} (score {best:.2})",
-                        f.import_path, f.located.decl.name
-                    ),
+                    format!("best candidate {} (score {best:.2})", f.symbol),
                     *best >= CONFIDENT,
                     candidates,
                 )
@@ -393,12 +306,12 @@ pub(super) fn relocated(
         }
         _ => Compared {
             category: Category::Removed,
-            detail: if p.import_path.is_empty() {
+            detail: if p.package.is_empty() {
                 "not found anywhere in the tree".into()
             } else {
                 format!(
                     "no declaration like it in {} or elsewhere (best score below {RENAME_THRESHOLD})",
-                    p.import_path
+                    p.package
                 )
             },
             candidates,
@@ -407,58 +320,70 @@ pub(super) fn relocated(
     }
 }
 
-pub(super) fn shape(f: &Found) -> Shape<'_> {
+fn shape<'f>(engine: &dyn Engine, f: &'f Found) -> Shape<'f> {
     Shape {
-        name: &f.located.decl.name,
-        kind: f.located.decl.kind,
-        signature: &f.located.decl.signature,
+        name: &f.name,
+        kind: f.kind,
+        signature_key: engine.signature_key(&f.signature),
         text: &f.text,
     }
 }
 
-/// Every declaration of the package in `dir`, with its text.
-fn whole_package(
-    snapshot: &Snapshot,
-    dir: &str,
-    import_path: &str,
-) -> Result<Vec<Found>, SourceError> {
-    let package = PackageFiles::read(snapshot, dir)?;
-    let jobs: Vec<(&str, &[u8])> = package
-        .files
-        .iter()
-        .map(|(p, b)| (p.as_str(), b.as_slice()))
-        .collect();
-    let bytes_of: BTreeMap<&str, &[u8]> = jobs.iter().copied().collect();
-    Ok(index_files(&jobs)
-        .0
-        .into_iter()
-        .map(|located: Located| Found {
-            import_path: import_path.to_string(),
-            text: bytes_of
-                .get(located.file.as_str())
-                .and_then(|b| b.get(located.decl.start_byte..located.decl.end_byte))
-                .map(|b| String::from_utf8_lossy(b).into_owned())
-                .unwrap_or_default(),
-            located,
-        })
-        .collect())
+fn old_shape<'p>(engine: &dyn Engine, p: &'p Pending) -> Shape<'p> {
+    Shape {
+        name: &p.name,
+        kind: p.kind,
+        signature_key: engine.signature_key(&p.from.signature),
+        text: &p.old_text,
+    }
 }
 
-/// The name inside its package of a symbol whose package is `import_path`.
-fn own_name(item: &ItemRef, import_path: &str) -> QualName {
-    let Ok(symbol) = Symbol::parse(item.as_str()) else {
-        return item.name().clone();
-    };
-    let splits = symbol.splits();
-    splits
-        .iter()
-        .find(|s| s.import_path == import_path)
-        .or_else(|| splits.last())
-        .map_or_else(|| QualName::plain(symbol.as_str()), |s| s.name.clone())
+fn to_side(new: &Snapshot, f: &Found) -> Side {
+    Side {
+        symbol: f.symbol.clone(),
+        version: new.version.clone(),
+        commit: new.commit.clone(),
+        file: f.file.clone(),
+        start_line: f.start_line,
+        end_line: f.end_line,
+        signature: f.signature.clone(),
+    }
 }
 
-fn parent(file: &str) -> &str {
-    file.rsplit_once('/').map_or("", |(d, _)| d)
+/// A method its type no longer declares but still has (promoted through embedding).
+fn promoted_to(
+    engine: &dyn Engine,
+    p: &Pending,
+    new: &Snapshot,
+    method: &Found,
+    chain: &[String],
+) -> Compared {
+    let (added, removed) = line_changes(&p.old_text, &method.text);
+    let s = score(
+        &old_shape(engine, p),
+        &shape(engine, method),
+        method.package == p.package,
+    );
+    Compared {
+        category: Category::Renamed,
+        to: Some(to_side(new, method)),
+        candidates: vec![Scored {
+            symbol: method.symbol.clone(),
+            file: method.file.clone(),
+            start_line: method.start_line,
+            score: s,
+        }],
+        lines_added: added,
+        lines_removed: removed,
+        detail: format!(
+            "promoted through embedding: {} declares {}",
+            chain.join(" embeds "),
+            p.name.name
+        ),
+        confident: true,
+        new_text: Some(method.text.clone()),
+        ..blank(Some(p.from.clone()), Some(p.old_text.clone()))
+    }
 }
 
 /// Equal but for layout and `interface{}` spelled `any`.
@@ -470,45 +395,4 @@ fn same_text(a: &str, b: &str) -> bool {
             .replace("interface{}", "any")
     };
     a == b || norm(a) == norm(b)
-}
-
-/// Blobs of one snapshot read once per file.
-pub(super) struct FileCache<'s> {
-    snapshot: &'s Snapshot,
-    files: BTreeMap<String, String>,
-}
-
-impl<'s> FileCache<'s> {
-    pub(super) fn new(snapshot: &'s Snapshot) -> Self {
-        Self {
-            snapshot,
-            files: BTreeMap::new(),
-        }
-    }
-
-    /// Lines `start..=end` (1-based) of `file`, each ending in a newline.
-    pub(super) fn lines(
-        &mut self,
-        file: &str,
-        start: usize,
-        end: usize,
-    ) -> Result<String, SourceError> {
-        if !self.files.contains_key(file) {
-            let bytes = self.snapshot.read(file)?.unwrap_or_default();
-            self.files.insert(
-                file.to_string(),
-                String::from_utf8_lossy(&bytes).into_owned(),
-            );
-        }
-        let mut out = String::new();
-        for line in self.files[file]
-            .lines()
-            .skip(start.saturating_sub(1))
-            .take((end + 1).saturating_sub(start.max(1)))
-        {
-            out.push_str(line);
-            out.push('\n');
-        }
-        Ok(out)
-    }
 }

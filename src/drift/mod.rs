@@ -1,31 +1,27 @@
 //! Drift: how each step of a mapping fares at another version, and where a symbol went.
 //!
-//! Every step is resolved at both versions in one batch per version. A symbol still found is
-//! `unchanged`, `body-changed`, `signature-changed` (types compared, not spelling) or
-//! `moved-file`. A symbol gone from its package is looked for: first by similarity inside its
-//! old package, then by name across the whole tree in one prefiltered pass
-//! ([`relocate::search`]): the same name in another package is `moved-package`, a similar
-//! declaration is `renamed` (with a score, [`similarity`]), several equally good ones are
-//! `ambiguous`, nothing plausible is `removed`.
+//! Every item (a step, or a counterpart) is resolved at both versions in one batch per repo
+//! and version, by the engine of the repo's language. An item still found is `unchanged`,
+//! `body-changed`, `signature-changed` (signatures compared by the language's key, not
+//! spelling) or `moved-file`. For an item gone from its package the language finds leads
+//! ([`Engine::leads`](crate::item::Engine::leads): its old package at the new version, the
+//! same name elsewhere, a method promoted through embedding), and this module scores and
+//! classifies them the same way for every language: the same name in another package is
+//! `moved-package`, a similar declaration is `renamed` (with a score, [`similarity`]),
+//! several equally good ones are `ambiguous`, nothing plausible is `removed`.
 //!
 //! What lives where:
 //! - here: the result types ([`Category`], [`Side`], [`Scored`], [`Compared`], [`StepDrift`])
-//!   and the bump loop ([`bump`]);
-//! - `compare`: comparison of Go symbols and their classification ([`compare()`], the
-//!   thresholds [`RENAME_THRESHOLD`], [`CONFIDENT`], [`TIE_MARGIN`]);
-//! - `promote`: methods promoted through embedding;
-//! - `rust`: Rust counterparts ([`compare_rust`]);
+//!   and the one bump loop ([`bump`]);
+//! - `compare`: comparison and classification ([`compare()`], the thresholds
+//!   [`RENAME_THRESHOLD`], [`CONFIDENT`], [`TIE_MARGIN`]);
 //! - `textdiff`: [`line_changes`] and [`unified_diff`];
-//! - [`relocate`]: the tree-wide search for a missing name; [`similarity`]: the score of a
-//!   candidate; [`rewrite`]: the mapping edited for a bump.
+//! - [`similarity`]: the score of a candidate; [`rewrite`]: the mapping edited for a bump.
 //!
 //! Which tag of each repo a Kubernetes version means is [`crate::versions`].
 
 mod compare;
-mod promote;
-pub mod relocate;
 pub mod rewrite;
-mod rust;
 pub mod similarity;
 mod textdiff;
 
@@ -34,11 +30,10 @@ use std::collections::BTreeMap;
 use indicatif::ProgressBar;
 use serde::Serialize;
 
+use crate::item::{ItemRef, Query};
 use crate::mapping::{Article, Mapping};
-use crate::resolve::Query;
 use crate::source::{SourceError, Sources};
 pub use compare::{CONFIDENT, RENAME_THRESHOLD, TIE_MARGIN, compare};
-pub use rust::compare_rust;
 pub use textdiff::{line_changes, unified_diff};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -158,55 +153,19 @@ pub fn bump(
         let Some(repo) = mapping.repo(repo_name) else {
             continue;
         };
-        let steps: Vec<(&Article, usize)> = articles
-            .iter()
-            .filter(|a| &a.repo == repo_name)
-            .flat_map(|a| (0..a.steps.len()).map(move |i| (*a, i)))
-            .collect();
-        if steps.is_empty() {
-            continue;
+        // A repo's items: the steps of its articles and the counterparts that name it, read
+        // by one engine, the repo's language's.
+        let mut items: Vec<(&Article, usize, bool, &ItemRef, Option<&str>)> = Vec::new();
+        for a in articles {
+            for (i, s) in a.steps.iter().enumerate() {
+                if &a.repo == repo_name {
+                    items.push((a, i, false, &s.symbol, s.file.as_deref()));
+                }
+                if let Some(c) = s.counterpart.as_ref().filter(|c| &c.repo == repo_name) {
+                    items.push((a, i, true, &c.symbol, c.file.as_deref()));
+                }
+            }
         }
-        let old = sources.snapshot(&repo.spec(), &repo.pin)?;
-        let new = sources.snapshot(&repo.spec(), version)?;
-        let queries: Vec<Query<'_>> = steps
-            .iter()
-            .map(|(a, i)| Query {
-                item: &a.steps[*i].symbol,
-                file_hint: a.steps[*i].file.as_deref(),
-            })
-            .collect();
-        progress.set_message(format!("{repo_name} {} → {version}", repo.pin));
-        let compared = compare(&old, &new, repo.module.as_deref(), &queries, progress)?;
-        out.extend(
-            steps
-                .iter()
-                .zip(compared)
-                .map(|((a, i), compared)| StepDrift {
-                    article: a.id.clone(),
-                    step: i + 1,
-                    repo: repo_name.clone(),
-                    symbol: a.steps[*i].symbol.to_string(),
-                    counterpart: false,
-                    compared,
-                }),
-        );
-    }
-    // Rust counterparts move with their own repo (kube-rs).
-    for (repo_name, version) in targets {
-        let Some(repo) = mapping.repo(repo_name) else {
-            continue;
-        };
-        let items: Vec<(&Article, usize, &crate::mapping::Counterpart)> = articles
-            .iter()
-            .flat_map(|a| {
-                a.steps.iter().enumerate().filter_map(move |(i, s)| {
-                    s.counterpart
-                        .as_ref()
-                        .filter(|c| &c.repo == repo_name)
-                        .map(|c| (*a, i, c))
-                })
-            })
-            .collect();
         if items.is_empty() {
             continue;
         }
@@ -214,22 +173,27 @@ pub fn bump(
         let new = sources.snapshot(&repo.spec(), version)?;
         let queries: Vec<Query<'_>> = items
             .iter()
-            .map(|(_, _, c)| Query {
-                item: &c.symbol,
-                file_hint: c.file.as_deref(),
-            })
+            .map(|&(_, _, _, item, file_hint)| Query { item, file_hint })
             .collect();
-        let compared = compare_rust(&old, &new, &queries)?;
+        progress.set_message(format!("{repo_name} {} → {version}", repo.pin));
+        let compared = compare(
+            repo.lang,
+            &old,
+            &new,
+            repo.module.as_deref(),
+            &queries,
+            progress,
+        )?;
         out.extend(
             items
                 .iter()
                 .zip(compared)
-                .map(|((a, i, c), compared)| StepDrift {
+                .map(|(&(a, i, counterpart, item, _), compared)| StepDrift {
                     article: a.id.clone(),
                     step: i + 1,
                     repo: repo_name.clone(),
-                    symbol: c.symbol.to_string(),
-                    counterpart: true,
+                    symbol: item.to_string(),
+                    counterpart,
                     compared,
                 }),
         );

@@ -8,7 +8,8 @@
 //!   else Jaro–Winkler of the lowercased names, 3/4 on the name itself and 1/4 on the
 //!   receiver (`Type.Add` → `Typed.Add` keeps most of it; a method that became a function
 //!   keeps 0.6 of the receiver part); different names are worth at most 0.8 of the name part.
-//! - signature: Jaccard of the word tokens of the type keys ([`crate::golang::type_key`]).
+//! - signature: Jaccard of the word tokens of the signature keys (each language's
+//!   [`Engine::signature_key`](crate::item::Engine::signature_key)).
 //! - body: Jaccard of the identifier sets of the whole declarations.
 //!
 //! Weights were set on the scheduler's and client-go's real history (`tests/real_source.rs` and
@@ -16,23 +17,20 @@
 
 use std::collections::BTreeSet;
 
-use crate::golang::{Kind, type_key};
-use crate::symbol::QualName;
+use crate::item::{Kind, QualName};
 
 /// What is compared of one declaration.
 pub struct Shape<'a> {
     pub name: &'a QualName,
     pub kind: Kind,
-    pub signature: &'a str,
+    /// The signature as its language's engine keys it (parameter names and spacing out).
+    pub signature_key: String,
     pub text: &'a str,
 }
 
 pub fn score(old: &Shape<'_>, new: &Shape<'_>, same_package: bool) -> f64 {
     let name = name_similarity(old.name, new.name);
-    let signature = jaccard(
-        &tokens(&type_key(old.signature)),
-        &tokens(&type_key(new.signature)),
-    );
+    let signature = jaccard(&tokens(&old.signature_key), &tokens(&new.signature_key));
     let body = jaccard(&tokens(old.text), &tokens(new.text));
     let mut s = 0.45 * name + 0.20 * signature + 0.35 * body;
     if !compatible(old.kind, new.kind) {
@@ -97,7 +95,7 @@ mod tests {
         Shape {
             name,
             kind,
-            signature,
+            signature_key: crate::golang::type_key(signature),
             text,
         }
     }

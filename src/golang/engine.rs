@@ -2,7 +2,9 @@
 
 use super::resolve::Resolver;
 use super::symbol::Symbol;
-use crate::item::{Engine, ItemRef, Language, Query, Resolution};
+use indicatif::ProgressBar;
+
+use crate::item::{Engine, ItemRef, Language, Leads, Missing, Query, Resolution};
 use crate::source::{Snapshot, SourceError};
 
 /// The Go engine: tree-sitter-go declarations, packages by import path.
@@ -27,6 +29,17 @@ impl Engine for Go {
         static CONFIG: std::sync::OnceLock<Option<tree_sitter_highlight::HighlightConfiguration>> =
             std::sync::OnceLock::new();
         crate::item::configured(&CONFIG, super::highlight::configuration)
+    }
+
+    fn leads(
+        &self,
+        old: &Snapshot,
+        new: &Snapshot,
+        root_module: Option<&str>,
+        missing: &[Missing<'_>],
+        progress: &ProgressBar,
+    ) -> Result<Vec<Leads>, SourceError> {
+        super::leads::leads(old, new, root_module, missing, progress)
     }
 
     fn signature_key(&self, signature: &str) -> String {

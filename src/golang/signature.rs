@@ -16,7 +16,7 @@ pub fn type_key(signature: &str) -> String {
     } else if trimmed
         .split(['(', '['])
         .next()
-        .is_some_and(|head| crate::symbol::is_identifier(head.trim()))
+        .is_some_and(|head| super::symbol::is_identifier(head.trim()))
     {
         // An interface method: `Add(item interface{})`.
         func_key(&format!("package p\ntype _ interface {{ {trimmed} }}\n"))
@@ -97,24 +97,7 @@ fn node_text<'b>(node: Node<'_>, bytes: &'b [u8]) -> &'b str {
 
 /// Whitespace gone, `interface{}` spelled `any` (Go 1.18 made them the same type).
 fn normalise_type(text: &str) -> String {
-    let compact: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut squeezed = String::with_capacity(compact.len());
-    let chars: Vec<char> = compact.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        // Keep a space only between two word characters (`chan int`, `map[string]int` stays).
-        if c == ' ' {
-            let before = i.checked_sub(1).and_then(|j| chars.get(j));
-            let after = chars.get(i + 1);
-            if before.is_some_and(|b| b.is_alphanumeric() || *b == '_')
-                && after.is_some_and(|a| a.is_alphanumeric() || *a == '_')
-            {
-                squeezed.push(' ');
-            }
-            continue;
-        }
-        squeezed.push(c);
-    }
-    squeezed.replace("interface{}", "any")
+    crate::item::squeeze_spaces(text).replace("interface{}", "any")
 }
 
 #[cfg(test)]

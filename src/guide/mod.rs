@@ -454,6 +454,7 @@ fn since_article(
             })
             .collect();
         let Ok(compared) = crate::drift::compare(
+            repo.lang,
             &old,
             &new,
             repo.module.as_deref(),

@@ -4,7 +4,9 @@
 //! that module), plus one arm in [`super::Language`] and one in `crate::languages::engine`.
 //! Everything past resolution (drift, guide, renderers, CLI) reads the neutral model.
 
-use super::{ItemRef, Resolution};
+use indicatif::ProgressBar;
+
+use super::{ItemRef, Leads, Missing, Resolution};
 use crate::source::{Snapshot, SourceError};
 
 /// One item to look up, with the mapping's file hint if any.
@@ -35,6 +37,21 @@ pub trait Engine: Sync {
         root_module: Option<&str>,
         queries: &[Query<'_>],
     ) -> Result<Vec<Resolution>, SourceError>;
+
+    /// For each item found at `old` and missing at `new`, where it may have gone: its old
+    /// package's declarations at `new`, and what else the language's search turned up.
+    /// Drift scores and classifies them; the language only finds them.
+    ///
+    /// # Errors
+    /// When a snapshot cannot be read.
+    fn leads(
+        &self,
+        old: &Snapshot,
+        new: &Snapshot,
+        root_module: Option<&str>,
+        missing: &[Missing<'_>],
+        progress: &ProgressBar,
+    ) -> Result<Vec<Leads>, SourceError>;
 
     /// A signature with what does not change the API taken out (parameter names, spacing):
     /// two signatures with the same key are the same API.

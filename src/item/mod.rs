@@ -11,13 +11,15 @@ use crate::source::Snapshot;
 
 mod engine;
 mod fill;
+mod leads;
 mod name;
 mod reference;
 
 pub use engine::{Engine, Query};
 pub use fill::{Hit, Near, Terms, suggestions};
 pub use highlight::{Build, HIGHLIGHT_NAMES, configured};
-pub use name::QualName;
+pub use leads::{Found, Leads, Missing};
+pub use name::{QualName, squeeze_spaces};
 pub use reference::ItemRef;
 
 /// The language of a repository's code, as a repo says in the mapping (`lang: go`, the

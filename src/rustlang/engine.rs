@@ -1,8 +1,12 @@
 //! Rust behind the language seam.
 
 use super::symbol::RustPath;
-use crate::item::{Engine, ItemRef, Language, QualName, Query, Resolution};
-use crate::source::{Snapshot, SourceError};
+use indicatif::ProgressBar;
+
+use crate::item::{
+    Candidate, Engine, Found, ItemRef, Language, Leads, Missing, QualName, Query, Resolution,
+};
+use crate::source::{FileLines, Snapshot, SourceError};
 
 /// The Rust engine: items of a workspace's crates found with syn, named by crate path.
 pub struct Rust;
@@ -22,15 +26,73 @@ impl Engine for Rust {
         super::resolve(snapshot, queries)
     }
 
-    /// Rust signatures are compared as text with whitespace runs made one space.
     fn highlighting(&self) -> Option<&'static tree_sitter_highlight::HighlightConfiguration> {
         static CONFIG: std::sync::OnceLock<Option<tree_sitter_highlight::HighlightConfiguration>> =
             std::sync::OnceLock::new();
         crate::item::configured(&CONFIG, super::highlight::configuration)
     }
 
+    /// A missing item's leads are the resolver's near names at `new` (the same last name in
+    /// another module or type, another case, a small edit), each with its text.
+    fn leads(
+        &self,
+        _old: &Snapshot,
+        new: &Snapshot,
+        _root_module: Option<&str>,
+        missing: &[Missing<'_>],
+        _progress: &ProgressBar,
+    ) -> Result<Vec<Leads>, SourceError> {
+        let queries: Vec<Query<'_>> = missing
+            .iter()
+            .map(|m| Query {
+                item: m.item,
+                file_hint: Some(m.file),
+            })
+            .collect();
+        let mut files = FileLines::new(new);
+        let mut out = Vec::with_capacity(missing.len());
+        for (m, r) in missing.iter().zip(super::resolve(new, &queries)?) {
+            let near: Vec<(&Candidate, ItemRef)> = r
+                .candidates
+                .iter()
+                .filter_map(|c| Some((c, self.parse(&c.symbol).ok()?)))
+                .collect();
+            let near_queries: Vec<Query<'_>> = near
+                .iter()
+                .map(|(c, item)| Query {
+                    item,
+                    file_hint: Some(c.file.as_str()),
+                })
+                .collect();
+            let mut elsewhere = Vec::with_capacity(near.len());
+            for ((c, item), at) in near.iter().zip(super::resolve(new, &near_queries)?) {
+                let end_line = at.end_line.unwrap_or(c.start_line);
+                elsewhere.push(Found {
+                    symbol: c.symbol.clone(),
+                    package: item.package().to_string(),
+                    name: item.name().clone(),
+                    kind: c.kind,
+                    file: c.file.clone(),
+                    start_line: c.start_line,
+                    end_line,
+                    signature: at.signature.unwrap_or_default(),
+                    text: files.lines(&c.file, c.start_line, end_line)?,
+                });
+            }
+            out.push(Leads {
+                package: m.item.package().to_string(),
+                name: m.item.name().clone(),
+                promoted: None,
+                same_package: Vec::new(),
+                elsewhere,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Rust signatures are compared as text, spaces kept only between two words.
     fn signature_key(&self, signature: &str) -> String {
-        signature.split_whitespace().collect::<Vec<_>>().join(" ")
+        crate::item::squeeze_spaces(signature)
     }
 }
 

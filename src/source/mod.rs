@@ -13,6 +13,7 @@ mod entry;
 mod error;
 mod git_tree;
 pub mod gomod;
+mod lines;
 mod markers;
 mod snapshot;
 mod spec;
@@ -21,6 +22,7 @@ pub mod url;
 pub use cache::{CachedRepo, FetchOutcome, SourceMode, Sources};
 pub use entry::{Entry, EntryKind, FileId};
 pub use error::SourceError;
+pub use lines::FileLines;
 #[cfg(test)]
 pub(crate) use snapshot::test_snapshot;
 pub use snapshot::{Published, Snapshot};

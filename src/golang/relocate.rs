@@ -15,10 +15,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use aho_corasick::{AhoCorasick, BuildError, MatchKind};
 use indicatif::ProgressBar;
 
-use crate::golang::{Located, ModuleMap, index_files};
-use crate::resolve::needles;
+use super::resolve::needles;
+use super::{Located, ModuleMap, index_files};
+use crate::item::QualName;
 use crate::source::{Snapshot, SourceError};
-use crate::symbol::QualName;
 
 /// A declaration found by the search, with its package and its source text.
 #[derive(Clone, Debug)]
