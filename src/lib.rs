@@ -23,7 +23,6 @@ pub mod rustlang;
 mod serde_names;
 pub mod source;
 pub mod stats;
-pub mod symbol;
 pub mod versions;
 
 pub use error::Error;

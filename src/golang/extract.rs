@@ -3,7 +3,7 @@
 use tree_sitter::{Node, StreamingIterator};
 
 use super::lang::{self, ParseFailure, go};
-use crate::symbol::QualName;
+use crate::item::QualName;
 
 pub use crate::item::Kind;
 

@@ -11,7 +11,7 @@ pub use excerpt::{Excerpt, excerpt};
 
 use crate::error::Skipped;
 use crate::golang::{Call, Kind as DeclKind, calls};
-use crate::item::Language;
+use crate::item::{ItemRef, Language};
 use crate::mapping::{Article, Kind, Mapping, Step};
 use crate::resolve::{Resolution, Status, resolve_counterparts_each_repo, resolve_each_repo};
 use crate::source::{Snapshot, Sources};
@@ -51,7 +51,7 @@ pub struct ArticleGuide {
 pub struct StepGuide {
     /// 1-based, in reading order.
     pub step: usize,
-    pub symbol: String,
+    pub symbol: ItemRef,
     /// The article-era name, when it differs.
     pub was: Option<String>,
     pub note: String,
@@ -69,7 +69,7 @@ pub struct StepGuide {
     /// Steps of this article whose names this step's body calls (1-based).
     pub calls_steps: Vec<usize>,
     /// Other mapped symbols (of other articles) whose names this step's body calls.
-    pub calls_mapped: Vec<String>,
+    pub calls_mapped: Vec<ItemRef>,
     /// What changed between the article's `written_for` version and the pin, when that
     /// version is in the cache (or `guide --era fetch`) and the symbol changed.
     pub since_article: Option<String>,
@@ -80,7 +80,7 @@ pub struct StepGuide {
 /// A Rust counterpart as a guide shows it: the same fields as a step, its own repo and pin.
 #[derive(Clone, Debug, Serialize)]
 pub struct CounterpartGuide {
-    pub symbol: String,
+    pub symbol: ItemRef,
     pub repo: String,
     pub upstream: String,
     pub version: String,
@@ -225,7 +225,7 @@ pub fn build(
             let permalink = r.permalink.clone();
             steps.push(StepGuide {
                 step: i + 1,
-                symbol: step.symbol.to_string(),
+                symbol: step.symbol.clone(),
                 was: step.was.clone(),
                 note: lang.note(step).to_string(),
                 status: r.status,
@@ -281,7 +281,7 @@ impl StepGuide {
     fn unresolved(number: usize, step: &Step, lang: Lang, reason: String) -> Self {
         Self {
             step: number,
-            symbol: step.symbol.to_string(),
+            symbol: step.symbol.clone(),
             was: step.was.clone(),
             note: lang.note(step).to_string(),
             status: Status::Missing,
@@ -347,7 +347,7 @@ fn counterpart_guide(
         _ => c.note.clone(),
     };
     let mut g = CounterpartGuide {
-        symbol: c.symbol.to_string(),
+        symbol: c.symbol.clone(),
         repo: c.repo.clone(),
         upstream,
         version,
@@ -493,20 +493,14 @@ fn since_article(
 }
 
 /// Every mapped symbol by its last name, per repo: the targets "calls next" can point at.
-fn mapped_leaves(mapping: &Mapping) -> HashMap<(String, String), Vec<String>> {
-    let mut leaves: HashMap<(String, String), Vec<String>> = HashMap::new();
+fn mapped_leaves(mapping: &Mapping) -> HashMap<(String, String), Vec<ItemRef>> {
+    let mut leaves: HashMap<(String, String), Vec<ItemRef>> = HashMap::new();
     for a in &mapping.articles {
         for s in &a.steps {
-            let leaf = s
-                .symbol
-                .as_str()
-                .rsplit('.')
-                .next()
-                .unwrap_or_default()
-                .to_string();
+            let leaf = s.symbol.name().name.clone();
             let symbols = leaves.entry((a.repo.clone(), leaf)).or_default();
-            if !symbols.iter().any(|x| x == s.symbol.as_str()) {
-                symbols.push(s.symbol.to_string());
+            if !symbols.contains(&s.symbol) {
+                symbols.push(s.symbol.clone());
             }
         }
     }
@@ -520,19 +514,19 @@ fn mapped_leaves(mapping: &Mapping) -> HashMap<(String, String), Vec<String>> {
 fn link_calls(
     steps: &mut [StepGuide],
     repo: &str,
-    mapped: &HashMap<(String, String), Vec<String>>,
+    mapped: &HashMap<(String, String), Vec<ItemRef>>,
 ) {
-    let own: Vec<String> = steps.iter().map(|s| s.symbol.clone()).collect();
+    let own: Vec<ItemRef> = steps.iter().map(|s| s.symbol.clone()).collect();
     for i in 0..steps.len() {
         let Some(ex) = &steps[i].excerpt else {
             continue;
         };
-        let caller = steps[i].symbol.clone();
+        let caller = &own[i];
         let mut in_article = Vec::new();
         let mut elsewhere = Vec::new();
         for call in calls(ex.full.as_bytes()) {
             for (j, target) in own.iter().enumerate() {
-                if j != i && steps[j].status == Status::Found && reaches(&call, &caller, target) {
+                if j != i && steps[j].status == Status::Found && reaches(&call, caller, target) {
                     in_article.push(j + 1);
                 }
             }
@@ -542,7 +536,7 @@ fn link_calls(
                 elsewhere.extend(
                     symbols
                         .iter()
-                        .filter(|t| !own.contains(t) && reaches(&call, &caller, t))
+                        .filter(|t| !own.contains(t) && reaches(&call, caller, t))
                         .cloned(),
                 );
             }
@@ -559,38 +553,31 @@ fn link_calls(
 /// Whether a call in `caller`'s body may reach `target`, by names alone: a bare `f()` only
 /// reaches a function of the caller's own package; `pkg.f()` a function of a package named
 /// `pkg` (or a method, when `pkg` is really a variable); `expr.f()` only a method.
-fn reaches(call: &Call, caller: &str, target: &str) -> bool {
-    let (target_pkg, target_name) = split_symbol(target);
-    if target_name.rsplit('.').next() != Some(call.name.as_str()) {
+fn reaches(call: &Call, caller: &ItemRef, target: &ItemRef) -> bool {
+    if target.name().name != call.name {
         return false;
     }
-    let is_method = target_name.contains('.');
+    let is_method = target.name().receiver.is_some();
     if call.local {
-        return !is_method && target_pkg == split_symbol(caller).0;
+        return !is_method && target.package() == caller.package();
     }
-    is_method || call.qualifier.as_deref() == Some(package_name(target_pkg))
+    is_method || call.qualifier.as_deref() == Some(package_name(target.package()))
 }
 
 /// The name a package is usually imported as: its last path element, skipping a `/vN`
-/// major-version suffix (`k8s.io/klog/v2` → `klog`).
+/// major-version element (`k8s.io/klog/v2` → `klog`) and a `.vN` suffix
+/// (`gopkg.in/yaml.v2` → `yaml`).
 fn package_name(import_path: &str) -> &str {
-    let mut parts = import_path.rsplit('/');
-    let last = parts.next().unwrap_or(import_path);
     let is_version =
-        last.len() > 1 && last.starts_with('v') && last[1..].bytes().all(|b| b.is_ascii_digit());
-    if is_version {
-        parts.next().unwrap_or(last)
-    } else {
-        last
+        |s: &str| s.len() > 1 && s.starts_with('v') && s[1..].bytes().all(|b| b.is_ascii_digit());
+    let mut parts = import_path.rsplit('/');
+    let mut last = parts.next().unwrap_or(import_path);
+    if is_version(last) {
+        last = parts.next().unwrap_or(last);
     }
-}
-
-/// `a/b/pkg.T.M` → (`a/b/pkg`, `T.M`): the package ends at the first dot after the last `/`.
-fn split_symbol(symbol: &str) -> (&str, &str) {
-    let tail_start = symbol.rfind('/').map_or(0, |i| i + 1);
-    match symbol[tail_start..].find('.') {
-        Some(dot) => (&symbol[..tail_start + dot], &symbol[tail_start + dot + 1..]),
-        None => (symbol, ""),
+    match last.rsplit_once('.') {
+        Some((name, version)) if is_version(version) => name,
+        _ => last,
     }
 }
 
@@ -606,6 +593,12 @@ mod tests {
         }
     }
 
+    fn go(symbol: &str) -> ItemRef {
+        crate::languages::engine(Language::Go)
+            .parse(symbol)
+            .unwrap()
+    }
+
     fn qualified(name: &str, qualifier: &str) -> Call {
         Call {
             name: name.into(),
@@ -616,60 +609,63 @@ mod tests {
 
     #[test]
     fn bare_calls_stay_in_their_package() {
-        let caller = "k8s.io/client-go/tools/cache.sharedIndexInformer.Run";
+        let caller = &go("k8s.io/client-go/tools/cache.sharedIndexInformer.Run");
         assert!(reaches(
             &call("New", true),
             caller,
-            "k8s.io/client-go/tools/cache.New"
+            &go("k8s.io/client-go/tools/cache.New")
         ));
         assert!(!reaches(
             &call("New", true),
             caller,
-            "github.com/google/uuid.New"
+            &go("github.com/google/uuid.New")
         ));
         assert!(
             !reaches(
                 &call("Run", true),
                 caller,
-                "k8s.io/client-go/tools/cache.controller.Run"
+                &go("k8s.io/client-go/tools/cache.controller.Run")
             ),
             "a bare call is never a method"
         );
         assert!(reaches(
             &call("Run", false),
             caller,
-            "k8s.io/client-go/tools/cache.controller.Run"
+            &go("k8s.io/client-go/tools/cache.controller.Run")
         ));
         assert!(reaches(
             &qualified("New", "uuid"),
             caller,
-            "github.com/google/uuid.New"
+            &go("github.com/google/uuid.New")
         ));
         assert!(!reaches(
             &qualified("New", "wait"),
             caller,
-            "github.com/google/uuid.New"
+            &go("github.com/google/uuid.New")
         ));
         assert!(
-            !reaches(&call("Infof", false), caller, "k8s.io/klog/v2.Infof"),
+            !reaches(&call("Infof", false), caller, &go("k8s.io/klog/v2.Infof")),
             "klog.V(4).Infof is a method call"
         );
         assert!(reaches(
             &qualified("Infof", "klog"),
             caller,
-            "k8s.io/klog/v2.Infof"
+            &go("k8s.io/klog/v2.Infof")
         ));
     }
 
     #[test]
-    fn symbols_split_at_the_package() {
-        assert_eq!(
-            split_symbol("k8s.io/klog/v2.Infof"),
-            ("k8s.io/klog/v2", "Infof")
-        );
-        assert_eq!(
-            split_symbol("k8s.io/x/cache.T.M"),
-            ("k8s.io/x/cache", "T.M")
-        );
+    fn a_dotted_module_path_is_one_package() {
+        let caller = &go("k8s.io/kubernetes/pkg/x.Load");
+        assert!(reaches(
+            &qualified("Unmarshal", "yaml"),
+            caller,
+            &go("gopkg.in/yaml.v2.Unmarshal")
+        ));
+        assert!(!reaches(
+            &call("Unmarshal", false),
+            caller,
+            &go("gopkg.in/yaml.v2.Unmarshal")
+        ));
     }
 }

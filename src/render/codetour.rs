@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::markdown::{escape, fenced_go, inline, link};
-use super::{OutFile, SiteInput, short_name, words};
+use super::{OutFile, SiteInput, words};
 use crate::guide::{ArticleGuide, Lang};
 use crate::resolve::Status;
 
@@ -39,7 +39,7 @@ pub fn write_tour(
         .steps
         .iter()
         .map(|s| {
-            let title = format!("{}. {}", s.step, short_name(&s.symbol));
+            let title = format!("{}. {}", s.step, s.symbol.short());
             if s.status == Status::Found {
                 // CodeTour renders descriptions as Markdown, where a `command:` link runs a
                 // VS Code command when clicked: notes and code are escaped like any page.
@@ -53,8 +53,8 @@ pub fn write_tour(
                 // A tour walks one repository: the Rust counterpart is a link, not a stop.
                 if let Some(c) = &s.counterpart {
                     let name = match &c.permalink {
-                        Some(url) => link(&inline(&c.symbol), url),
-                        None => inline(&c.symbol),
+                        Some(url) => link(&inline(c.symbol.as_str()), url),
+                        None => inline(c.symbol.as_str()),
                     };
                     description = format!(
                         "{description}\n\n{} ({} {}): {name}\n\n{}",

@@ -5,7 +5,6 @@
 use std::io::{self, Write};
 
 use super::html::esc;
-use super::short_name;
 use crate::guide::StepGuide;
 use crate::resolve::Status;
 
@@ -78,7 +77,7 @@ pub(crate) fn flowchart(out: &mut impl Write, steps: &[StepGuide]) -> io::Result
         } else {
             "box unresolved"
         };
-        let label = format!("{}. {}", s.step, short_name(&s.symbol));
+        let label = format!("{}. {}", s.step, s.symbol.short());
         let shown: String = if label.chars().count() > LABEL_CHARS {
             label
                 .chars()
@@ -92,7 +91,7 @@ pub(crate) fn flowchart(out: &mut impl Write, steps: &[StepGuide]) -> io::Result
             out,
             "<a href=\"#step-{}\"><title>{}</title><rect class=\"{class}\" x=\"{PAD}\" y=\"{}\" width=\"{BOX_W}\" height=\"{BOX_H}\" rx=\"4\"/><text x=\"{}\" y=\"{}\">{}</text></a>",
             s.step,
-            esc(&s.symbol),
+            esc(s.symbol.as_str()),
             top(i),
             PAD + 10,
             top(i) + BOX_H / 2 + 4,

@@ -8,8 +8,8 @@
 use std::io::{self, Write};
 
 use super::highlight::code_block;
-use super::{OutFile, SiteInput, Words, by_component, flowchart, short_name, words};
-use crate::golang::Kind as DeclKind;
+use super::{OutFile, SiteInput, Words, by_component, flowchart, words};
+
 use crate::guide::{ArticleGuide, Lang, StepGuide};
 use crate::mapping::Kind;
 use crate::resolve::Status;
@@ -260,7 +260,7 @@ fn header(out: &mut impl Write, g: &ArticleGuide, l: &Words) -> io::Result<()> {
     let renamed: Vec<&StepGuide> = g
         .steps
         .iter()
-        .filter(|s| s.was.as_deref().is_some_and(|w| w != s.symbol))
+        .filter(|s| s.was.as_deref().is_some_and(|w| w != s.symbol.as_str()))
         .collect();
     if !renamed.is_empty() {
         writeln!(out, "<div class=\"renamed\">\n<p>{}</p>\n<ul>", l.renamed)?;
@@ -274,7 +274,7 @@ fn header(out: &mut impl Write, g: &ArticleGuide, l: &Words) -> io::Result<()> {
                 l.was_now(
                     &format!("<code>{}</code>", esc(was)),
                     &esc(&g.version),
-                    &format!("<code>{}</code>", esc(&s.symbol))
+                    &format!("<code>{}</code>", esc(s.symbol.as_str()))
                 )
             )?;
         }
@@ -311,7 +311,7 @@ fn step_html(
     let found = s.status == Status::Found;
     let class = if found { "step" } else { "step unresolved" };
     writeln!(out, "<article class=\"{class}\" id=\"step-{}\">", s.step)?;
-    let (package, name) = split_symbol(&s.symbol, s.kind);
+    let (package, name) = s.symbol.heading();
     writeln!(
         out,
         "<h3><span class=\"num\">{}</span> <code><span class=\"pkg\">{}</span>{}</code></h3>",
@@ -379,9 +379,9 @@ fn counterpart_html(
         Some(link) if link.starts_with("https://") => format!(
             "<a href=\"{}\"><code>{}</code></a>",
             esc(link),
-            esc(&c.symbol)
+            esc(c.symbol.as_str())
         ),
-        _ => format!("<code>{}</code>", esc(&c.symbol)),
+        _ => format!("<code>{}</code>", esc(c.symbol.as_str())),
     };
     writeln!(
         out,
@@ -450,7 +450,7 @@ fn step_links(
                         "<a href=\"#step-{}\">{}. {}</a>",
                         t.step,
                         t.step,
-                        esc(short_name(&t.symbol))
+                        esc(t.symbol.short())
                     )
                 })
                 .collect();
@@ -465,7 +465,7 @@ fn step_links(
             let list: Vec<String> = s
                 .calls_mapped
                 .iter()
-                .map(|m| format!("<code>{}</code>", esc(m)))
+                .map(|m| format!("<code>{}</code>", esc(m.as_str())))
                 .collect();
             writeln!(
                 out,
@@ -477,41 +477,6 @@ fn step_links(
         writeln!(out, "<p class=\"caveat\">{}</p>\n</div>", l.calls_caveat)?;
     }
     Ok(())
-}
-
-/// `k8s.io/client-go/tools/cache.DeltaFIFO.Pop` → (`k8s.io/client-go/tools/cache.`,
-/// `DeltaFIFO.Pop`): headings show the package quietly and the name boldly. The last path
-/// element may contain dots (`gopkg.in/yaml.v2`), so a known kind says how many trailing
-/// parts are the name; without one, the name starts at the first dot.
-///
-/// Rust paths (`kube_runtime::reflector::store::Store::get`) split the same way at `::`.
-fn split_symbol(symbol: &str, kind: Option<DeclKind>) -> (&str, &str) {
-    let method_like = matches!(
-        kind,
-        Some(DeclKind::Method | DeclKind::InterfaceMethod | DeclKind::TraitMethod)
-    );
-    if symbol.contains("::") {
-        let seps: Vec<usize> = symbol.match_indices("::").map(|(i, _)| i).collect();
-        let parts = if method_like { 2 } else { 1 };
-        let cut = seps.len().checked_sub(parts).map_or(seps[0], |i| seps[i]);
-        return symbol.split_at(cut + 2);
-    }
-    let last = symbol.rfind('/').map_or(0, |i| i + 1);
-    let dots: Vec<usize> = symbol[last..]
-        .match_indices('.')
-        .map(|(i, _)| last + i)
-        .collect();
-    let cut = match kind {
-        Some(_) => {
-            let parts = if method_like { 2 } else { 1 };
-            dots.len()
-                .checked_sub(parts)
-                .map(|i| dots[i])
-                .or(dots.first().copied())
-        }
-        None => dots.first().copied(),
-    };
-    cut.map_or(("", symbol), |c| symbol.split_at(c + 1))
 }
 
 /// Escape text for HTML content and quoted attributes.

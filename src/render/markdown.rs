@@ -6,7 +6,9 @@ use std::io::Write;
 
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
-use super::{OutFile, SiteInput, Words, by_component, short_name, words};
+use crate::item::ItemRef;
+
+use super::{OutFile, SiteInput, Words, by_component, words};
 use crate::guide::{ArticleGuide, Lang, StepGuide};
 use crate::mapping::Kind;
 use crate::resolve::Status;
@@ -89,7 +91,7 @@ const LINK_DESTINATION: &AsciiSet = &CONTROLS
 pub fn mermaid(guide: &ArticleGuide) -> String {
     let mut m = String::from("```mermaid\nflowchart TD\n");
     for s in &guide.steps {
-        let label = format!("{}. {}", s.step, short_name(&s.symbol))
+        let label = format!("{}. {}", s.step, s.symbol.short())
             .replace('"', "#quot;")
             .replace('<', "#lt;")
             .replace('>', "#gt;");
@@ -171,7 +173,7 @@ pub fn write_article_with(
             "- {} {} → {}",
             l.renamed,
             code(s.was.as_deref().unwrap_or_default()),
-            code(short_name(&s.symbol))
+            code(s.symbol.short())
         )?;
     }
     writeln!(out)?;
@@ -212,7 +214,7 @@ fn write_step(out: &mut impl Write, s: &StepGuide, l: &Words) -> std::io::Result
         "<a id=\"step-{}\"></a>\n\n## {}. {}\n",
         s.step,
         s.step,
-        code(short_name(&s.symbol))
+        code(s.symbol.short())
     )?;
     writeln!(out, "{}\n", escape(&s.note))?;
     if let Some(since) = &s.since_article {
@@ -258,7 +260,7 @@ fn write_step(out: &mut impl Write, s: &StepGuide, l: &Words) -> std::io::Result
         let mapped: Vec<String> = s
             .calls_mapped
             .iter()
-            .map(String::as_str)
+            .map(ItemRef::as_str)
             .map(code)
             .collect();
         writeln!(
@@ -288,8 +290,8 @@ fn write_counterpart(
     l: &Words,
 ) -> std::io::Result<()> {
     let name = match &c.permalink {
-        Some(url) => link(&code(&c.symbol), url),
-        None => code(&c.symbol),
+        Some(url) => link(&code(c.symbol.as_str()), url),
+        None => code(c.symbol.as_str()),
     };
     writeln!(
         out,
@@ -427,7 +429,11 @@ mod tests {
         g.version = "v1.20.2<i>".into();
         g.steps[0].note = BLOCKS.into();
         g.steps[0].doc = Some(BLOCKS.into());
-        g.steps[1].symbol = "k8s.io/kubernetes/pkg/scheduler.do_this_now".into();
+        g.steps[1].symbol = crate::languages::parse(
+            crate::item::Language::Go,
+            "k8s.io/kubernetes/pkg/scheduler.do_this_now",
+        )
+        .unwrap();
         g.steps[2].reason = Some(format!("{MARKUP}\n{BLOCKS}"));
         g
     }

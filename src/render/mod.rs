@@ -41,11 +41,6 @@ pub fn by_component(input: &SiteInput<'_>) -> Vec<(String, Vec<usize>)> {
         .collect()
 }
 
-/// `k8s.io/kubernetes/pkg/scheduler.Scheduler.scheduleOne` → `scheduler.Scheduler.scheduleOne`.
-pub fn short_name(symbol: &str) -> &str {
-    symbol.rsplit('/').next().unwrap_or(symbol)
-}
-
 #[cfg(test)]
 pub mod fixture {
     //! A hand-built guide for renderer tests: two found steps (one calling the other), one
@@ -57,11 +52,13 @@ pub mod fixture {
     use crate::mapping::Kind;
     use crate::resolve::Status;
 
+    /// # Panics
+    /// If a fixture symbol is not valid Go.
     pub fn step(n: usize, symbol: &str, status: Status) -> StepGuide {
         let found = status == Status::Found;
         StepGuide {
             step: n,
-            symbol: symbol.to_string(),
+            symbol: crate::languages::parse(crate::item::Language::Go, symbol).unwrap(),
             was: None,
             note: format!("note {n}"),
             status,
@@ -81,6 +78,8 @@ pub mod fixture {
         }
     }
 
+    /// # Panics
+    /// If a fixture symbol is not valid Go.
     pub fn guide() -> ArticleGuide {
         let mut s1 = step(
             1,
@@ -88,7 +87,13 @@ pub mod fixture {
             Status::Found,
         );
         s1.calls_steps = vec![2];
-        s1.calls_mapped = vec!["k8s.io/kubernetes/pkg/scheduler.Other".into()];
+        s1.calls_mapped = vec![
+            crate::languages::parse(
+                crate::item::Language::Go,
+                "k8s.io/kubernetes/pkg/scheduler.Other",
+            )
+            .unwrap(),
+        ];
         s1.was = Some("genericScheduler.findNodesThatFit".into());
         let s2 = step(
             2,
