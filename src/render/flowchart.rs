@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use super::html::esc;
+use super::escape::esc;
 use crate::guide::StepGuide;
 use crate::resolve::Status;
 

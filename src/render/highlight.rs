@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 
 use tree_sitter_highlight::{Highlight, Highlighter, HtmlRenderer};
 
-use super::html::esc;
+use super::escape::esc;
 use crate::guide::Excerpt;
 use crate::item::{HIGHLIGHT_NAMES, Language};
 

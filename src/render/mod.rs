@@ -2,6 +2,7 @@
 //! writes one article to any `impl Write`, so tests render into buffers.
 
 pub mod codetour;
+mod escape;
 mod flowchart;
 mod highlight;
 pub mod html;
