@@ -4,7 +4,7 @@ use std::io::Write;
 
 use anstyle::{AnsiColor, Style};
 
-use k8s_study::resolve::{Resolution, Status};
+use k8s_study::item::{Resolution, Status};
 
 pub fn short_commit(commit: &str) -> &str {
     &commit[..commit.len().min(12)]

@@ -12,7 +12,8 @@ use std::collections::HashSet;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use scraper::{ElementRef, Html, Node};
 
-use crate::golang::{Kind, calls, extract};
+use crate::golang::{calls, extract};
+use crate::item::Kind;
 
 /// One piece of the article, in document order.
 #[derive(Clone, Debug, PartialEq, Eq)]

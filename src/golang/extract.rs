@@ -5,7 +5,7 @@ use tree_sitter::{Node, StreamingIterator};
 use super::lang::{self, ParseFailure, go};
 use crate::item::QualName;
 
-pub use crate::item::Kind;
+use crate::item::Kind;
 
 /// One top-level declaration. Lines are 1-based and inclusive; the range covers the
 /// declaration itself, not its doc comment.

@@ -14,9 +14,7 @@ pub mod symbol;
 
 pub use embedding::{TypeRef, embedded_types, imports};
 pub use engine::Go;
-pub use extract::{
-    Call, Decl, FileDecls, Kind, calls, extract, file_name_constrained, receiver_name,
-};
+pub use extract::{Call, Decl, FileDecls, calls, extract, file_name_constrained, receiver_name};
 pub use lang::{MAX_PARSE_BYTES, PARSE_TIMEOUT, ParseFailure};
 pub use modules::{Module, ModuleMap};
 pub use signature::type_key;

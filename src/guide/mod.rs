@@ -10,7 +10,8 @@ use serde::Serialize;
 pub use excerpt::{Excerpt, excerpt};
 
 use crate::error::Skipped;
-use crate::golang::{Call, Kind as DeclKind, calls};
+use crate::golang::{Call, calls};
+use crate::item::Kind as DeclKind;
 use crate::item::{ItemRef, Language};
 use crate::mapping::{Article, Kind, Mapping, Step};
 use crate::resolve::{Resolution, Status, resolve_counterparts_each_repo, resolve_each_repo};

@@ -401,7 +401,7 @@ fn counterpart_html(
         )?;
     }
     if let Some(sig) = &c.signature {
-        let kind = c.kind.map(crate::golang::Kind::as_str).unwrap_or_default();
+        let kind = c.kind.map(crate::item::Kind::as_str).unwrap_or_default();
         writeln!(
             out,
             "<p class=\"sig\"><span class=\"kind\">{kind}</span> <code>{}</code></p>",

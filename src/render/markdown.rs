@@ -229,7 +229,7 @@ fn write_step(out: &mut impl Write, s: &StepGuide, l: &Words) -> std::io::Result
         )?;
         return Ok(());
     }
-    let kind = s.kind.map(crate::golang::Kind::as_str).unwrap_or_default();
+    let kind = s.kind.map(crate::item::Kind::as_str).unwrap_or_default();
     writeln!(
         out,
         "*{kind}* · {}\n",
@@ -311,7 +311,7 @@ fn write_counterpart(
         return Ok(());
     }
     if let Some(sig) = &c.signature {
-        let kind = c.kind.map(crate::golang::Kind::as_str).unwrap_or_default();
+        let kind = c.kind.map(crate::item::Kind::as_str).unwrap_or_default();
         writeln!(out, "*{kind}* · {}\n", code(sig))?;
     }
     if let Some(ex) = &c.excerpt {

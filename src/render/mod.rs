@@ -47,8 +47,8 @@ pub mod fixture {
     //! A hand-built guide for renderer tests: two found steps (one calling the other), one
     //! unresolved, hostile text in the places users write.
 
-    use crate::golang::Kind as DeclKind;
     use crate::guide::{ArticleGuide, Excerpt, StepGuide};
+    use crate::item::Kind as DeclKind;
     use crate::item::Language;
     use crate::mapping::Kind;
     use crate::resolve::Status;

@@ -10,7 +10,7 @@ use syn::spanned::Spanned;
 use syn::{AttrStyle, Attribute, ImplItem, Item, TraitItem, Type, UseTree, Visibility};
 
 use super::crates::join;
-use crate::golang::Kind;
+use crate::item::Kind;
 
 /// Longest signature we keep, as for Go.
 const MAX_SIGNATURE: usize = 400;

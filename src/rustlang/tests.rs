@@ -587,3 +587,23 @@ fn a_file_hint_picks_among_twins_and_flags_a_stale_hint() {
         Some("file hint alpha/src/old.rs is out of date: defined in alpha/src/store.rs")
     );
 }
+
+#[test]
+fn a_broken_manifest_is_named_where_its_crate_is_missed() {
+    let (_dir, snapshot) = test_snapshot(&[
+        ("Cargo.toml", "[workspace]\nmembers = [\"good\", \"bad\"]\n"),
+        ("good/Cargo.toml", "[package]\nname = \"good\"\n"),
+        ("good/src/lib.rs", "pub fn ok() {}\n"),
+        ("bad/Cargo.toml", "[package\nname = \"bad\"\n"),
+        ("bad/src/lib.rs", "pub fn lost() {}\n"),
+    ]);
+    let r = one(&snapshot, "bad::lost");
+    assert_eq!(r.status, Status::Missing);
+    let reason = r.reason.unwrap();
+    assert!(
+        reason.contains("1 manifest problem(s): bad/Cargo.toml:"),
+        "{reason}"
+    );
+    // A crate that is there is still found, broken neighbour or not.
+    assert_eq!(one(&snapshot, "good::ok").status, Status::Found);
+}
