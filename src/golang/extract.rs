@@ -278,7 +278,10 @@ fn signature(node: Node<'_>, outer: Node<'_>, kind: Kind, source: &[u8]) -> Stri
         }
         Kind::Alias | Kind::Type | Kind::Const | Kind::Var => {
             let full = text(outer, source);
-            let first = full.lines().next().unwrap_or_default().to_string();
+            let mut first = full.lines().next().unwrap_or_default().to_string();
+            if let Some(inherited) = implicit_const_type(node, source) {
+                first = format!("{first} {inherited}");
+            }
             if outer.id() == node.id() {
                 let keyword = match kind {
                     Kind::Const => "const ",
@@ -310,13 +313,39 @@ fn signature(node: Node<'_>, outer: Node<'_>, kind: Kind, source: &[u8]) -> Stri
     sig
 }
 
-/// The comment lines directly above a declaration, without comment markers.
+/// The type a grouped const spec without type or value (`B` after `A Code = iota`) repeats:
+/// Go copies the expression list of the last spec above it that has one, together with that
+/// spec's type. Its signature is written as the name plus that type (`const B Code`), not the
+/// copied `= iota`, which would claim a value the source does not spell; `None` when the spec
+/// is not implicit or the spec it repeats has no type (`A = iota`).
+fn implicit_const_type(node: Node<'_>, source: &[u8]) -> Option<String> {
+    let explicit = |n: Node<'_>| {
+        n.child_by_field_name("value").is_some() || n.child_by_field_name("type").is_some()
+    };
+    if node.kind() != "const_spec" || explicit(node) {
+        return None;
+    }
+    let mut sibling = node.prev_named_sibling();
+    while let Some(s) = sibling {
+        if s.kind() == "const_spec" && explicit(s) {
+            return s.child_by_field_name("type").map(|t| text(t, source));
+        }
+        sibling = s.prev_named_sibling();
+    }
+    None
+}
+
+/// The comment lines directly above a declaration, without comment markers. A comment that
+/// ends a line of code (`A // note` above `B`) belongs to that line, as go/parser has it.
 fn doc_comment(node: Node<'_>, source: &[u8]) -> String {
     let mut lines = Vec::new();
     let mut next_row = node.start_position().row;
     let mut sibling = node.prev_sibling();
     while let Some(s) = sibling {
-        if s.kind() != "comment" || s.end_position().row + 1 != next_row {
+        if s.kind() != "comment"
+            || s.end_position().row + 1 != next_row
+            || !starts_its_line(s, source)
+        {
             break;
         }
         lines.push(text(s, source));
@@ -343,6 +372,14 @@ fn doc_comment(node: Node<'_>, source: &[u8]) -> String {
         .join("\n")
         .trim()
         .to_string()
+}
+
+/// Only blanks before `node` on its first line.
+fn starts_its_line(node: Node<'_>, source: &[u8]) -> bool {
+    let start = node.start_byte();
+    source[start - node.start_position().column..start]
+        .iter()
+        .all(u8::is_ascii_whitespace)
 }
 
 fn count_errors(root: Node<'_>) -> usize {

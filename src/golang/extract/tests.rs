@@ -235,3 +235,95 @@ fn build_constraints_by_line_and_by_name() {
     assert!(!file_name_constrained("shared_informer.go"));
     assert!(!file_name_constrained("linux.go"));
 }
+
+/// Written like the scheduler framework's `Code` and cobra's `ShellCompDirective`: every
+/// spec after the first repeats `iota` and its type implicitly.
+const IOTA: &str = "package p
+
+// Code is a status.
+type Code int
+
+// The codes.
+const (
+	// Success is fine.
+	Success Code = iota
+	// Error is not.
+	Error
+	Wait // Wait's line comment.
+	Skip
+)
+
+const (
+	untypedA = iota
+	untypedB
+	firstKind Kind = \"a\"
+	secondKind
+	pairA, pairB = iota, -iota
+	pairC, pairD
+)
+
+const Alone Code = 9
+";
+
+#[test]
+fn iota_repeated_consts_are_declarations() {
+    let got = names(IOTA);
+    let want: Vec<(String, Kind, usize, usize)> = [
+        ("Code", 4),
+        ("Success", 9),
+        ("Error", 11),
+        ("Wait", 12),
+        ("Skip", 13),
+        ("untypedA", 17),
+        ("untypedB", 18),
+        ("firstKind", 19),
+        ("secondKind", 20),
+        ("pairA", 21),
+        ("pairB", 21),
+        ("pairC", 22),
+        ("pairD", 22),
+        ("Alone", 25),
+    ]
+    .into_iter()
+    .map(|(n, line)| {
+        let kind = if n == "Code" { Kind::Type } else { Kind::Const };
+        (n.to_string(), kind, line, line)
+    })
+    .collect();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn iota_repeated_consts_show_the_type_they_repeat() {
+    let src = IOTA.as_bytes();
+    let sig = |name| find(src, name).signature;
+    assert_eq!(sig("Success"), "const Success Code = iota");
+    assert_eq!(sig("Error"), "const Error Code");
+    assert_eq!(sig("Wait"), "const Wait Code");
+    assert_eq!(sig("Skip"), "const Skip Code");
+    assert_eq!(sig("untypedB"), "const untypedB", "iota alone has no type");
+    assert_eq!(sig("secondKind"), "const secondKind Kind");
+    assert_eq!(sig("pairC"), "const pairC, pairD");
+    assert_eq!(sig("pairD"), "const pairC, pairD");
+    assert_eq!(sig("Alone"), "const Alone Code = 9");
+}
+
+#[test]
+fn iota_repeated_consts_keep_their_docs() {
+    let src = IOTA.as_bytes();
+    assert_eq!(find(src, "Success").doc, "Success is fine.");
+    assert_eq!(find(src, "Error").doc, "Error is not.");
+    assert_eq!(find(src, "Wait").doc, "");
+}
+
+/// `Wait // Wait's line comment.` above `Skip` made the comment Skip's doc.
+#[test]
+fn a_line_comment_is_not_the_doc_of_the_next_line() {
+    assert_eq!(find(IOTA.as_bytes(), "Skip").doc, "");
+    let src =
+        b"package p\n\nconst (\n\tA = 1 // about A\n\tB = 2\n)\n\nvar x = 1 /* x */\nfunc F() {}\n";
+    assert_eq!(find(src, "B").doc, "");
+    assert_eq!(find(src, "F").doc, "");
+    let src = b"package p\n\nconst ( // the group\n\tA = 1\n)\n";
+    assert_eq!(find(src, "A").doc, "");
+}
