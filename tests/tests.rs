@@ -3,6 +3,7 @@
 
 mod bad_mappings;
 mod cli;
+mod declarations;
 mod draft;
 mod drift;
 mod faults;

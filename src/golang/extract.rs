@@ -278,7 +278,10 @@ fn signature(node: Node<'_>, outer: Node<'_>, kind: Kind, source: &[u8]) -> Stri
         }
         Kind::Alias | Kind::Type | Kind::Const | Kind::Var => {
             let full = text(outer, source);
-            let first = full.lines().next().unwrap_or_default().to_string();
+            let mut first = full.lines().next().unwrap_or_default().to_string();
+            if let Some(inherited) = implicit_const_type(node, source) {
+                first = format!("{first} {inherited}");
+            }
             if outer.id() == node.id() {
                 let keyword = match kind {
                     Kind::Const => "const ",
@@ -310,13 +313,39 @@ fn signature(node: Node<'_>, outer: Node<'_>, kind: Kind, source: &[u8]) -> Stri
     sig
 }
 
-/// The comment lines directly above a declaration, without comment markers.
+/// The type a grouped const spec without type or value (`B` after `A Code = iota`) repeats:
+/// Go copies the expression list of the last spec above it that has one, together with that
+/// spec's type. Its signature is written as the name plus that type (`const B Code`), not the
+/// copied `= iota`, which would claim a value the source does not spell; `None` when the spec
+/// is not implicit or the spec it repeats has no type (`A = iota`).
+fn implicit_const_type(node: Node<'_>, source: &[u8]) -> Option<String> {
+    let explicit = |n: Node<'_>| {
+        n.child_by_field_name("value").is_some() || n.child_by_field_name("type").is_some()
+    };
+    if node.kind() != "const_spec" || explicit(node) {
+        return None;
+    }
+    let mut sibling = node.prev_named_sibling();
+    while let Some(s) = sibling {
+        if s.kind() == "const_spec" && explicit(s) {
+            return s.child_by_field_name("type").map(|t| text(t, source));
+        }
+        sibling = s.prev_named_sibling();
+    }
+    None
+}
+
+/// The comment lines directly above a declaration, without comment markers. A comment that
+/// ends a line of code (`A // note` above `B`) belongs to that line, as go/parser has it.
 fn doc_comment(node: Node<'_>, source: &[u8]) -> String {
     let mut lines = Vec::new();
     let mut next_row = node.start_position().row;
     let mut sibling = node.prev_sibling();
     while let Some(s) = sibling {
-        if s.kind() != "comment" || s.end_position().row + 1 != next_row {
+        if s.kind() != "comment"
+            || s.end_position().row + 1 != next_row
+            || !starts_its_line(s, source)
+        {
             break;
         }
         lines.push(text(s, source));
@@ -343,6 +372,14 @@ fn doc_comment(node: Node<'_>, source: &[u8]) -> String {
         .join("\n")
         .trim()
         .to_string()
+}
+
+/// Only blanks before `node` on its first line.
+fn starts_its_line(node: Node<'_>, source: &[u8]) -> bool {
+    let start = node.start_byte();
+    source[start - node.start_position().column..start]
+        .iter()
+        .all(u8::is_ascii_whitespace)
 }
 
 fn count_errors(root: Node<'_>) -> usize {
@@ -393,241 +430,4 @@ pub fn file_name_constrained(name: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn names(src: &str) -> Vec<(String, Kind, usize, usize)> {
-        extract(src.as_bytes())
-            .decls
-            .into_iter()
-            .map(|d| (d.name.to_string(), d.kind, d.start_line, d.end_line))
-            .collect()
-    }
-
-    fn find(src: &[u8], name: &str) -> Decl {
-        extract(src)
-            .decls
-            .into_iter()
-            .find(|d| d.name.to_string() == name)
-            .unwrap_or_else(|| panic!("{name} not found"))
-    }
-
-    const RECEIVERS: &str = "package q
-
-type Typed[T comparable] struct{ items []T }
-
-func (q Typed[T]) Len() int { return len(q.items) }
-
-func (q *Typed[T]) Add(item T) {
-	q.items = append(q.items, item)
-}
-
-func (m *Map[K, V]) Get(k K) V { var v V; return v }
-
-func (p (*Paren)) Odd() {}
-
-func (Value) Anonymous() {}
-";
-
-    #[test]
-    fn receivers_lose_pointers_and_type_parameters() {
-        assert_eq!(
-            names(RECEIVERS),
-            vec![
-                ("Typed".into(), Kind::Struct, 3, 3),
-                ("Typed.Len".into(), Kind::Method, 5, 5),
-                ("Typed.Add".into(), Kind::Method, 7, 9),
-                ("Map.Get".into(), Kind::Method, 11, 11),
-                ("Paren.Odd".into(), Kind::Method, 13, 13),
-                ("Value.Anonymous".into(), Kind::Method, 15, 15),
-            ]
-        );
-        assert_eq!(
-            find(RECEIVERS.as_bytes(), "Typed.Add").signature,
-            "func (q *Typed[T]) Add(item T)"
-        );
-    }
-
-    const DECLS: &str = r#"package cache
-
-// Store is a generic object storage.
-// It is thread-safe.
-type Store interface {
-	// Add adds an item.
-	Add(obj interface{}) error
-	List() []interface{}
-}
-
-type Phase string
-
-type Alias = map[string]int
-
-type (
-	groupedA struct{}
-	groupedB int
-)
-
-const Single = 1
-
-const (
-	// First is first.
-	First Phase = "first"
-	Second, Third = 2, 3
-)
-
-var defaultResync = 30
-
-var (
-	errA, errB = 1, 2
-)
-
-func New() Store {
-	const local = 1
-	type localType struct{}
-	var v = func() {}
-	_ = v
-	return nil
-}
-"#;
-
-    #[test]
-    fn every_declaration_form() {
-        let got = names(DECLS);
-        let expect: Vec<(&str, Kind)> = vec![
-            ("Store", Kind::Interface),
-            ("Store.Add", Kind::InterfaceMethod),
-            ("Store.List", Kind::InterfaceMethod),
-            ("Phase", Kind::Type),
-            ("Alias", Kind::Alias),
-            ("groupedA", Kind::Struct),
-            ("groupedB", Kind::Type),
-            ("Single", Kind::Const),
-            ("First", Kind::Const),
-            ("Second", Kind::Const),
-            ("Third", Kind::Const),
-            ("defaultResync", Kind::Var),
-            ("errA", Kind::Var),
-            ("errB", Kind::Var),
-            ("New", Kind::Func),
-        ];
-        let mut got_pairs: Vec<(String, Kind)> =
-            got.iter().map(|(n, k, _, _)| (n.clone(), *k)).collect();
-        let mut want: Vec<(String, Kind)> = expect
-            .into_iter()
-            .map(|(n, k)| (n.to_string(), k))
-            .collect();
-        got_pairs.sort_by(|a, b| a.0.cmp(&b.0));
-        want.sort_by(|a, b| a.0.cmp(&b.0));
-        assert_eq!(
-            got_pairs, want,
-            "function-local const/type/var must not appear"
-        );
-    }
-
-    #[test]
-    fn docs_lines_and_signatures() {
-        let src = DECLS.as_bytes();
-        let store = find(src, "Store");
-        assert_eq!((store.start_line, store.end_line), (5, 9));
-        assert_eq!(
-            store.doc,
-            "Store is a generic object storage.\nIt is thread-safe."
-        );
-        assert_eq!(store.signature, "type Store interface");
-        let add = find(src, "Store.Add");
-        assert_eq!(
-            (add.doc.as_str(), add.signature.as_str()),
-            ("Add adds an item.", "Add(obj interface{}) error")
-        );
-        assert_eq!(find(src, "First").doc, "First is first.");
-        assert_eq!(
-            find(src, "First").signature,
-            "const First Phase = \"first\"",
-            "grouped specs keep their keyword"
-        );
-        assert_eq!(find(src, "Single").signature, "const Single = 1");
-        assert_eq!(find(src, "Alias").signature, "type Alias = map[string]int");
-        assert_eq!(find(src, "New").signature, "func New() Store");
-        assert_eq!(
-            (find(src, "New").start_line, find(src, "New").end_line),
-            (34, 40)
-        );
-        assert_eq!(find(src, "Phase").doc, "");
-    }
-
-    #[test]
-    fn syntax_errors_keep_what_parses() {
-        let src =
-            "package x\n\nfunc Good() {}\n\nfunc Broken( {\n\nfunc AlsoGood() int { return 1 }\n";
-        let file = extract(src.as_bytes());
-        assert!(file.syntax_errors > 0);
-        let got: Vec<String> = file.decls.iter().map(|d| d.name.to_string()).collect();
-        assert!(got.contains(&"Good".to_string()), "{got:?}");
-    }
-
-    /// Found by the `go_extract` fuzz target: error recovery inserts a zero-width MISSING
-    /// identifier, which became a declaration with an empty name.
-    #[test]
-    fn missing_identifiers_declare_nothing() {
-        for src in [
-            "package p\n\nconst (\n\tSecond, Thi ,= 2\n)\n",
-            "package p\n\nvar a, = 1\n",
-            "package p\n\nfunc () {}\n",
-            "package p\n\ntype = int\n",
-            "package p\n\nfunc (r *R) () {}\n",
-            "package p\n\nfunc (r *) M() {}\n",
-            "package p\n\ntype interface { M() }\n",
-        ] {
-            let file = extract(src.as_bytes());
-            for d in &file.decls {
-                assert!(!d.name.name.is_empty(), "{src:?}: {d:?}");
-                assert_ne!(d.name.receiver.as_deref(), Some(""), "{src:?}: {d:?}");
-            }
-        }
-        let got: Vec<String> = extract(b"package p\n\nconst (\n\tSecond, Thi ,= 2\n)\n")
-            .decls
-            .iter()
-            .map(|d| d.name.to_string())
-            .collect();
-        assert_eq!(got, ["Second", "Thi"]);
-    }
-
-    #[test]
-    fn non_utf8_bytes_do_not_stop_extraction() {
-        let mut src = b"package x\n\n// caf".to_vec();
-        src.extend_from_slice(&[0xe9, 0xff]);
-        src.extend_from_slice(b"\nfunc After() {}\n");
-        let d = find(&src, "After");
-        assert_eq!(d.start_line, 4);
-        assert!(d.doc.starts_with("caf"), "{:?}", d.doc);
-    }
-
-    #[test]
-    fn calls_tell_local_from_selector_calls() {
-        let src = b"func (s *S) Run() {\n\tgo s.loop()\n\tdefer close(ch)\n\tx := wait.Until(f, 0)\n\t_ = func() { helper() }\n}\n";
-        let got: Vec<(String, bool, Option<String>)> = calls(src)
-            .into_iter()
-            .map(|c| (c.name, c.local, c.qualifier))
-            .collect();
-        let q = |s: &str| Some(s.to_string());
-        let want = vec![
-            ("Until".to_string(), false, q("wait")),
-            ("close".to_string(), true, None),
-            ("helper".to_string(), true, None),
-            ("loop".to_string(), false, q("s")),
-        ];
-        assert_eq!(got, want);
-    }
-
-    #[test]
-    fn build_constraints_by_line_and_by_name() {
-        assert!(extract(b"//go:build linux\n\npackage x\n").build_constrained);
-        assert!(extract(b"// +build !windows\n\npackage x\n").build_constrained);
-        assert!(!extract(b"package x\n\n// +build linux\n").build_constrained);
-        assert!(file_name_constrained("exec_linux.go"));
-        assert!(file_name_constrained("zsys_linux_arm64.go"));
-        assert!(file_name_constrained("stat_windows.go"));
-        assert!(!file_name_constrained("shared_informer.go"));
-        assert!(!file_name_constrained("linux.go"));
-    }
-}
+mod tests;

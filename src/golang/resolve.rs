@@ -186,25 +186,30 @@ enum Lookup {
 }
 
 impl Batch {
-    /// The first reading of the symbol whose package declares it.
-    fn lookup(&self, symbol: &Symbol) -> Lookup {
+    /// The first reading of the symbol whose package declares it. A name the prefiltered
+    /// files do not declare is looked for in the whole package, so a layout the needles do
+    /// not know (code that is not gofmt'd) costs time, not the answer.
+    fn lookup(&mut self, symbol: &Symbol) -> Lookup {
         let mut first_searched = None;
         for split in symbol.splits() {
-            let Some(Some(dir)) = self.dir_of.get(split.import_path) else {
+            let Some(Some(dir)) = self.dir_of.get(split.import_path).cloned() else {
                 continue;
             };
-            let matches: Vec<Located> = self
-                .by_dir
-                .get(dir)
-                .into_iter()
-                .flatten()
-                .filter(|l| l.decl.name == split.name)
-                .cloned()
-                .collect();
+            let named = |found: &[Located]| -> Vec<Located> {
+                found
+                    .iter()
+                    .filter(|l| l.decl.name == split.name)
+                    .cloned()
+                    .collect()
+            };
+            let mut matches = named(self.by_dir.get(&dir).map_or(&[], Vec::as_slice));
+            if matches.is_empty() {
+                matches = named(self.whole_package(&dir));
+            }
             if !matches.is_empty() {
                 return Lookup::Found(matches);
             }
-            first_searched.get_or_insert((split.import_path.to_string(), dir.clone(), split.name));
+            first_searched.get_or_insert((split.import_path.to_string(), dir, split.name));
         }
         match first_searched {
             Some((import_path, dir, name)) => Lookup::NotInPackage {
@@ -250,9 +255,10 @@ impl Batch {
 /// Byte patterns a file must contain to possibly declare `name`, in gofmt's layout: a
 /// method is `) Name(`, an interface method a tab-indented `Name(`, a func `func Name(` or
 /// `func Name[`, a type, const or var `type Name `, `const Name `, `var Name ` or, inside a
-/// group, a tab-indented `Name ` or `Name,`. This keeps a type like `Pod` from dragging in
+/// group, a tab-indented `Name `, `Name,` or, for a const repeating the group's `iota`,
+/// `Name` alone on its line. This keeps a type like `Pod` from dragging in
 /// every file that mentions it (generated.pb.go alone is 1.7 MB). A miss is caught by the
-/// whole-package pass, so the patterns only save time, never answers.
+/// whole-package pass of `Batch::lookup`, so the patterns only save time, never answers.
 pub(crate) fn needles(name: &QualName) -> Vec<String> {
     let n = &name.name;
     match &name.receiver {
@@ -266,6 +272,8 @@ pub(crate) fn needles(name: &QualName) -> Vec<String> {
             "var {} ",
             "\t{} ",
             "\t{},",
+            "\t{}\n",
+            "\t{}\r\n",
             "const {},",
             "var {},",
         ]
@@ -294,5 +302,53 @@ fn hit(import_path: &str, l: &Located) -> Hit {
         signature: l.decl.signature.clone(),
         doc: l.decl.doc.clone(),
         constrained: l.constrained,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::golang::PackageFiles;
+
+    fn package(files: &[(&str, &str)]) -> PackageFiles {
+        PackageFiles {
+            dir: "p".into(),
+            files: files
+                .iter()
+                .map(|(name, text)| (format!("p/{name}"), text.as_bytes().to_vec()))
+                .collect(),
+        }
+    }
+
+    fn kept(pkg: &PackageFiles, name: &QualName) -> Vec<String> {
+        let needles = needles(name);
+        let needles: Vec<&str> = needles.iter().map(String::as_str).collect();
+        pkg.prefilter(&needles)
+            .into_iter()
+            .map(|i| pkg.files[i].0.clone())
+            .collect()
+    }
+
+    /// `find` missed the scheduler framework's `Unschedulable`: gofmt writes a const that
+    /// repeats the group's `iota` as a tab, its name and a newline, which no needle matched.
+    #[test]
+    fn needles_keep_a_file_that_declares_an_iota_repeated_const() {
+        let pkg = package(&[
+            (
+                "codes.go",
+                "package p\n\ntype Code int\n\nconst (\n\tSuccess Code = iota\n\tUnschedulable\n\tWait // line comment\n)\n",
+            ),
+            (
+                "crlf.go",
+                "package p\r\n\r\nconst (\r\n\tA = iota\r\n\tB\r\n)\r\n",
+            ),
+            ("uses.go", "package p\n\nvar x = Unschedulable + B\n"),
+        ]);
+        assert_eq!(
+            kept(&pkg, &QualName::plain("Unschedulable")),
+            ["p/codes.go"]
+        );
+        assert_eq!(kept(&pkg, &QualName::plain("Wait")), ["p/codes.go"]);
+        assert_eq!(kept(&pkg, &QualName::plain("B")), ["p/crlf.go"]);
     }
 }
