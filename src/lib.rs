@@ -8,6 +8,7 @@
 
 pub mod draft;
 pub mod drift;
+pub mod era;
 pub mod error;
 pub mod golang;
 pub mod guide;

@@ -19,6 +19,17 @@ pub struct ArticleRow {
     pub steps: usize,
     /// Steps resolved at the pin, when its repo was read (`--resolve`).
     pub resolved: Option<usize>,
+    /// The pin of the entry's repo.
+    pub pin: String,
+    /// The version the article reads, as the mapping writes it, and how that is known.
+    pub written_for: Option<String>,
+    pub era: Option<crate::mapping::EraSource>,
+    /// The exact version read for `written_for`, and the steps whose article-era name
+    /// resolves there (`--resolve`, when that version could be read).
+    pub era_version: Option<String>,
+    pub at_era: Option<usize>,
+    /// Why the article's version could not be read.
+    pub era_unread: Option<String>,
 }
 
 /// The whole report. JSON field names are stable (`stats --format json`).
@@ -50,7 +61,8 @@ pub struct RepoResolution {
 
 /// The coverage of `mapping`; with `sources`, every step also resolved at its pin, one repo
 /// at a time: a repo that cannot be read is a row with its error, never the end of the report.
-pub fn report(mapping: &Mapping, sources: Option<&Sources>) -> Report {
+#[allow(clippy::too_many_lines)] // one pass per table of the report
+pub fn report(mapping: &Mapping, sources: Option<&Sources>, era: crate::era::Era) -> Report {
     let m = mapping;
     let mut report = Report {
         articles: m.articles.len(),
@@ -115,6 +127,13 @@ pub fn report(mapping: &Mapping, sources: Option<&Sources>) -> Report {
             );
         }
     }
+    let (eras, unreachable) = match sources {
+        Some(sources) => {
+            let all: Vec<&Article> = m.articles.iter().collect();
+            crate::era::era_steps(sources, m, &all, era)
+        }
+        None => Default::default(),
+    };
     for a in &m.articles {
         let resolved = (sources.is_some()
             && report
@@ -122,6 +141,22 @@ pub fn report(mapping: &Mapping, sources: Option<&Sources>) -> Report {
                 .get(&a.repo)
                 .is_some_and(|r| r.resolved.is_some()))
         .then(|| resolved_by_article.get(&a.id).copied().unwrap_or(0));
+        let pin = m.repo(&a.repo).map(|r| r.pin.clone()).unwrap_or_default();
+        let mine: Vec<&crate::era::EraStep> = (1..=a.steps.len())
+            .filter_map(|i| eras.get(&(a.id.clone(), i)))
+            .collect();
+        let era_unread = unreachable
+            .iter()
+            .find(|u| u.articles.contains(&a.id))
+            .map(|u| u.why.clone());
+        let era_version = mine.first().map(|e| e.version.clone()).or_else(|| {
+            unreachable
+                .iter()
+                .find(|u| u.articles.contains(&a.id))
+                .map(|u| u.version.clone())
+        });
+        let at_era =
+            (!mine.is_empty()).then(|| mine.iter().filter(|e| e.status == Status::Found).count());
         report.rows.push(ArticleRow {
             id: a.id.clone(),
             repo: a.repo.clone(),
@@ -129,6 +164,12 @@ pub fn report(mapping: &Mapping, sources: Option<&Sources>) -> Report {
             found: a.found,
             steps: a.steps.len(),
             resolved,
+            pin,
+            written_for: a.written_for.clone(),
+            era: a.era,
+            era_version,
+            at_era,
+            era_unread,
         });
     }
     report
@@ -191,6 +232,7 @@ mod tests {
                 .unwrap(),
             file: None,
             was: None,
+            gone: None,
             review: None,
             note: String::new(),
             note_zh: String::new(),
@@ -207,6 +249,7 @@ mod tests {
             author: "t".into(),
             kind,
             written_for: None,
+            era: None,
             found,
             evidence: None,
             reason: None,
@@ -229,7 +272,7 @@ mod tests {
             ],
             ..Mapping::default()
         };
-        let r = report(&m, None);
+        let r = report(&m, None, crate::era::Era::Off);
         assert_eq!((r.articles, r.urls, r.steps), (3, 6, 5));
         assert_eq!((r.found, r.inferred, r.counterparts), (2, 1, 0));
         assert_eq!(r.by_kind.get("series"), Some(&1));

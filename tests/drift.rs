@@ -846,7 +846,7 @@ fn guides_say_what_changed_since_the_articles_version_when_it_is_cached() {
         )
         .replace(
             "    repo: sched\n",
-            "    written_for: v1.1\n    repo: kubernetes\n",
+            "    written_for: v1.1\n    era: stated\n    repo: kubernetes\n",
         )
         .replace(
             "example.com/sched/pkg/scheduler/core.genericScheduler.findNodesThatFitPod",
@@ -887,10 +887,13 @@ fn guides_say_what_changed_since_the_articles_version_when_it_is_cached() {
         "{after}"
     );
     assert!(
-        after.contains("**Changed**: since v1.1.0 (the article's version): body-changed"),
+        after.contains(
+            "**Changed**: since v1.1.0 (the article's version): body changed (+4 −1 lines)"
+        ),
         "{after}"
     );
-    // Unchanged steps get no line.
+    // Every step read at the article's version says so, unchanged ones too, with the place
+    // and permalink at that version's tag.
     let run = after
         .split("## 1.")
         .nth(1)
@@ -898,5 +901,107 @@ fn guides_say_what_changed_since_the_articles_version_when_it_is_cached() {
         .split("## 2.")
         .next()
         .unwrap();
-    assert!(!run.contains("**Changed**"), "{run}");
+    assert!(
+        run.contains("**Changed**: since v1.1.0 (the article's version): unchanged"),
+        "{run}"
+    );
+    assert!(
+        run.contains("(https://github.com/kubernetes/kubernetes/blob/v1.1.0/pkg/scheduler/scheduler.go#L12-L16)"),
+        "{run}"
+    );
+}
+
+/// A package whose folder moves while its files stay (GOPATH `vendor/` → a staging module,
+/// as `vendor/k8s.io/api` became `staging/src/k8s.io/api`): not a file move. A file that
+/// really changes inside the package still is.
+#[test]
+fn a_package_folder_that_moves_is_not_a_file_move() {
+    let ws = Workspace::new();
+    let root = ws.path("mirrors/acme/mono");
+    let repo = Repository::init(&root).unwrap();
+    let types = "package core\n\n// Pod is a pod.\ntype Pod struct{ name string }\n\n// Name says the name.\nfunc (p *Pod) Name() string { return p.name }\n\n// NewPod makes one.\nfunc NewPod(n string) *Pod { return &Pod{name: n} }\n";
+    write(&root, "main.go", "package main\n\nfunc main() {}\n");
+    write(&root, "vendor/example.com/api/core/types.go", types);
+    commit_and_tag(&repo, "v1");
+    std::fs::remove_dir_all(root.join("vendor")).unwrap();
+    write(
+        &root,
+        "go.mod",
+        "module example.com/mono\n\ngo 1.20\n\nrequire example.com/api v0.0.0\n\nreplace example.com/api => ./staging/src/example.com/api\n",
+    );
+    write(
+        &root,
+        "staging/src/example.com/api/go.mod",
+        "module example.com/api\n\ngo 1.20\n",
+    );
+    let moved = types
+        .replace(
+            "func (p *Pod) Name() string { return p.name }",
+            "func (p *Pod) Name() string {\n\tif p == nil {\n\t\treturn \"\"\n\t}\n\treturn p.name\n}",
+        )
+        .replace(
+            "\n// NewPod makes one.\nfunc NewPod(n string) *Pod { return &Pod{name: n} }\n",
+            "",
+        );
+    write(&root, "staging/src/example.com/api/core/types.go", moved);
+    write(
+        &root,
+        "staging/src/example.com/api/core/new.go",
+        "package core\n\n// NewPod makes one.\nfunc NewPod(n string) *Pod { return &Pod{name: n} }\n",
+    );
+    commit_and_tag(&repo, "v2");
+    let mapping = ws.path("mono.yaml");
+    std::fs::write(
+        &mapping,
+        "schema: 1\nrepos:\n  mono: { url: https://github.com/acme/mono, pin: v1, module: example.com/mono }\ncomponents:\n  c: c\narticles:\n  - id: mono\n    title: Mono\n    url: https://example.com/mono\n    repo: mono\n    components: [c]\n    steps:\n      - symbol: example.com/api/core.Pod\n        note: a\n      - symbol: example.com/api/core.Pod.Name\n        note: b\n      - symbol: example.com/api/core.NewPod\n        note: c\n",
+    )
+    .unwrap();
+    let out = ws
+        .cmd()
+        .env("K8S_STUDY_NO_BUILTIN", "1")
+        .env("K8S_STUDY_MAPPING", &mapping)
+        .args(["bump", "--to", "v2", "--repo", "mono", "--format", "json"])
+        .output()
+        .unwrap();
+    let steps: Vec<Value> = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let got: Vec<(&str, &str, &str)> = steps
+        .iter()
+        .map(|s| {
+            (
+                s["category"].as_str().unwrap(),
+                s["from"]["file"].as_str().unwrap(),
+                s["to"]["file"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "unchanged",
+                "vendor/example.com/api/core/types.go",
+                "staging/src/example.com/api/core/types.go"
+            ),
+            (
+                "body-changed",
+                "vendor/example.com/api/core/types.go",
+                "staging/src/example.com/api/core/types.go"
+            ),
+            (
+                "moved-file",
+                "vendor/example.com/api/core/types.go",
+                "staging/src/example.com/api/core/new.go"
+            ),
+        ],
+        "{steps:#?}"
+    );
+    assert!(
+        steps[0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("its package's folder moved"),
+        "{:#}",
+        steps[0]
+    );
 }

@@ -224,6 +224,8 @@ articles:
       - symbol: github.com/acme/widgets/queue.Old
         note: Gone in v2.
         note_zh: 在 v2 中删除。
+    written_for: v1.0
+    era: dated
 ";
 
 /// `git daemon` on loopback: the network transport, where the fetch is shallow.

@@ -10,6 +10,7 @@ use k8s_study::resolve::{
 use k8s_study::source::SourceError;
 use serde::Serialize;
 
+use super::guide::EraArg;
 use super::output::{github_annotation, mark, write_detail};
 use super::{AtArgs, Context, messages};
 
@@ -30,6 +31,11 @@ pub struct CheckArgs {
     /// Only the articles of your own --mapping files.
     #[arg(long)]
     pub own: bool,
+    /// Also check every article at its own version (`written_for`): each step's article-era
+    /// name (`was:`, else its symbol) must resolve there. `cached` reads only versions already
+    /// in the cache; `fetch` downloads them.
+    #[arg(long, value_enum, default_value_t = EraArg::Cached)]
+    pub era: EraArg,
     #[arg(long, value_enum, default_value_t)]
     pub format: CheckFormat,
 }
@@ -52,6 +58,20 @@ struct Summary {
     found: usize,
     missing: usize,
     ambiguous: usize,
+    /// Missing at the pin as the mapping says (`gone:`).
+    gone: usize,
+    /// Steps read at their article's own version, and of those, how many do not resolve.
+    at_era: usize,
+    missing_at_era: usize,
+}
+
+/// A step whose article-era name does not resolve at the article's version.
+#[derive(Serialize)]
+struct EraProblem<'a> {
+    article: &'a str,
+    step: usize,
+    #[serde(flatten)]
+    era: &'a k8s_study::era::EraStep,
 }
 
 pub fn run(cx: &Context, args: &CheckArgs) -> Result<u8, Error> {
@@ -82,13 +102,42 @@ pub fn run(cx: &Context, args: &CheckArgs) -> Result<u8, Error> {
     failed.extend(unread);
     let counterpart_count = counterparts.len();
     steps.extend(counterparts);
+    // A step the mapping says is gone at the pin is expected to be missing there.
+    let gone = |s: &StepResolution| {
+        s.resolution.status == Status::Missing
+            && cx
+                .mapping
+                .article(&s.article)
+                .and_then(|a| a.steps.get(s.step - 1))
+                .is_some_and(|st| st.gone.is_some() && st.symbol.as_str() == s.resolution.symbol)
+    };
+    let gone_count = steps.iter().filter(|s| gone(s)).count();
+    steps.retain(|s| !gone(s));
+    let (eras, unreachable) = if args.at.at().is_some() {
+        (std::collections::HashMap::new(), Vec::new())
+    } else {
+        k8s_study::era::era_steps(&cx.sources, &cx.mapping, &articles, args.era.into())
+    };
+    let mut era_problems: Vec<EraProblem<'_>> = eras
+        .iter()
+        .filter(|(_, e)| e.status != Status::Found)
+        .map(|((article, step), era)| EraProblem {
+            article,
+            step: *step,
+            era,
+        })
+        .collect();
+    era_problems.sort_by(|a, b| (a.article, a.step).cmp(&(b.article, b.step)));
     let count = |s: Status| steps.iter().filter(|r| r.resolution.status == s).count();
     let summary = Summary {
-        steps: steps.len(),
+        steps: steps.len() + gone_count,
         counterparts: counterpart_count,
         found: count(Status::Found),
         missing: count(Status::Missing),
         ambiguous: count(Status::Ambiguous),
+        gone: gone_count,
+        at_era: eras.len(),
+        missing_at_era: era_problems.len(),
     };
     let mut out = std::io::stdout().lock();
     match args.format {
@@ -98,49 +147,26 @@ pub fn run(cx: &Context, args: &CheckArgs) -> Result<u8, Error> {
                 .iter()
                 .filter(|s| s.resolution.status != Status::Found)
                 .collect();
-            let report = serde_json::json!({ "summary": summary, "problems": problems });
+            let report = serde_json::json!({
+                "summary": summary,
+                "problems": problems,
+                "era_problems": era_problems,
+                "eras_not_read": unreachable,
+            });
             serde_json::to_writer_pretty(&mut out, &report).map_err(std::io::Error::from)?;
             writeln!(out)?;
         }
-        CheckFormat::Text => {
-            for s in steps
-                .iter()
-                .filter(|s| s.resolution.status != Status::Found)
-            {
-                let origin = origin_of(cx, s)
-                    .map(ToString::to_string)
-                    .unwrap_or_default();
-                writeln!(
-                    out,
-                    "{} {} step {}: {}  ({origin})",
-                    mark(s.resolution.status),
-                    s.article,
-                    s.step,
-                    s.resolution.symbol
-                )?;
-                write_detail(&mut out, &s.resolution, "    ")?;
-            }
-            let unread: std::collections::BTreeSet<&str> =
-                failed.iter().map(|(repo, _)| repo.as_str()).collect();
-            for repo in unread {
-                writeln!(out, "not read: repo {repo} (the error is below)")?;
-            }
-            writeln!(
-                out,
-                "{} steps{}: {} found, {} missing, {} ambiguous",
-                summary.steps,
-                if counterpart_count > 0 {
-                    format!(" (incl. {counterpart_count} Rust counterparts)")
-                } else {
-                    String::new()
-                },
-                summary.found,
-                summary.missing,
-                summary.ambiguous
-            )?;
-        }
+        CheckFormat::Text => write_text(
+            &mut out,
+            cx,
+            &steps,
+            &summary,
+            &era_problems,
+            &unreachable,
+            &failed,
+        )?,
     }
-    let code = if summary.found == summary.steps {
+    let code = if summary.found + summary.gone == summary.steps && summary.missing_at_era == 0 {
         exit::OK
     } else {
         exit::MISSING
@@ -150,6 +176,106 @@ pub fn run(cx: &Context, args: &CheckArgs) -> Result<u8, Error> {
         .map(|(repo, e)| Skipped::repo(&repo, e))
         .collect();
     Ok(messages::report_unread(&skipped, code))
+}
+
+/// The text report: each problem with its place, then the counts.
+fn write_text(
+    out: &mut impl std::io::Write,
+    cx: &Context,
+    steps: &[StepResolution],
+    summary: &Summary,
+    era_problems: &[EraProblem<'_>],
+    unreachable: &[k8s_study::era::Unreachable],
+    failed: &[(String, SourceError)],
+) -> std::io::Result<()> {
+    let counterpart_count = summary.counterparts;
+    let gone_count = summary.gone;
+    for s in steps
+        .iter()
+        .filter(|s| s.resolution.status != Status::Found)
+    {
+        let origin = origin_of(cx, s)
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "{} {} step {}: {}  ({origin})",
+            mark(s.resolution.status),
+            s.article,
+            s.step,
+            s.resolution.symbol
+        )?;
+        write_detail(out, &s.resolution, "    ")?;
+    }
+    for p in era_problems {
+        writeln!(
+            out,
+            "{} {} step {}: {} at the article's version {}",
+            mark(Status::Missing),
+            p.article,
+            p.step,
+            p.era.symbol,
+            p.era.version
+        )?;
+        if let Some(reason) = &p.era.reason {
+            writeln!(out, "    {}", super::output::printable(reason))?;
+        }
+    }
+    // Eras only missing from the cache are one line; an era that could not be read is named.
+    let (uncached, unread_eras): (Vec<_>, Vec<_>) = unreachable
+        .iter()
+        .partition(|u| u.why.starts_with(k8s_study::era::NOT_CACHED));
+    for u in &unread_eras {
+        writeln!(
+            out,
+            "era not read: {}@{} ({}): {}",
+            u.repo,
+            u.version,
+            u.articles.join(", "),
+            u.why
+        )?;
+    }
+    if !uncached.is_empty() {
+        let articles: usize = uncached.iter().map(|u| u.articles.len()).sum();
+        writeln!(
+            out,
+            "{} article version(s) of {articles} article(s) are not in the cache: `check --era fetch` reads them too",
+            uncached.len()
+        )?;
+    }
+    let unread: std::collections::BTreeSet<&str> =
+        failed.iter().map(|(repo, _)| repo.as_str()).collect();
+    for repo in unread {
+        writeln!(out, "not read: repo {repo} (the error is below)")?;
+    }
+    writeln!(
+        out,
+        "{} steps{}: {} found, {} missing, {} ambiguous{}",
+        summary.steps,
+        if counterpart_count > 0 {
+            format!(" (incl. {counterpart_count} Rust counterparts)")
+        } else {
+            String::new()
+        },
+        summary.found,
+        summary.missing,
+        summary.ambiguous,
+        if gone_count > 0 {
+            format!(", {gone_count} gone as the mapping says")
+        } else {
+            String::new()
+        }
+    )?;
+    if summary.at_era > 0 {
+        writeln!(
+            out,
+            "at the articles' own versions: {} steps read, {} do not resolve; {} era(s) not read",
+            summary.at_era,
+            summary.missing_at_era,
+            unreachable.len()
+        )?;
+    }
+    Ok(())
 }
 
 /// One `::error` workflow command per step that does not resolve, at its line of the mapping.

@@ -157,7 +157,7 @@ fn write_article(out: &mut impl Write, a: &Article) -> std::io::Result<()> {
     for (i, s) in a.steps.iter().enumerate() {
         let was = s
             .was
-            .as_deref()
+            .as_ref()
             .map(|w| format!(" (article: {w})"))
             .unwrap_or_default();
         writeln!(out, "{:>3}. {}{was}\n     {}", i + 1, s.symbol, s.note)?;

@@ -21,6 +21,10 @@ pub struct StatsArgs {
     /// Also resolve every step at its pin (needs the sources; a repo that cannot be fetched is reported, not fatal).
     #[arg(long)]
     pub resolve: bool,
+    /// With --resolve: also read each article at its own version (`written_for`): `cached`
+    /// reads only versions already in the cache, `fetch` downloads them.
+    #[arg(long, value_enum, default_value_t = super::guide::EraArg::Cached)]
+    pub era: super::guide::EraArg,
     #[arg(long, value_enum, default_value_t)]
     pub format: StatsFormat,
 }
@@ -34,8 +38,19 @@ pub enum StatsFormat {
     Md,
 }
 
+fn serde_plain_name(e: k8s_study::mapping::EraSource) -> &'static str {
+    match e {
+        k8s_study::mapping::EraSource::Stated => "stated",
+        k8s_study::mapping::EraSource::Dated => "dated",
+    }
+}
+
 pub fn run(cx: &Context, args: &StatsArgs) -> Result<u8, Error> {
-    let report = report(&cx.mapping, args.resolve.then_some(&cx.sources));
+    let report = report(
+        &cx.mapping,
+        args.resolve.then_some(&cx.sources),
+        args.era.into(),
+    );
     let mut out = std::io::stdout().lock();
     match args.format {
         StatsFormat::Json => {
@@ -117,18 +132,47 @@ fn write_md(out: &mut impl std::io::Write, r: &Report) -> std::io::Result<()> {
     }
     writeln!(
         out,
-        "\n## Entries\n\n| id | repo | kind | text | steps | resolved |\n|---|---|---|---|---:|---:|"
+        "\n## Entries\n\nEra: the version the article reads (`written_for`), stated by its text or dated from the post; \
+         steps at era: how many of its steps (by their article-era names) resolve at that version, \
+         when it could be read.\n\n\
+         | id | repo | kind | text | era | era version | steps at era | pin | steps at pin | steps |\n\
+         |---|---|---|---|---|---|---:|---|---:|---:|"
     )?;
     for row in &r.rows {
         let text = if row.found { "read" } else { "inferred" };
-        let resolved = row
-            .resolved
-            .map_or_else(|| "–".to_string(), |n| n.to_string());
+        let dash = || "–".to_string();
+        let resolved = row.resolved.map_or_else(dash, |n| n.to_string());
+        let era = match (&row.written_for, row.era) {
+            (Some(w), Some(e)) => format!("{w} ({})", serde_plain_name(e)),
+            (Some(w), None) => w.clone(),
+            _ => dash(),
+        };
+        let at_era = match (row.at_era, &row.era_unread) {
+            (Some(n), _) => n.to_string(),
+            (None, Some(_)) => "not read".to_string(),
+            (None, None) => dash(),
+        };
         writeln!(
             out,
-            "| {} | {} | {} | {text} | {} | {resolved} |",
-            row.id, row.repo, row.kind, row.steps
+            "| {} | {} | {} | {text} | {era} | {} | {at_era} | {} | {resolved} | {} |",
+            row.id,
+            row.repo,
+            row.kind,
+            row.era_version.as_deref().unwrap_or("–"),
+            row.pin,
+            row.steps
         )?;
+    }
+    let unread: std::collections::BTreeMap<&str, &str> = r
+        .rows
+        .iter()
+        .filter_map(|row| Some((row.era_version.as_deref()?, row.era_unread.as_deref()?)))
+        .collect();
+    if !unread.is_empty() {
+        writeln!(out, "\n## Eras that could not be read\n")?;
+        for (version, why) in unread {
+            writeln!(out, "- {version}: {why}")?;
+        }
     }
     Ok(())
 }

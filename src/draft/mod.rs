@@ -546,7 +546,7 @@ pub fn to_yaml(d: &Draft, id: &str, url: &str) -> String {
     );
     let _ = writeln!(out, "    repo: {}", d.repo);
     if d.version_from == "stated" {
-        let _ = writeln!(out, "    written_for: {}", q(&d.version));
+        let _ = writeln!(out, "    written_for: {}\n    era: stated", q(&d.version));
     }
     let _ = writeln!(
         out,

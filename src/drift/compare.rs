@@ -170,7 +170,10 @@ fn still_there(
     new_text: String,
 ) -> Compared {
     let (added, removed) = line_changes(&old_text, &new_text);
-    let (category, detail) = if from.file != to.file {
+    // The item was found by its package at both versions, so another path with the same file
+    // name is its package's folder moving (GOPATH `vendor/k8s.io/api` → `staging/src/k8s.io/api`,
+    // a module zip's own layout), not a file move inside the package.
+    let (category, detail) = if file_name(&from.file) != file_name(&to.file) {
         (
             Category::MovedFile,
             format!("moved from {} to {}", from.file, to.file),
@@ -187,6 +190,16 @@ fn still_there(
             Category::BodyChanged,
             format!("{added} line(s) added, {removed} removed"),
         )
+    };
+    let detail = if category != Category::MovedFile && from.file != to.file {
+        let moved = format!("its package's folder moved: {} → {}", from.file, to.file);
+        if detail.is_empty() {
+            moved
+        } else {
+            format!("{detail}; {moved}")
+        }
+    } else {
+        detail
     };
     Compared {
         category,
@@ -384,6 +397,10 @@ fn promoted_to(
         new_text: Some(method.text.clone()),
         ..blank(Some(p.from.clone()), Some(p.old_text.clone()))
     }
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
 }
 
 /// Equal but for layout and `interface{}` spelled `any`.

@@ -114,6 +114,13 @@ pub fn plan(
                 };
                 push(fields.origin, edit);
             }
+            // Same file in a package folder that moved (vendor/ → staging/): the hint follows.
+            (category, Some(to))
+                if category.holds()
+                    && to.file != c.from.as_ref().map_or("", |f| f.file.as_str()) =>
+            {
+                set_file(&mut push, &fields, &to.file);
+            }
             _ => {}
         }
     }

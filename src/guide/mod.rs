@@ -36,6 +36,10 @@ pub struct ArticleGuide {
     pub author: String,
     pub kind: Kind,
     pub written_for: Option<String>,
+    /// How `written_for` is known: `stated` by the text, or `dated` from the post.
+    pub era: Option<crate::mapping::EraSource>,
+    /// Why the article's version could not be read, when it could not.
+    pub era_unreachable: Option<String>,
     pub found: bool,
     pub reason: Option<String>,
     pub entry_points: Vec<String>,
@@ -74,8 +78,20 @@ pub struct StepGuide {
     /// What changed between the article's `written_for` version and the pin, when that
     /// version is in the cache (or `guide --era fetch`) and the symbol changed.
     pub since_article: Option<String>,
+    /// The step at the article's own version (`written_for`), when that version could be
+    /// read: its place and permalink there, and what changed up to the pin.
+    pub era: Option<EraStep>,
+    /// The step's code is gone at the pin (`gone:` in the mapping).
+    pub gone: Option<GoneGuide>,
     /// The kube-rs item that plays the same role, resolved at its own pin.
     pub counterpart: Option<CounterpartGuide>,
+}
+
+/// Since when a step's code is gone, and what took its place.
+#[derive(Clone, Debug, Serialize)]
+pub struct GoneGuide {
+    pub since: String,
+    pub successor: Option<String>,
 }
 
 /// A Rust counterpart as a guide shows it: the same fields as a step, its own repo and pin.
@@ -98,17 +114,7 @@ pub struct CounterpartGuide {
     pub excerpt: Option<Excerpt>,
 }
 
-/// Whether guides compare each step with the article's own version.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Era {
-    /// No comparison.
-    Off,
-    /// Only when that version is already in the cache: never a network fetch.
-    #[default]
-    Cached,
-    /// Fetch the article's version when needed.
-    Fetch,
-}
+pub use crate::era::{Era, EraStep, Since, Unreachable};
 
 /// Build the guides of `articles`, each at its repo's pin, and say what could not be read.
 /// Nothing stops the build: steps (and counterparts) of a repo that cannot be read are
@@ -134,7 +140,7 @@ pub fn build(
         .into_iter()
         .map(|(repo, e)| Skipped::repo(&repo, e))
         .collect();
-    let mut since = since_article(sources, mapping, articles, era);
+    let (mut eras, unreachable_eras) = crate::era::era_steps(sources, mapping, articles, era);
     let (counterparts, failed) = resolve_counterparts_each_repo(sources, mapping, articles, None);
     let counterpart_errors: HashMap<String, String> = failed
         .iter()
@@ -179,7 +185,15 @@ pub fn build(
                     &mut files,
                 )
             });
-            let since_article = since.remove(&(article.id.clone(), i + 1));
+            let at_era = eras.remove(&(article.id.clone(), i + 1));
+            let since_article = at_era.as_ref().and_then(|e| {
+                let since = e.since.as_ref()?;
+                Some(format!(
+                    "since {} (the article's version): {}",
+                    e.version,
+                    since.line()
+                ))
+            });
             let Some(r) = by_step.remove(&(article.id.as_str(), i + 1)) else {
                 let why = unreadable
                     .get(article.repo.as_str())
@@ -187,6 +201,7 @@ pub fn build(
                     .unwrap_or_default();
                 let mut s = StepGuide::unresolved(i + 1, step, lang, why);
                 s.counterpart = counterpart;
+                s.era = at_era;
                 steps.push(s);
                 continue;
             };
@@ -227,7 +242,7 @@ pub fn build(
             steps.push(StepGuide {
                 step: i + 1,
                 symbol: step.symbol.clone(),
-                was: step.was.clone(),
+                was: step.was.as_ref().map(ToString::to_string),
                 note: lang.note(step).to_string(),
                 status: r.status,
                 reason,
@@ -242,6 +257,11 @@ pub fn build(
                 calls_steps: Vec::new(),
                 calls_mapped: Vec::new(),
                 since_article,
+                era: at_era,
+                gone: step.gone.as_ref().map(|g| GoneGuide {
+                    since: g.since.clone(),
+                    successor: g.successor.as_ref().map(ToString::to_string),
+                }),
                 counterpart,
             });
         }
@@ -254,6 +274,11 @@ pub fn build(
             author: article.author.clone(),
             kind: article.kind,
             written_for: article.written_for.clone(),
+            era: article.era,
+            era_unreachable: unreachable_eras
+                .iter()
+                .find(|u| u.articles.contains(&article.id))
+                .map(|u| format!("{}@{}: {}", u.repo, u.version, u.why)),
             found: article.found,
             reason: article.reason.clone(),
             entry_points: article.entry_points.clone(),
@@ -283,7 +308,7 @@ impl StepGuide {
         Self {
             step: number,
             symbol: step.symbol.clone(),
-            was: step.was.clone(),
+            was: step.was.as_ref().map(ToString::to_string),
             note: lang.note(step).to_string(),
             status: Status::Missing,
             reason: Some(reason),
@@ -298,6 +323,11 @@ impl StepGuide {
             calls_steps: Vec::new(),
             calls_mapped: Vec::new(),
             since_article: None,
+            era: None,
+            gone: step.gone.as_ref().map(|g| GoneGuide {
+                since: g.since.clone(),
+                successor: g.successor.as_ref().map(ToString::to_string),
+            }),
             counterpart: None,
         }
     }
@@ -395,102 +425,6 @@ fn counterpart_guide(
         }
     }
     g
-}
-
-/// One line per step whose symbol changed between the article's `written_for` version and
-/// the pin ("what changed since the article"), keyed by (article, step).
-fn since_article(
-    sources: &Sources,
-    mapping: &Mapping,
-    articles: &[&Article],
-    era: Era,
-) -> HashMap<(String, usize), String> {
-    let mut out = HashMap::new();
-    if era == Era::Off {
-        return out;
-    }
-    let mut groups: BTreeMap<(String, String), Vec<&Article>> = BTreeMap::new();
-    for a in articles.iter().filter(|a| !a.steps.is_empty()) {
-        let (Some(written_for), Some(repo)) = (&a.written_for, mapping.repo(&a.repo)) else {
-            continue;
-        };
-        if let Some(version) = crate::versions::version_for(repo, written_for)
-            && version != repo.pin
-        {
-            groups.entry((a.repo.clone(), version)).or_default().push(a);
-        }
-    }
-    for ((repo_name, version), group) in groups {
-        let repo = mapping.repo(&repo_name).expect("grouped from the mapping");
-        let old = match era {
-            Era::Fetch => sources.snapshot(&repo.spec(), &version).ok(),
-            _ => sources.cached_snapshot(&repo.spec(), &version),
-        };
-        let Some(old) = old else {
-            continue;
-        };
-        let Ok(new) = sources.snapshot(&repo.spec(), &repo.pin) else {
-            continue;
-        };
-        // At the article's version a step is looked up by its article-era name, if any.
-        let engine = crate::languages::engine(repo.lang);
-        let symbols: Vec<(String, usize, crate::item::ItemRef)> = group
-            .iter()
-            .flat_map(|a| {
-                a.steps.iter().enumerate().map(|(i, s)| {
-                    let era_symbol = s
-                        .was
-                        .as_deref()
-                        .and_then(|w| engine.parse(w).ok())
-                        .unwrap_or_else(|| s.symbol.clone());
-                    (a.id.clone(), i + 1, era_symbol)
-                })
-            })
-            .collect();
-        let queries: Vec<crate::resolve::Query<'_>> = symbols
-            .iter()
-            .map(|(_, _, item)| crate::resolve::Query {
-                item,
-                file_hint: None,
-            })
-            .collect();
-        let Ok(compared) = crate::drift::compare(
-            repo.lang,
-            &old,
-            &new,
-            repo.module.as_deref(),
-            &queries,
-            &indicatif::ProgressBar::hidden(),
-        ) else {
-            continue;
-        };
-        for ((id, step, symbol), c) in symbols.iter().zip(compared) {
-            if matches!(
-                c.category,
-                crate::drift::Category::Unchanged | crate::drift::Category::Unresolved
-            ) {
-                continue;
-            }
-            let renamed =
-                c.to.as_ref()
-                    .filter(|t| t.symbol != symbol.as_str())
-                    .map(|t| format!(" → {}", t.symbol))
-                    .unwrap_or_default();
-            let detail = if c.detail.is_empty() {
-                String::new()
-            } else {
-                format!(": {}", c.detail)
-            };
-            out.insert(
-                (id.clone(), *step),
-                format!(
-                    "since {version} (the article's version): {}{renamed}{detail}",
-                    c.category.as_str()
-                ),
-            );
-        }
-    }
-    out
 }
 
 /// Every mapped symbol by its last name, per repo: the targets "calls next" can point at.

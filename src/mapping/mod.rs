@@ -108,6 +108,25 @@ impl Repo {
     }
 }
 
+/// How an article's era is known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EraSource {
+    /// The text names the version.
+    Stated,
+    /// The release current at the post's date.
+    Dated,
+}
+
+/// A step whose code is gone at the pin.
+#[derive(Clone, Debug)]
+pub struct Gone {
+    /// The first release without it.
+    pub since: String,
+    /// What took its place at the pin.
+    pub successor: Option<ItemRef>,
+}
+
 /// What an entry of the reading list is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -140,6 +159,8 @@ pub struct Article {
     pub author: String,
     pub kind: Kind,
     pub written_for: Option<String>,
+    /// How `written_for` is known.
+    pub era: Option<EraSource>,
     /// Whether we read the article's text; `false` means the path was inferred from code.
     pub found: bool,
     pub evidence: Option<String>,
@@ -158,7 +179,10 @@ pub struct Article {
 pub struct Step {
     pub symbol: ItemRef,
     pub file: Option<String>,
-    pub was: Option<String>,
+    /// The article-era name, parsed in the repo's language.
+    pub was: Option<ItemRef>,
+    /// The code is gone at the pin.
+    pub gone: Option<Gone>,
     /// Why a person must look at this step again (left by `bump --write`).
     pub review: Option<String>,
     pub note: String,

@@ -76,6 +76,19 @@ pub struct Repo {
     pub lang: Option<Spanned<String>>,
 }
 
+/// A step whose code no longer exists at the pin.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Gone {
+    /// The first release without it (`v1.24`), in the repo's own numbering.
+    #[schemars(with = "String")]
+    pub since: Spanned<String>,
+    /// What took its place at the pin, if anything: one symbol in the repo's language.
+    #[serde(default)]
+    #[schemars(with = "Option<String>", skip_serializing_if = "Option::is_none")]
+    pub successor: Option<Spanned<String>>,
+}
+
 /// The values of a repo's `lang`.
 #[derive(JsonSchema)]
 #[serde(rename_all = "lowercase")]
@@ -125,10 +138,21 @@ pub struct Article {
         extend("enum" = ["article", "series", "no-code"], "default" = "article")
     )]
     pub kind: Option<Spanned<String>>,
-    /// The version the article discusses, e.g. `v1.13`.
+    /// The version the article reads, in its repo's own numbering: a Kubernetes release for
+    /// `kubernetes` and its staging repos (`v1.13`, `v1.13.4`), the project's own tag for
+    /// others (controller-runtime `v0.5`). A bare minor means its newest patch that is served.
     #[serde(default)]
     #[schemars(with = "Option<String>", skip_serializing_if = "Option::is_none")]
     pub written_for: Option<Spanned<String>>,
+    /// How `written_for` is known: `stated` (the text names the version) or `dated` (the
+    /// release current at the post's date). Required with `written_for`.
+    #[serde(default)]
+    #[schemars(
+        with = "Option<String>",
+        skip_serializing_if = "Option::is_none",
+        extend("enum" = ["stated", "dated"])
+    )]
+    pub era: Option<Spanned<String>>,
     /// Whether we read the article's text (or a faithful repost). `true` needs `evidence`;
     /// `false` needs `source: inferred`. Required in the built-in mapping and with
     /// `--strict`; a user's own article is taken as found.
@@ -187,10 +211,17 @@ pub struct Step {
     #[serde(default)]
     #[schemars(with = "Option<String>", skip_serializing_if = "Option::is_none")]
     pub file: Option<Spanned<String>>,
-    /// The article-era name when it differs from `symbol` at the pin.
+    /// The article-era name when the symbol was renamed or moved since: exactly one symbol, in
+    /// the repo's language, that resolves at the article's `written_for` version. A
+    /// substitution that is not a rename belongs in the note.
     #[serde(default)]
     #[schemars(with = "Option<String>", skip_serializing_if = "Option::is_none")]
     pub was: Option<Spanned<String>>,
+    /// The step's code is gone at the pin: `symbol` is then its article-era name, read at
+    /// `written_for`, and this says since when it is gone and what took its place.
+    #[serde(default)]
+    #[schemars(skip_serializing_if = "Option::is_none")]
+    pub gone: Option<Gone>,
     /// Left by `bump --write` when a person must look at this step after a version bump
     /// (signature changed, ambiguous, removed): why. Delete it once the step is checked.
     #[serde(default)]

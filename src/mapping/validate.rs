@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 use serde_saphyr::{Location, Spanned};
 
 use super::{
-    Article, COUNTERPART_REPO, Counterpart, Diagnostic, Kind, Mapping, Origin, Repo, RepoSource,
-    SCHEMA_VERSION, Step, raw,
+    Article, COUNTERPART_REPO, Counterpart, Diagnostic, EraSource, Gone, Kind, Mapping, Origin,
+    Repo, RepoSource, SCHEMA_VERSION, Step, raw,
 };
 use crate::golang::symbol::Symbol;
 use crate::item::Language;
@@ -337,6 +337,7 @@ fn check_article(
             );
         }
     }
+    let era = check_era(cx, raw);
     let steps: Vec<Step> = raw
         .steps
         .value
@@ -356,6 +357,7 @@ fn check_article(
         author: text(&raw.author).unwrap_or_default(),
         kind,
         written_for: text(&raw.written_for),
+        era,
         found: raw.found.as_ref().is_none_or(|f| f.value),
         evidence: text(&raw.evidence),
         reason: text(&raw.reason),
@@ -466,6 +468,58 @@ fn check_kind(cx: &mut Ctx<'_>, raw: &raw::Article) -> Kind {
     kind
 }
 
+/// `written_for` and `era` go together; the curation rules want both on every entry.
+fn check_era(cx: &mut Ctx<'_>, raw: &raw::Article) -> Option<EraSource> {
+    if let Some(w) = &raw.written_for
+        && !is_version(&w.value)
+    {
+        cx.error(
+            &w.referenced,
+            format!(
+                "`written_for` is `{}`; write a version like v1.13, v1.13.4 or v0.5",
+                w.value.escape_default()
+            ),
+        );
+    }
+    let era = match raw.era.as_ref() {
+        None => None,
+        Some(e) => match e.value.as_str() {
+            "stated" => Some(EraSource::Stated),
+            "dated" => Some(EraSource::Dated),
+            other => {
+                cx.error(
+                    &e.referenced,
+                    format!(
+                        "`era` is `{}`; use stated (the text names the version) or dated (the release current at the post's date)",
+                        other.escape_default()
+                    ),
+                );
+                None
+            }
+        },
+    };
+    match (&raw.written_for, &raw.era) {
+        (None, Some(e)) => cx.error(&e.referenced, "`era` says how `written_for` is known: give `written_for` too"),
+        (Some(w), None) => cx.error(&w.referenced, "`written_for` needs `era: stated` (the text names the version) or `era: dated` (the release current at the post's date)"),
+        (None, None) if cx.curated => cx.error(
+            &raw.id.referenced,
+            "`written_for` is missing: the version the article reads, with `era: stated` or `era: dated` (required in the built-in mapping and with --strict)",
+        ),
+        _ => {}
+    }
+    era
+}
+
+/// `v1.13`, `v1.13.4`, `v0.5`, `4.2.0`: a release number, `v` optional.
+fn is_version(s: &str) -> bool {
+    let digits = s.strip_prefix('v').unwrap_or(s);
+    let parts: Vec<&str> = digits.split('.').collect();
+    (2..=3).contains(&parts.len())
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
 fn check_step(cx: &mut Ctx<'_>, raw: &raw::Step, repo: &str, mapping: &Mapping) -> Option<Step> {
     let symbol = parse_symbol(cx, &raw.symbol, repo, mapping);
     if let Some(file) = &raw.file
@@ -473,12 +527,45 @@ fn check_step(cx: &mut Ctx<'_>, raw: &raw::Step, repo: &str, mapping: &Mapping) 
     {
         cx.error(&file.referenced, format!("file `{}` {why}", file.value));
     }
+    // `was` is one symbol, the article-era name; prose about what changed is a note.
+    let was = raw.was.as_ref().and_then(|w| {
+        let lang = mapping.repo(repo).map(|r| r.lang).unwrap_or_default();
+        crate::languages::parse(lang, &w.value)
+            .map_err(|e| {
+                cx.error(
+                    &w.referenced,
+                    format!(
+                        "`was` is the article-era name, one whole symbol (write what changed in the note): {e}"
+                    ),
+                );
+            })
+            .ok()
+    });
+    let gone = raw.gone.as_ref().map(|g| {
+        if !is_version(&g.since.value) {
+            cx.error(
+                &g.since.referenced,
+                format!(
+                    "`gone.since` is `{}`; write the first release without it, like v1.24",
+                    g.since.value.escape_default()
+                ),
+            );
+        }
+        Gone {
+            since: g.since.value.clone(),
+            successor: g
+                .successor
+                .as_ref()
+                .and_then(|s| parse_symbol(cx, s, repo, mapping)),
+        }
+    });
     cx.require_text("note", &raw.note);
     cx.curated_text("note_zh", raw.note_zh.as_ref(), &raw.symbol.referenced);
     Some(Step {
         symbol: symbol?,
         file: raw.file.as_ref().map(|f| f.value.clone()),
-        was: raw.was.as_ref().map(|w| w.value.clone()),
+        was,
+        gone,
         review: raw.review.as_ref().map(|r| r.value.clone()),
         note: raw.note.value.clone(),
         note_zh: raw
@@ -610,7 +697,7 @@ mod tests {
 
     fn article(steps: &str) -> String {
         format!(
-            "{HEADER}articles:\n  - id: a\n    title: T\n    url: https://example.com/a\n    author: me\n    components: [informer]\n    repo: kubernetes\n    steps:\n{steps}    found: false\n    source: inferred\n"
+            "{HEADER}articles:\n  - id: a\n    title: T\n    url: https://example.com/a\n    author: me\n    components: [informer]\n    repo: kubernetes\n    steps:\n{steps}    found: false\n    source: inferred\n    written_for: v1.13\n    era: dated\n"
         )
     }
 
@@ -653,6 +740,7 @@ mod tests {
                 "mine.yaml:3:9: `components` is empty: name at least one component",
                 "mine.yaml:8:7: article `mine` has 1 steps: an article is read in 3 to 12",
                 "mine.yaml:3:9: `found` is missing (required in the built-in mapping and with --strict): true when the article's text was read, with `evidence`",
+                "mine.yaml:3:9: `written_for` is missing: the version the article reads, with `era: stated` or `era: dated` (required in the built-in mapping and with --strict)",
                 "mine.yaml:8:17: `note_zh` is missing (required in the built-in mapping and with --strict)",
             ]
         );
@@ -710,7 +798,7 @@ mod tests {
     #[test]
     fn duplicates_across_files_name_the_first_definition() {
         let a = article(&STEP.repeat(3));
-        let b = "schema: 1\narticles:\n  - id: a\n    title: T\n    url: https://e.com\n    author: me\n    components: [informer]\n    repo: kubernetes\n    steps: []\n    found: false\n    source: inferred\n";
+        let b = "schema: 1\narticles:\n  - id: a\n    title: T\n    url: https://e.com\n    author: me\n    components: [informer]\n    repo: kubernetes\n    steps: []\n    found: false\n    source: inferred\n    written_for: v1.13\n    era: dated\n";
         assert_eq!(
             errors(&[("a.yaml", &a), ("b.yaml", b)]),
             vec![
@@ -806,5 +894,55 @@ mod tests {
             assert!(check_repo_path(bad).is_err(), "{bad}");
         }
         check_repo_path("pkg/scheduler/scheduler.go").unwrap();
+    }
+
+    #[test]
+    fn eras_was_and_gone_are_checked() {
+        let base = article(&STEP.repeat(3));
+        let bad_era = base.replace("    era: dated\n", "    era: guessed\n");
+        assert!(
+            errors(&[("e.yaml", &bad_era)])
+                .iter()
+                .any(|e| e.contains("`era` is `guessed`; use stated")),
+        );
+        let no_version = base.replace("    written_for: v1.13\n", "");
+        assert!(
+            errors(&[("w.yaml", &no_version)])
+                .iter()
+                .any(|e| e.contains("give `written_for` too")),
+        );
+        let odd_version = base.replace("written_for: v1.13", "written_for: thirteen");
+        assert!(
+            errors(&[("o.yaml", &odd_version)])
+                .iter()
+                .any(|e| e.contains("`written_for` is `thirteen`")),
+        );
+        let prose = base.replacen(
+            "        note: n\n",
+            "        was: the old Run (pkg/x)\n        note: n\n",
+            1,
+        );
+        let errs = errors(&[("p.yaml", &prose)]);
+        assert!(
+            errs.iter()
+                .any(|e| e.contains("`was` is the article-era name, one whole symbol")),
+            "{errs:?}"
+        );
+        let gone = base.replacen(
+            "        note: n\n",
+            "        gone: { since: soon, successor: k8s.io/x.New }\n        note: n\n",
+            1,
+        );
+        let errs = errors(&[("g.yaml", &gone)]);
+        assert!(
+            errs.iter().any(|e| e.contains("`gone.since` is `soon`")),
+            "{errs:?}"
+        );
+        let fine = base.replacen(
+            "        note: n\n",
+            "        was: k8s.io/x.OldRun\n        gone: { since: v1.24, successor: k8s.io/x.New }\n        note: n\n",
+            1,
+        );
+        assert_eq!(errors(&[("f.yaml", &fine)]), Vec::<String>::new());
     }
 }

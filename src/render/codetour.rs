@@ -50,6 +50,22 @@ pub fn write_tour(
                 if let Some(since) = &s.since_article {
                     description = format!("{description}\n\n{}: {}", l.changed, escape(since));
                 }
+                if let Some(e) = &s.era {
+                    let place = match (&e.file, e.start_line, e.end_line, &e.permalink) {
+                        (Some(file), Some(a), Some(b), Some(url)) => {
+                            link(&inline(&format!("{file}:{a}-{b}")), url)
+                        }
+                        _ => l.not_at_era.to_string(),
+                    };
+                    description = format!(
+                        "{description}\n\n{} ({}): {place}",
+                        l.at_era,
+                        escape(&e.version)
+                    );
+                }
+                if let Some(g) = &s.gone {
+                    description = format!("{description}\n\n{} {}", l.gone_since, escape(&g.since));
+                }
                 // A tour walks one repository: the Rust counterpart is a link, not a stop.
                 if let Some(c) = &s.counterpart {
                     let name = match &c.permalink {

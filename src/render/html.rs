@@ -218,9 +218,13 @@ fn header(out: &mut impl Write, g: &ArticleGuide, l: &Words) -> io::Result<()> {
         write!(out, " <span class=\"badge inferred\">{}</span>", l.inferred)?;
     }
     writeln!(out, "</p>\n<dl class=\"facts\">")?;
+    let how = l
+        .era_source(g.era)
+        .map(|h| format!(" ({h})"))
+        .unwrap_or_default();
     let written_for = g.written_for.as_deref().map_or_else(
         || l.not_stated.to_string(),
-        |v| format!("<code>{}</code>", esc(v)),
+        |v| format!("<code>{}</code>{how}", esc(v)),
     );
     writeln!(out, "<dt>{}</dt><dd>{written_for}</dd>", l.written_for)?;
     let commit = g
@@ -344,6 +348,39 @@ fn step_html(
             "<p class=\"changed\"><strong>{}</strong> {}</p>",
             l.changed,
             esc(since)
+        )?;
+    }
+    if let Some(e) = &s.era {
+        let place = match (&e.file, e.start_line, e.end_line, &e.permalink) {
+            (Some(file), Some(a), Some(b), Some(url)) => {
+                link(url, &format!("<code>{}:{a}-{b}</code>", esc(file)))
+            }
+            (Some(file), Some(a), Some(b), None) => format!("<code>{}:{a}-{b}</code>", esc(file)),
+            _ => format!(
+                "{} ({})",
+                l.not_at_era,
+                esc(e.reason.as_deref().unwrap_or_default())
+            ),
+        };
+        writeln!(
+            out,
+            "<p class=\"era\"><strong>{}</strong> ({}, <code>{}</code>): {place}</p>",
+            l.at_era,
+            esc(&e.version),
+            esc(&e.symbol)
+        )?;
+    }
+    if let Some(g) = &s.gone {
+        let successor = g
+            .successor
+            .as_deref()
+            .map(|x| format!("; {}: <code>{}</code>", l.successor, esc(x)))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "<p class=\"gone\"><strong>{}</strong> {}{successor}</p>",
+            l.gone_since,
+            esc(&g.since)
         )?;
     }
     if s.kind.is_some() || s.signature.is_some() {

@@ -145,10 +145,14 @@ pub fn write_article_with(
     for alt in &g.alt_urls {
         writeln!(out, "- {}: {}", l.also_at, link(&inline(alt), alt))?;
     }
-    let written = g
-        .written_for
-        .as_deref()
-        .map_or_else(|| l.not_stated.to_string(), inline);
+    let how = l
+        .era_source(g.era)
+        .map(|h| format!(" ({h})"))
+        .unwrap_or_default();
+    let written = g.written_for.as_deref().map_or_else(
+        || l.not_stated.to_string(),
+        |w| format!("{}{how}", inline(w)),
+    );
     let commit = g
         .commit
         .as_deref()
@@ -208,6 +212,44 @@ pub fn write_article_with(
     Ok(())
 }
 
+/// Where the step was at the article's own version, and whether its code is gone.
+fn write_era(out: &mut impl Write, s: &StepGuide, l: &Words) -> std::io::Result<()> {
+    if let Some(e) = &s.era {
+        let place = match (&e.file, e.start_line, e.end_line, &e.permalink) {
+            (Some(file), Some(a), Some(b), Some(url)) => {
+                link(&code(&format!("{file}:{a}-{b}")), url)
+            }
+            (Some(file), Some(a), Some(b), None) => code(&format!("{file}:{a}-{b}")),
+            _ => format!(
+                "{} ({})",
+                l.not_at_era,
+                escape(e.reason.as_deref().unwrap_or_default())
+            ),
+        };
+        writeln!(
+            out,
+            "**{}** ({}, {}): {place}\n",
+            l.at_era,
+            escape(&e.version),
+            code(&e.symbol)
+        )?;
+    }
+    if let Some(g) = &s.gone {
+        let successor = g
+            .successor
+            .as_deref()
+            .map(|x| format!("; {}: {}", l.successor, code(x)))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "**{}** {}{successor}\n",
+            l.gone_since,
+            escape(&g.since)
+        )?;
+    }
+    Ok(())
+}
+
 fn write_step(out: &mut impl Write, s: &StepGuide, l: &Words) -> std::io::Result<()> {
     writeln!(
         out,
@@ -220,6 +262,7 @@ fn write_step(out: &mut impl Write, s: &StepGuide, l: &Words) -> std::io::Result
     if let Some(since) = &s.since_article {
         writeln!(out, "**{}**: {}\n", l.changed, escape(since))?;
     }
+    write_era(out, s, l)?;
     if s.status != Status::Found {
         writeln!(
             out,

@@ -75,6 +75,8 @@ pub mod fixture {
             calls_steps: Vec::new(),
             calls_mapped: Vec::new(),
             since_article: None,
+            era: None,
+            gone: None,
             counterpart: None,
         }
     }
@@ -110,6 +112,8 @@ pub mod fixture {
             author: "someone".into(),
             kind: Kind::Article,
             written_for: Some("v1.13".into()),
+            era: None,
+            era_unreachable: None,
             found: false,
             reason: None,
             entry_points: vec![],

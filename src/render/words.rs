@@ -45,6 +45,16 @@ pub struct Words {
     pub step: &'static str,
     pub note: &'static str,
     pub changed: &'static str,
+    /// "At the article's version": where a step was at `written_for`.
+    pub at_era: &'static str,
+    /// "not found there" when the era name does not resolve at the era.
+    pub not_at_era: &'static str,
+    /// "Gone since" a release, for a step whose code no longer exists at the pin.
+    pub gone_since: &'static str,
+    pub successor: &'static str,
+    /// How the era is known: stated by the text, dated from the post.
+    pub era_stated: &'static str,
+    pub era_dated: &'static str,
     pub counterpart: &'static str,
     lang: Lang,
 }
@@ -82,6 +92,12 @@ const EN: Words = Words {
     step: "step",
     note: "Note",
     changed: "Changed",
+    at_era: "At the article's version",
+    not_at_era: "not found there",
+    gone_since: "Gone since",
+    successor: "successor",
+    era_stated: "stated in the article",
+    era_dated: "dated from the post",
     counterpart: "Rust counterpart",
     lang: Lang::En,
 };
@@ -119,6 +135,12 @@ const ZH: Words = Words {
     step: "步骤",
     note: "说明",
     changed: "变化",
+    at_era: "原文版本中的位置",
+    not_at_era: "该版本中未找到",
+    gone_since: "已移除，自",
+    successor: "替代者",
+    era_stated: "原文注明",
+    era_dated: "按发表日期推定",
     counterpart: "Rust 对应实现",
     lang: Lang::Zh,
 };
@@ -131,6 +153,14 @@ pub fn words(lang: Lang) -> &'static Words {
 }
 
 impl Words {
+    /// How an article's era is known, in this language.
+    pub fn era_source(&self, era: Option<crate::mapping::EraSource>) -> Option<&'static str> {
+        era.map(|e| match e {
+            crate::mapping::EraSource::Stated => self.era_stated,
+            crate::mapping::EraSource::Dated => self.era_dated,
+        })
+    }
+
     pub fn kind(&self, kind: Kind) -> &'static str {
         match (self.lang, kind) {
             (Lang::En, k) => k.as_str(),

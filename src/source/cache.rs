@@ -307,6 +307,29 @@ impl Sources {
         self.root.join("repos").join(cache_key(&repo.url))
     }
 
+    /// `version` made exact: a bare minor (`v1.13`, `v0.5`) is its newest patch that can be
+    /// read. From Go modules that is the newest the go command can get (see
+    /// [`GoEnv::newest_patch`]); from git, or without a go command, the newest in the module
+    /// cache, else patch 0. A version with a patch is returned as it is.
+    pub fn exact_version(&self, repo: &RepoSpec, version: &str) -> String {
+        let numbers = version.trim_start_matches('v').split('.').count();
+        if numbers != 2 {
+            return version.to_string();
+        }
+        if self.uses_modules(repo)
+            && let Some(module) = Self::module_of(repo, &format!("{version}.0"))
+        {
+            let env = self.go_env();
+            if let Some(v) = env
+                .newest_patch(&module, version)
+                .or_else(|| env.newest_cached(&module, version))
+            {
+                return v;
+            }
+        }
+        format!("{version}.0")
+    }
+
     /// The tree of `repo` at `version`, fetching it first if the cache does not trust it yet.
     pub fn snapshot(&self, repo: &RepoSpec, version: &str) -> Result<Snapshot, SourceError> {
         if self.uses_modules(repo) {

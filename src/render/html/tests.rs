@@ -45,6 +45,8 @@ fn step(n: usize, symbol: &str) -> StepGuide {
         calls_steps: Vec::new(),
         calls_mapped: Vec::new(),
         since_article: None,
+        era: None,
+        gone: None,
         counterpart: None,
     }
 }
@@ -58,6 +60,8 @@ fn guide(id: &str, component: &str, steps: Vec<StepGuide>) -> ArticleGuide {
         author: "someone".to_string(),
         kind: Kind::Article,
         written_for: Some("v1.13".to_string()),
+        era: None,
+        era_unreachable: None,
         found: true,
         reason: None,
         entry_points: Vec::new(),

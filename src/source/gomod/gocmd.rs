@@ -191,6 +191,63 @@ impl GoEnv {
         out
     }
 
+    /// Whether the go command can get `module@version` (its `.info`, a few hundred bytes;
+    /// nothing is downloaded). `None` without a go command.
+    pub fn served(&self, module: &str, version: &str) -> Option<bool> {
+        if self.cached(module, version).is_some() {
+            return Some(true);
+        }
+        let go = self.go.as_ref()?;
+        let out = Command::new(go)
+            .args(["list", "-m", "-json", &format!("{module}@{version}")])
+            .current_dir(std::env::temp_dir())
+            .env("GOWORK", "off")
+            .stdin(Stdio::null())
+            .stderr(Stdio::null())
+            .output()
+            .ok()?;
+        Some(out.status.success())
+    }
+
+    /// The newest patch of `minor` (`v1.9`) the go command can get: the go command's own
+    /// answer for the query when the module's version list names one, else patch after patch
+    /// from `.0` while each is served (a list may omit versions that are served). `None`
+    /// when not even `.0` is, or without a go command.
+    pub fn newest_patch(&self, module: &str, minor: &str) -> Option<String> {
+        let go = self.go.as_ref()?;
+        let listed = Command::new(go)
+            .args(["list", "-m", "-json", &format!("{module}@{minor}")])
+            .current_dir(std::env::temp_dir())
+            .env("GOWORK", "off")
+            .stdin(Stdio::null())
+            .stderr(Stdio::null())
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .and_then(|o| serde_json::from_slice::<Listed>(&o.stdout).ok())
+            .map(|l| l.version);
+        // The list may name only some patches: look past the listed one too.
+        let start: u32 = listed
+            .as_deref()
+            .and_then(|v| v.rsplit('.').next()?.parse().ok())
+            .unwrap_or(0);
+        let mut newest = listed;
+        for patch in start..start + 40 {
+            let candidate = format!("{minor}.{patch}");
+            if newest.as_deref() == Some(candidate.as_str()) {
+                continue;
+            }
+            if self.served(module, &candidate) == Some(true) {
+                newest = Some(candidate);
+            } else if newest.is_some() {
+                break;
+            } else {
+                return None;
+            }
+        }
+        newest
+    }
+
     /// Run `go mod download -json` for every `MODULE@QUERY` at once. One answer per request,
     /// in order; a query such as `v1.13` comes back as the version it resolved to.
     #[allow(clippy::missing_panics_doc)] // the progress template is static
@@ -258,6 +315,12 @@ impl GoEnv {
             })
             .collect())
     }
+}
+
+#[derive(serde::Deserialize)]
+struct Listed {
+    #[serde(rename = "Version")]
+    version: String,
 }
 
 /// `stem.EXT`, keeping the dots a version already has (`v1.2.3` + `zip`).
