@@ -81,12 +81,19 @@ pub fn in_repo_numbering(repo: &Repo, kubernetes_version: &str) -> Option<String
     let name = upstream_name(&repo.url)?;
     if name == "kubernetes" {
         Some(format!("v1.{minor}{patch}"))
+    } else if name == "client-go" && (CLIENT_GO_MAJORS).contains(minor) {
+        // Before the v0.Y.Z scheme, client-go was numbered by its own majors: v4.0.0 is
+        // Kubernetes 1.7, … v11.0.0 is 1.14 (its README's compatibility matrix).
+        Some(format!("v{}.0.0", minor - 3))
     } else if STAGING.contains(&name) {
         Some(format!("v0.{minor}{patch}"))
     } else {
         None
     }
 }
+
+/// The Kubernetes minors whose client-go release is a major of its own (`v{minor-3}.0.0`).
+const CLIENT_GO_MAJORS: std::ops::RangeInclusive<u32> = 7..=14;
 
 /// `kubernetes/client-go` → `client-go`, for repos under github.com/kubernetes only.
 fn upstream_name(url: &str) -> Option<&str> {
@@ -148,14 +155,23 @@ mod tests {
         let only = targets(&mapping, "v0.9.0", &["controller-runtime".into()]).unwrap();
         assert_eq!(only.len(), 1);
         let client_go = mapping.repo("client-go").unwrap();
-        assert_eq!(version_for(client_go, "v1.13").as_deref(), Some("v0.13.0"));
+        assert_eq!(version_for(client_go, "v1.18").as_deref(), Some("v0.18.0"));
         assert_eq!(
-            in_repo_numbering(client_go, "v1.13").as_deref(),
-            Some("v0.13")
+            in_repo_numbering(client_go, "v1.18").as_deref(),
+            Some("v0.18")
         );
         assert_eq!(
-            in_repo_numbering(client_go, "v1.13.4").as_deref(),
-            Some("v0.13.4")
+            in_repo_numbering(client_go, "v1.18.4").as_deref(),
+            Some("v0.18.4")
+        );
+        // Before v0.Y.Z, client-go's own majors: v1.8 is v5.0.0, v1.13 v10.0.0.
+        assert_eq!(
+            in_repo_numbering(client_go, "v1.8").as_deref(),
+            Some("v5.0.0")
+        );
+        assert_eq!(
+            version_for(client_go, "v1.13.4").as_deref(),
+            Some("v10.0.0")
         );
         assert_eq!(in_repo_numbering(client_go, "v2.1"), None);
         let k8s = mapping.repo("kubernetes").unwrap();

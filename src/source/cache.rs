@@ -314,7 +314,7 @@ impl Sources {
     pub fn exact_version(&self, repo: &RepoSpec, version: &str) -> String {
         let numbers = version.trim_start_matches('v').split('.').count();
         if numbers != 2 {
-            return version.to_string();
+            return self.incompatible(repo, version);
         }
         if self.uses_modules(repo)
             && let Some(module) = Self::module_of(repo, &format!("{version}.0"))
@@ -328,6 +328,32 @@ impl Sources {
             }
         }
         format!("{version}.0")
+    }
+
+    /// A v2+ tag of a module without a `/vN` path (client-go `v6.0.0`, from before it had a
+    /// go.mod) is served as `v6.0.0+incompatible`; from git it is the tag itself.
+    fn incompatible(&self, repo: &RepoSpec, version: &str) -> String {
+        let major: u64 = version
+            .trim_start_matches('v')
+            .split(['.', '-', '+'])
+            .next()
+            .and_then(|m| m.parse().ok())
+            .unwrap_or(0);
+        if major < 2 || version.contains('+') || !self.uses_modules(repo) {
+            return version.to_string();
+        }
+        let Some(base) = repo.module.as_deref() else {
+            return version.to_string();
+        };
+        let plus = format!("{version}+incompatible");
+        let env = self.go_env();
+        if env.served(&format!("{base}/v{major}"), version) != Some(true)
+            && env.served(base, &plus) == Some(true)
+        {
+            plus
+        } else {
+            version.to_string()
+        }
     }
 
     /// The tree of `repo` at `version`, fetching it first if the cache does not trust it yet.
