@@ -109,15 +109,8 @@ pub fn era_steps(
         let repo = mapping.repo(&repo_name).expect("grouped from the mapping");
         let ids = || group.iter().map(|a| a.id.clone()).collect::<Vec<_>>();
         let old = match mode {
-            Era::Fetch => sources
-                .snapshot(&repo.spec(), &version)
-                .map_err(|e| e.to_string()),
-            _ => sources
-                .cached_snapshot(&repo.spec(), &version)
-                .ok_or_else(|| {
-                    "not in the cache (`guide --era fetch` or `check --era fetch` reads it)"
-                        .to_string()
-                }),
+            Era::Fetch => era_tree(sources, repo, &version, true),
+            _ => era_tree(sources, repo, &version, false),
         };
         let old = match old {
             Ok(s) => s,
@@ -131,6 +124,7 @@ pub fn era_steps(
                 continue;
             }
         };
+        let version = old.version.clone();
         let new = match sources.snapshot(&repo.spec(), &repo.pin) {
             Ok(s) => s,
             Err(e) => {
@@ -186,6 +180,42 @@ pub fn era_steps(
     (out, unreachable)
 }
 
+/// The era's tree, fetched or from the cache only. A patch the go command lists but cannot
+/// verify (the checksum database has no record of it) gives way to the one before it: the
+/// era is the minor.
+fn era_tree(
+    sources: &Sources,
+    repo: &Repo,
+    version: &str,
+    fetch: bool,
+) -> Result<Snapshot, String> {
+    let read = |v: &str| {
+        if fetch {
+            sources.snapshot(&repo.spec(), v).map_err(|e| e.to_string())
+        } else {
+            sources
+                .cached_snapshot(&repo.spec(), v)
+                .ok_or_else(|| format!("{NOT_CACHED} (`--era fetch` reads it)"))
+        }
+    };
+    let first = read(version);
+    let Err(why) = first else {
+        return first;
+    };
+    let Some((minor, patch)) = version
+        .rsplit_once('.')
+        .and_then(|(m, p)| Some((m, p.parse::<u32>().ok()?)))
+    else {
+        return Err(why);
+    };
+    for earlier in (patch.saturating_sub(4)..patch).rev() {
+        if let Ok(s) = read(&format!("{minor}.{earlier}")) {
+            return Ok(s);
+        }
+    }
+    Err(why)
+}
+
 fn era_step(old: &Snapshot, version: &str, item: &ItemRef, c: Compared) -> EraStep {
     let Some(from) = c.from else {
         return EraStep {
@@ -196,7 +226,12 @@ fn era_step(old: &Snapshot, version: &str, item: &ItemRef, c: Compared) -> EraSt
             start_line: None,
             end_line: None,
             permalink: None,
-            reason: Some(c.detail),
+            // Drift words it for a bump ("at the pin"); here that version is the article's.
+            reason: Some(c.detail.replacen(
+                &format!("does not resolve at the pin {version}"),
+                &format!("not at the article's version {version}"),
+                1,
+            )),
             since: None,
         };
     };

@@ -460,3 +460,61 @@ fn era_v1_13_steps_match_both_trees() {
         "the tool now gets these right: drop known_gap in the TSV: {fixed:#?}"
     );
 }
+
+/// Every article of the built-in mapping read at its own version (`written_for`, from Go
+/// modules; a bare minor is its newest served patch): every `was:` name resolves there, nearly
+/// every step shows its place there and a since-the-article line, and the only eras not read
+/// are the ones that cannot be (a git-only repo that is unreachable here).
+#[test]
+#[ignore = "needs scripts/download-modules.sh and K8S_STUDY_REAL_MODULES; downloads the eras"]
+fn every_article_at_its_own_version() {
+    let out = cmd()
+        .args(["check", "--era", "fetch", "--format", "json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    let summary = &v["summary"];
+    println!("{summary:#}");
+    assert_eq!(v["era_problems"], serde_json::json!([]), "{stderr}");
+    assert_eq!(summary["missing_at_era"], 0);
+    assert!(summary["at_era"].as_u64().unwrap() >= 600, "{summary}");
+    for u in v["eras_not_read"].as_array().unwrap() {
+        println!("era not read: {u}");
+        assert_eq!(u["repo"], "finalizer-practice", "{u}");
+    }
+    // The guides say it on at least 90 % of the steps read at a served era.
+    let dir = tempfile::tempdir().unwrap();
+    let out = cmd()
+        .args(["guide", "--era", "cached", "--format", "json", "-o"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.code().unwrap_or(2) <= 1,
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let guides: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("guide.json")).unwrap()).unwrap();
+    let (mut read, mut shown) = (0, 0);
+    for g in guides["articles"].as_array().unwrap() {
+        if !g["era_unreachable"].is_null() {
+            continue;
+        }
+        for s in g["steps"].as_array().unwrap() {
+            if s["era"].is_null() {
+                continue;
+            }
+            read += 1;
+            if s["era"]["status"] == "found"
+                && s["era"]["permalink"].is_string()
+                && s["since_article"].is_string()
+            {
+                shown += 1;
+            }
+        }
+    }
+    println!("{shown} of {read} steps read at their article's version show it");
+    assert!(read >= 600 && shown * 10 >= read * 9, "{shown}/{read}");
+}

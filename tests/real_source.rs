@@ -131,7 +131,15 @@ fn client_go_tags_differ_where_upstream_changed() {
 #[ignore = "needs scripts/build-mirrors.sh and K8S_STUDY_REAL_MIRRORS"]
 fn the_builtin_mapping_checks_clean_at_its_pins() {
     cmd()
-        .args(["check", "--repo", "kubernetes", "--repo", "client-go"])
+        .args([
+            "check",
+            "--repo",
+            "kubernetes",
+            "--repo",
+            "client-go",
+            "--era",
+            "off",
+        ])
         .assert()
         .success()
         .stdout(

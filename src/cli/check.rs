@@ -60,9 +60,12 @@ struct Summary {
     ambiguous: usize,
     /// Missing at the pin as the mapping says (`gone:`).
     gone: usize,
-    /// Steps read at their article's own version, and of those, how many do not resolve.
+    /// Steps read at their article's own version; of those, the `was:` names that do not
+    /// resolve there (a failure), and the steps without `was:` whose code is newer than the
+    /// article (counted only).
     at_era: usize,
     missing_at_era: usize,
+    newer_than_article: usize,
 }
 
 /// A step whose article-era name does not resolve at the article's version.
@@ -118,16 +121,7 @@ pub fn run(cx: &Context, args: &CheckArgs) -> Result<u8, Error> {
     } else {
         k8s_study::era::era_steps(&cx.sources, &cx.mapping, &articles, args.era.into())
     };
-    let mut era_problems: Vec<EraProblem<'_>> = eras
-        .iter()
-        .filter(|(_, e)| e.status != Status::Found)
-        .map(|((article, step), era)| EraProblem {
-            article,
-            step: *step,
-            era,
-        })
-        .collect();
-    era_problems.sort_by(|a, b| (a.article, a.step).cmp(&(b.article, b.step)));
+    let (era_problems, newer) = era_problems(cx, &eras);
     let count = |s: Status| steps.iter().filter(|r| r.resolution.status == s).count();
     let summary = Summary {
         steps: steps.len() + gone_count,
@@ -138,6 +132,7 @@ pub fn run(cx: &Context, args: &CheckArgs) -> Result<u8, Error> {
         gone: gone_count,
         at_era: eras.len(),
         missing_at_era: era_problems.len(),
+        newer_than_article: newer,
     };
     let mut out = std::io::stdout().lock();
     match args.format {
@@ -176,6 +171,37 @@ pub fn run(cx: &Context, args: &CheckArgs) -> Result<u8, Error> {
         .map(|(repo, e)| Skipped::repo(&repo, e))
         .collect();
     Ok(messages::report_unread(&skipped, code))
+}
+
+/// The steps whose `was:` does not resolve at their article's version (problems), and how
+/// many steps without `was:` are code newer than their article.
+fn era_problems<'e>(
+    cx: &Context,
+    eras: &'e std::collections::HashMap<(String, usize), k8s_study::era::EraStep>,
+) -> (Vec<EraProblem<'e>>, usize) {
+    // A `was:` is a claim about the article's version and must hold there; a step without
+    // one may be code newer than the article (its note says so), which is counted, not failed.
+    let has_was = |article: &str, step: usize| {
+        cx.mapping
+            .article(article)
+            .and_then(|a| a.steps.get(step - 1))
+            .is_some_and(|s| s.was.is_some())
+    };
+    let newer = eras
+        .iter()
+        .filter(|((a, s), e)| e.status != Status::Found && !has_was(a, *s))
+        .count();
+    let mut problems: Vec<EraProblem<'_>> = eras
+        .iter()
+        .filter(|((a, s), e)| e.status != Status::Found && has_was(a, *s))
+        .map(|((article, step), era)| EraProblem {
+            article,
+            step: *step,
+            era,
+        })
+        .collect();
+    problems.sort_by(|a, b| (a.article, a.step).cmp(&(b.article, b.step)));
+    (problems, newer)
 }
 
 /// The text report: each problem with its place, then the counts.
@@ -269,9 +295,10 @@ fn write_text(
     if summary.at_era > 0 {
         writeln!(
             out,
-            "at the articles' own versions: {} steps read, {} do not resolve; {} era(s) not read",
+            "at the articles' own versions: {} steps read, {} `was:` names do not resolve, {} steps are newer than their article; {} era(s) not read",
             summary.at_era,
             summary.missing_at_era,
+            summary.newer_than_article,
             unreachable.len()
         )?;
     }
