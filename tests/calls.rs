@@ -246,3 +246,140 @@ fn call_edges_agree_with_the_go_type_checker() {
         "precision {precision:.3} (floor {MIN_PRECISION}), recall {recall:.3} (floor {MIN_RECALL})"
     );
 }
+
+/// The issue's first example, in small: `NewSchedulerCommand` calls its own options'
+/// `AddFlags`; the mapping also names two other `AddFlags` methods, which name matching
+/// linked. The scheduler also runs `scheduleOne` as a value and pops its queue through an
+/// interface.
+const SCHED_MAPPING: &str = "schema: 1
+repos:
+  sched: { url: https://github.com/acme/sched, pin: v1 }
+components:
+  scheduler: the scheduler
+articles:
+  - id: sched-tour
+    title: A tour of the scheduler
+    url: https://example.com/sched
+    author: tester
+    found: false
+    source: inferred
+    components: [scheduler]
+    repo: sched
+    steps:
+      - symbol: github.com/acme/sched/app.NewSchedulerCommand
+        note: The command.
+        note_zh: 命令。
+      - symbol: github.com/acme/sched/app/options.Options.AddFlags
+        note: Its flags.
+        note_zh: 参数。
+      - symbol: github.com/acme/sched/cloud.KubeCloudSharedOptions.AddFlags
+        note: Not called by the command.
+        note_zh: 命令不调用。
+      - symbol: github.com/acme/sched/app.Scheduler.Run
+        note: The loop.
+        note_zh: 循环。
+      - symbol: github.com/acme/sched/app.Scheduler.scheduleOne
+        note: One pod.
+        note_zh: 一个 Pod。
+      - symbol: github.com/acme/sched/queue.PriorityQueue.Pop
+        note: The queue.
+        note_zh: 队列。
+";
+
+const SCHED_APP: &str = "package app
+
+import (
+	schedopts \"github.com/acme/sched/app/options\"
+	\"github.com/acme/sched/queue\"
+)
+
+type Scheduler struct {
+	Queue queue.SchedulingQueue
+}
+
+func NewSchedulerCommand() {
+	opts := schedopts.NewOptions()
+	opts.AddFlags()
+}
+
+func (s *Scheduler) Run() {
+	go until(s.scheduleOne)
+}
+
+func until(f func()) { f() }
+
+func (s *Scheduler) scheduleOne() {
+	s.Queue.Pop()
+}
+";
+
+#[test]
+fn guide_links_calls_by_type_not_by_name() {
+    let ws = crate::util::Workspace::new();
+    ws.tagged_repo(
+        "acme/sched",
+        &[
+            ("go.mod", b"module github.com/acme/sched\n\ngo 1.20\n".as_slice()),
+            ("app/app.go", SCHED_APP.as_bytes()),
+            (
+                "app/options/options.go",
+                b"package options\n\ntype Options struct{}\n\nfunc NewOptions() *Options { return &Options{} }\n\nfunc (o *Options) AddFlags() {}\n",
+            ),
+            (
+                "cloud/options.go",
+                b"package cloud\n\ntype KubeCloudSharedOptions struct{}\n\nfunc (o *KubeCloudSharedOptions) AddFlags() {}\n",
+            ),
+            (
+                "queue/queue.go",
+                b"package queue\n\ntype SchedulingQueue interface {\n\tPop() (string, error)\n}\n\ntype PriorityQueue struct{}\n\nfunc (p *PriorityQueue) Pop() (string, error) { return \"\", nil }\n\n// FIFO pops too, with another signature: not a SchedulingQueue.\ntype FIFO struct{}\n\nfunc (f *FIFO) Pop() error { return nil }\n",
+            ),
+        ],
+        "v1",
+    );
+    std::fs::write(ws.path("sched.yaml"), SCHED_MAPPING).unwrap();
+    let out = ws.path("out");
+    ws.cmd()
+        .env("K8S_STUDY_MAPPING", ws.path("sched.yaml"))
+        .args(["guide", "--format", "json", "-o", out.to_str().unwrap()])
+        .assert()
+        .success();
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("guide.json")).unwrap()).unwrap();
+    let steps = v["articles"][0]["steps"].as_array().unwrap();
+    assert_eq!(steps[0]["calls_steps"], serde_json::json!([2]), "{v:#}");
+    assert_eq!(
+        steps[0]["calls"],
+        serde_json::json!([{
+            "symbol": "github.com/acme/sched/app/options.Options.AddFlags",
+            "step": 2,
+            "kind": "direct",
+            "may_dispatch_to": []
+        }])
+    );
+    assert_eq!(steps[3]["calls_steps"], serde_json::json!([5]));
+    assert_eq!(steps[3]["calls"][0]["kind"], "runs");
+    assert_eq!(steps[4]["calls_steps"], serde_json::json!([6]));
+    assert_eq!(
+        steps[4]["calls"],
+        serde_json::json!([{
+            "symbol": "github.com/acme/sched/queue.SchedulingQueue.Pop",
+            "step": null,
+            "kind": "interface",
+            "may_dispatch_to": [{
+                "symbol": "github.com/acme/sched/queue.PriorityQueue.Pop",
+                "step": 6
+            }]
+        }])
+    );
+    ws.cmd()
+        .env("K8S_STUDY_MAPPING", ws.path("sched.yaml"))
+        .args(["guide", "--format", "md", "-o", out.to_str().unwrap()])
+        .assert()
+        .success();
+    let page = std::fs::read_to_string(out.join("sched-tour.md")).unwrap();
+    assert!(page.contains("  s1 -->|calls| s2\n"), "{page}");
+    assert!(!page.contains("s1 -->|calls| s3"), "{page}");
+    assert!(page.contains("  s4 -->|runs| s5\n"), "{page}");
+    assert!(page.contains("  s5 -->|may dispatch| s6\n"), "{page}");
+    assert!(!page.contains("matched by name"), "{page}");
+}

@@ -74,6 +74,13 @@ func AddFlags() {}
 type Store struct{}
 
 func (s *Store) Add(obj interface{}) error { return nil }
+
+// Every method name of cache.Queue, but Pop returns only an error.
+type Lookalike struct{}
+
+func (l *Lookalike) Add(obj interface{}) error { return nil }
+func (l *Lookalike) List() []interface{}      { return nil }
+func (l *Lookalike) Pop() error                { return nil }
 ";
 
 const MAIN: &str = r#"package app
@@ -207,6 +214,8 @@ fn interface_calls_list_the_mapped_implementations() {
         go("example.com/m/cache.DeltaFIFO.Add"),
         // Has Add, lacks List: not a Store.
         go("example.com/m/other.Store.Add"),
+        // The same method names, another signature.
+        go("example.com/m/other.Lookalike.Pop"),
         // An interface is not an implementation.
         go("example.com/m/cache.Queue.Pop"),
     ];
