@@ -338,7 +338,7 @@ impl<'u, 's, 't> Body<'u, 's, 't> {
     /// Whether an identifier used at `node` names an import of this file (not shadowed).
     fn import_named(&self, node: Node<'_>) -> Option<String> {
         let name = text(node, self.src);
-        if self.local(name, node.start_byte()).is_some() || self.pkg.vars.contains_key(name) {
+        if self.local(name, node.start_byte()).is_some() || self.pkg.has_var(name) {
             return None;
         }
         self.universe.import(self.imports, name)
@@ -410,7 +410,7 @@ impl<'u, 's, 't> Body<'u, 's, 't> {
                     let arg = call.child_by_field_name("arguments")?.named_child(0)?;
                     return Some(vec![self.type_node(arg)]);
                 }
-                _ if self.pkg.types.contains_key(name) => return Some(vec![self.type_node(f)]),
+                _ if self.pkg.has_type(name) => return Some(vec![self.type_node(f)]),
                 _ => {}
             }
         }
@@ -422,7 +422,7 @@ impl<'u, 's, 't> Body<'u, 's, 't> {
             && operand.kind() == "identifier"
             && let Some(path) = self.import_named(operand)
             && let Some(pkg) = self.universe.package(&path)
-            && pkg.types.contains_key(text(field, self.src))
+            && pkg.has_type(text(field, self.src))
         {
             return Some(vec![Some(Ty::Named {
                 pkg: path,

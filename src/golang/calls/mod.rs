@@ -34,17 +34,34 @@ pub fn calls(
     dispatch_candidates: &[ItemRef],
 ) -> Result<Vec<Vec<CallEdge>>, SourceError> {
     let universe = Universe::new(snapshot, ModuleMap::with_root(snapshot, root_module)?);
-    let mut files: BTreeMap<&str, Option<Vec<u8>>> = BTreeMap::new();
-    let mut out = Vec::with_capacity(callers.len());
-    for caller in callers {
-        let bytes = files
-            .entry(caller.file)
-            .or_insert_with(|| snapshot.read(caller.file).ok().flatten());
-        let edges = bytes
-            .as_deref()
-            .map(|b| edges_of(&universe, caller, b, dispatch_candidates))
-            .unwrap_or_default();
-        out.push(edges);
+    // Callers in one file share its parse.
+    let mut by_file: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, c) in callers.iter().enumerate() {
+        by_file.entry(c.file).or_default().push(i);
+    }
+    let mut out = vec![Vec::new(); callers.len()];
+    for (file, at) in by_file {
+        let Some(bytes) = snapshot.read(file).ok().flatten() else {
+            continue;
+        };
+        let header = package::header_end(&bytes);
+        for i in at {
+            // The file's header and the function's own lines: a caller's file can be
+            // hundreds of kilobytes around one function.
+            let Some(start) = line_offset(&bytes, callers[i].start_line) else {
+                continue;
+            };
+            let place = package::Place {
+                file: 0,
+                start,
+                group: None,
+            };
+            let source = package::snippet(&bytes, header, place, true);
+            let Ok(tree) = lang::parse(&source) else {
+                continue;
+            };
+            out[i] = edges_of(&universe, &callers[i], &tree, &source, dispatch_candidates);
+        }
     }
     Ok(out)
 }
@@ -52,24 +69,17 @@ pub fn calls(
 fn edges_of(
     universe: &Universe<'_>,
     caller: &Caller<'_>,
+    tree: &tree_sitter::Tree,
     source: &[u8],
     candidates: &[ItemRef],
 ) -> Vec<CallEdge> {
-    let Ok(tree) = lang::parse(source) else {
-        return Vec::new();
-    };
     let Some(func) = function_at(tree.root_node(), source, caller) else {
         return Vec::new();
     };
     let Some(pkg) = universe.package(caller.item.package()) else {
         return Vec::new();
     };
-    let imports = pkg
-        .paths
-        .iter()
-        .position(|p| p == caller.file)
-        .and_then(|i| pkg.files.get(i).cloned())
-        .unwrap_or_else(|| file_imports(tree.root_node(), source));
+    let imports = file_imports(tree.root_node(), source);
     let body = Body::new(universe, &pkg, &imports, func, source);
     let mut by_target: BTreeMap<String, CallEdge> = BTreeMap::new();
     for u in body.uses(func) {
@@ -125,28 +135,45 @@ fn dispatch(
     out
 }
 
-/// The function or method declared at the caller's line with the caller's name.
+/// The byte where 1-based `line` starts.
+fn line_offset(bytes: &[u8], line: usize) -> Option<usize> {
+    if line == 0 {
+        return None;
+    }
+    if line == 1 {
+        return Some(0);
+    }
+    memchr::memchr_iter(b'\n', bytes)
+        .nth(line - 2)
+        .map(|i| i + 1)
+}
+
+/// The function or method with the caller's name and receiver in the caller's snippet.
 fn function_at<'t>(root: Node<'t>, source: &[u8], caller: &Caller<'_>) -> Option<Node<'t>> {
     let mut c = root.walk();
-    let name = &caller.item.name().name;
+    let name = caller.item.name();
     root.named_children(&mut c).find(|n| {
+        let receiver = n
+            .child_by_field_name("receiver")
+            .and_then(|r| r.named_child(0))
+            .and_then(|p| p.child_by_field_name("type"))
+            .and_then(|t| super::extract::receiver_name(t, source));
         matches!(n.kind(), "function_declaration" | "method_declaration")
-            && n.start_position().row < caller.start_line
-            && caller.start_line <= n.end_position().row + 1
+            && receiver == name.receiver
             && n.child_by_field_name("name")
-                .is_some_and(|id| text(id, source) == name)
+                .is_some_and(|id| text(id, source) == name.name)
     })
 }
 
+/// The imports of the caller's file, from the tree already parsed.
 fn file_imports(root: Node<'_>, source: &[u8]) -> FileImports {
-    let imports = super::imports(&source[..root.end_byte()])
-        .into_iter()
-        .map(|(name, path)| {
-            let last = path.rsplit('/').next().unwrap_or(&path);
-            let alias = (name != last).then_some(name);
-            (alias, path)
-        })
-        .collect();
+    let mut imports = Vec::new();
+    let mut c = root.walk();
+    for node in root.named_children(&mut c) {
+        if node.kind() == "import_declaration" {
+            package::import_specs(node, source, &mut imports);
+        }
+    }
     FileImports { imports }
 }
 

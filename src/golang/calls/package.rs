@@ -90,112 +90,399 @@ pub struct Sig {
     pub results: Vec<String>,
 }
 
+/// What the parsed files of a package declare, merged; the first declaration wins.
+#[derive(Debug, Default)]
+struct Decls {
+    files: Vec<FileImports>,
+    types: HashMap<String, TypeDef>,
+    funcs: HashMap<String, Vec<InFile>>,
+    methods: HashMap<(String, String), Vec<InFile>>,
+    vars: HashMap<String, VarDef>,
+    sigs: HashMap<(String, String), Sig>,
+}
+
+/// Where a package's top-level names are declared, read from its lines (gofmt starts every
+/// top-level declaration at the line's start, and every spec of a group one tab in).
+#[derive(Debug, Default)]
+struct LineIndex {
+    types: HashMap<String, Vec<Place>>,
+    funcs: HashMap<String, Vec<Place>>,
+    /// `Receiver.Method`.
+    methods: HashMap<String, Vec<Place>>,
+    values: HashMap<String, Vec<Place>>,
+    /// Per file: the byte where its package clause and imports end.
+    header_end: Vec<usize>,
+}
+
+/// Where a declaration starts: file, byte offset of its line, and the group keyword when it
+/// is a spec inside `type (`, `var (` or `const (`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(super) struct Place {
+    pub file: usize,
+    pub start: usize,
+    pub group: Option<&'static str>,
+}
+
+/// One package, parsed a file at a time: a file is parsed the first time a declaration it
+/// holds is asked for. Most lookups of a run touch a few files of each package (the type a
+/// value has, the method called), not the package's generated megabytes.
 #[derive(Debug, Default)]
 pub struct Package {
     pub import_path: String,
     /// The name in the package clause (what an unaliased import is called).
     pub name: String,
-    pub files: Vec<FileImports>,
-    /// File paths, parallel to `files`.
-    pub paths: Vec<String>,
-    pub types: HashMap<String, TypeDef>,
-    /// Functions and the types they return.
-    pub funcs: HashMap<String, Vec<InFile>>,
-    /// Methods by (receiver type, name), and the types they return.
-    pub methods: HashMap<(String, String), Vec<InFile>>,
-    /// Method names by receiver type.
-    pub method_names: HashMap<String, Vec<String>>,
-    pub vars: HashMap<String, VarDef>,
-    /// Signatures of methods and interface methods, by (type, name).
-    pub sigs: HashMap<(String, String), Sig>,
-    /// Package-level constants: never functions.
-    pub consts: std::collections::HashSet<String>,
+    sources: Vec<Vec<u8>>,
+    index: LineIndex,
+    parsed: std::cell::RefCell<std::collections::HashSet<Place>>,
+    decls: std::cell::RefCell<Decls>,
 }
 
 impl Package {
-    /// The declarations of `files` (path, bytes), parsed with tree-sitter-go. Files that do not
-    /// parse add nothing; with build-tag twins, the first declaration wins.
-    pub fn load(import_path: &str, files: &[(String, Vec<u8>)]) -> Self {
-        use rayon::prelude::*;
-        let parsed: Vec<Option<FileFacts>> = files
-            .par_iter()
-            .map(|(_, bytes)| {
-                let tree = lang::parse(bytes).ok()?;
-                Some(file_facts(tree.root_node(), bytes))
-            })
-            .collect();
-        let mut pkg = Package {
+    /// A package of `files` (path, bytes); nothing is parsed yet.
+    pub fn load(import_path: &str, files: Vec<(String, Vec<u8>)>) -> Self {
+        let mut index = LineIndex::default();
+        let mut name = String::new();
+        for (i, (_, bytes)) in files.iter().enumerate() {
+            index_lines(i, bytes, &mut index, &mut name);
+        }
+        let n = files.len();
+        let sources: Vec<Vec<u8>> = files.into_iter().map(|(_, bytes)| bytes).collect();
+        Package {
             import_path: import_path.to_string(),
-            ..Package::default()
+            name,
+            sources,
+            index,
+            parsed: std::cell::RefCell::default(),
+            decls: std::cell::RefCell::new(Decls {
+                files: vec![FileImports::default(); n],
+                ..Decls::default()
+            }),
+        }
+    }
+
+    /// Parse the declarations of `key` in `which` index, once each: the file's package
+    /// clause and imports with that declaration's lines, not the whole file.
+    fn ensure(&self, which: fn(&LineIndex) -> &HashMap<String, Vec<Place>>, key: &str) {
+        let Some(places) = which(&self.index).get(key) else {
+            return;
         };
-        for (i, (facts, (path, _))) in parsed.into_iter().zip(files).enumerate() {
-            pkg.paths.push(path.clone());
-            let Some(facts) = facts else {
-                pkg.files.push(FileImports::default());
+        for &place in places {
+            if !self.parsed.borrow_mut().insert(place) {
                 continue;
-            };
-            if pkg.name.is_empty() {
-                pkg.name = facts.package;
             }
-            pkg.files.push(FileImports {
-                imports: facts.imports,
-            });
-            let at = |ty: TyExpr| InFile { file: i, ty };
-            for (name, def) in facts.types {
-                let def = match def {
-                    RawType::Struct { fields, embedded } => TypeDef::Struct(Struct {
-                        fields: fields.into_iter().map(|(n, t)| (n, at(t))).collect(),
-                        embedded: embedded.into_iter().map(at).collect(),
-                    }),
-                    RawType::Interface { methods, embedded } => TypeDef::Interface(Interface {
-                        methods: methods
-                            .into_iter()
-                            .map(|(n, r)| (n, r.into_iter().map(at).collect()))
-                            .collect(),
-                        embedded: embedded.into_iter().map(at).collect(),
-                    }),
-                    RawType::Alias(t) => TypeDef::Alias(at(t)),
-                    RawType::Defined(t) => TypeDef::Defined(at(t)),
-                };
-                pkg.types.entry(name).or_insert(def);
-            }
-            for (name, results) in facts.funcs {
-                pkg.funcs
-                    .entry(name)
-                    .or_insert_with(|| results.into_iter().map(at).collect());
-            }
-            for (recv, name, results) in facts.methods {
-                let names = pkg.method_names.entry(recv.clone()).or_default();
-                if !names.contains(&name) {
-                    names.push(name.clone());
-                }
-                pkg.methods
-                    .entry((recv, name))
-                    .or_insert_with(|| results.into_iter().map(at).collect());
-            }
-            for (name, var) in facts.vars {
-                let def = match var {
-                    RawVar::Typed(t) => VarDef::Typed(at(t)),
-                    RawVar::CallOf { qualifier, name } => VarDef::CallOf {
-                        file: i,
-                        qualifier,
-                        name,
-                    },
-                    RawVar::Literal(t) => VarDef::Literal(at(t)),
-                };
-                pkg.vars.entry(name).or_insert(def);
-            }
-            pkg.consts.extend(facts.consts);
-            for (recv, name, params, results) in facts.sigs {
-                pkg.sigs.entry((recv, name)).or_insert(Sig {
-                    file: i,
-                    params,
-                    results,
-                });
+            let i = place.file;
+            let snippet = snippet(&self.sources[i], self.index.header_end[i], place, false);
+            let facts = lang::parse(&snippet)
+                .ok()
+                .map(|tree| file_facts(tree.root_node(), &snippet));
+            if let Some(facts) = facts {
+                self.decls.borrow_mut().merge(i, facts);
             }
         }
-        pkg
     }
+
+    pub fn has_type(&self, name: &str) -> bool {
+        self.index.types.contains_key(name)
+    }
+
+    pub fn has_var(&self, name: &str) -> bool {
+        self.index.values.contains_key(name)
+    }
+
+    pub fn type_def(&self, name: &str) -> Option<TypeDef> {
+        self.ensure(|x| &x.types, name);
+        self.decls.borrow().types.get(name).cloned()
+    }
+
+    pub fn func(&self, name: &str) -> Option<Vec<InFile>> {
+        self.ensure(|x| &x.funcs, name);
+        self.decls.borrow().funcs.get(name).cloned()
+    }
+
+    pub fn method(&self, recv: &str, name: &str) -> Option<Vec<InFile>> {
+        self.ensure(|x| &x.methods, &format!("{recv}.{name}"));
+        self.decls
+            .borrow()
+            .methods
+            .get(&(recv.to_string(), name.to_string()))
+            .cloned()
+    }
+
+    pub fn var(&self, name: &str) -> Option<VarDef> {
+        self.ensure(|x| &x.values, name);
+        self.decls.borrow().vars.get(name).cloned()
+    }
+
+    /// The signature of a method, or of a method of an interface declared here.
+    pub fn sig(&self, recv: &str, name: &str) -> Option<Sig> {
+        self.ensure(|x| &x.methods, &format!("{recv}.{name}"));
+        self.ensure(|x| &x.types, recv);
+        self.decls
+            .borrow()
+            .sigs
+            .get(&(recv.to_string(), name.to_string()))
+            .cloned()
+    }
+
+    /// The imports of file `i` (parsed already: it declared what is being resolved).
+    pub fn imports(&self, i: usize) -> Option<FileImports> {
+        self.decls.borrow().files.get(i).cloned()
+    }
+}
+
+impl Decls {
+    fn merge(&mut self, i: usize, facts: FileFacts) {
+        self.files[i] = FileImports {
+            imports: facts.imports,
+        };
+        let at = |ty: TyExpr| InFile { file: i, ty };
+        for (name, def) in facts.types {
+            let def = match def {
+                RawType::Struct { fields, embedded } => TypeDef::Struct(Struct {
+                    fields: fields.into_iter().map(|(n, t)| (n, at(t))).collect(),
+                    embedded: embedded.into_iter().map(at).collect(),
+                }),
+                RawType::Interface { methods, embedded } => TypeDef::Interface(Interface {
+                    methods: methods
+                        .into_iter()
+                        .map(|(n, r)| (n, r.into_iter().map(at).collect()))
+                        .collect(),
+                    embedded: embedded.into_iter().map(at).collect(),
+                }),
+                RawType::Alias(t) => TypeDef::Alias(at(t)),
+                RawType::Defined(t) => TypeDef::Defined(at(t)),
+            };
+            self.types.entry(name).or_insert(def);
+        }
+        for (name, results) in facts.funcs {
+            self.funcs
+                .entry(name)
+                .or_insert_with(|| results.into_iter().map(at).collect());
+        }
+        for (recv, name, results) in facts.methods {
+            self.methods
+                .entry((recv, name))
+                .or_insert_with(|| results.into_iter().map(at).collect());
+        }
+        for (name, var) in facts.vars {
+            let def = match var {
+                RawVar::Typed(t) => VarDef::Typed(at(t)),
+                RawVar::CallOf { qualifier, name } => VarDef::CallOf {
+                    file: i,
+                    qualifier,
+                    name,
+                },
+                RawVar::Literal(t) => VarDef::Literal(at(t)),
+            };
+            self.vars.entry(name).or_insert(def);
+        }
+        for (recv, name, params, results) in facts.sigs {
+            self.sigs.entry((recv, name)).or_insert(Sig {
+                file: i,
+                params,
+                results,
+            });
+        }
+    }
+}
+
+/// The top-level names a file declares, from its lines.
+#[allow(clippy::too_many_lines)] // one pass over the lines, one arm per declaration form
+fn index_lines(i: usize, bytes: &[u8], index: &mut LineIndex, package: &mut String) {
+    let ident = |s: &str| -> String {
+        s.chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect()
+    };
+    let add = |map: &mut HashMap<String, Vec<Place>>, key: String, place: Place| {
+        if key.is_empty() || key == "_" {
+            return;
+        }
+        let places = map.entry(key).or_default();
+        if !places.contains(&place) {
+            places.push(place);
+        }
+    };
+    let mut group: Option<&'static str> = None;
+    let mut header_end = None;
+    let mut in_imports = false;
+    let mut offset = 0;
+    let text = String::from_utf8_lossy(bytes);
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let line = line.trim_end_matches(['\n', '\r']);
+        if in_imports {
+            if line.starts_with(')') {
+                in_imports = false;
+            }
+            continue;
+        }
+        if let Some(g) = group {
+            if line.starts_with(')') {
+                group = None;
+            } else if let Some(spec) = line.strip_prefix('\t')
+                && !spec.starts_with('\t')
+                && !spec.starts_with("//")
+            {
+                let place = Place {
+                    file: i,
+                    start,
+                    group: Some(g),
+                };
+                if g == "type" {
+                    add(&mut index.types, ident(spec), place);
+                } else {
+                    // `A, B = 1, 2`, `A, B int`: the names run up to the type or the `=`.
+                    let names = spec.split('=').next().unwrap_or("");
+                    let mut parts = names.split(',');
+                    if let Some(first) = parts.next() {
+                        add(&mut index.values, ident(first.trim()), place);
+                    }
+                    for n in parts {
+                        add(&mut index.values, ident(n.trim()), place);
+                    }
+                }
+            }
+            continue;
+        }
+        let place = Place {
+            file: i,
+            start,
+            group: None,
+        };
+        if package.is_empty()
+            && let Some(rest) = line.strip_prefix("package ")
+        {
+            *package = ident(rest.trim_start());
+        } else if let Some(rest) = line.strip_prefix("import") {
+            in_imports = rest.trim_start().starts_with('(');
+        } else if let Some(rest) = line.strip_prefix("func ") {
+            header_end.get_or_insert(start);
+            if let Some(recv) = rest.strip_prefix('(') {
+                let Some((recv, after)) = recv.split_once(')') else {
+                    continue;
+                };
+                let ty = recv.split_whitespace().last().unwrap_or("");
+                let ty = ident(ty.trim_start_matches(['*', '(']));
+                add(
+                    &mut index.methods,
+                    format!("{ty}.{}", ident(after.trim_start())),
+                    place,
+                );
+            } else {
+                add(&mut index.funcs, ident(rest), place);
+            }
+        } else if let Some(rest) = line.strip_prefix("type ") {
+            header_end.get_or_insert(start);
+            if rest.starts_with('(') {
+                group = Some("type");
+            } else {
+                add(&mut index.types, ident(rest), place);
+            }
+        } else if let Some((keyword, rest)) = line
+            .strip_prefix("var ")
+            .map(|r| ("var", r))
+            .or_else(|| line.strip_prefix("const ").map(|r| ("const", r)))
+        {
+            header_end.get_or_insert(start);
+            if rest.starts_with('(') {
+                group = Some(keyword);
+            } else {
+                for n in rest.split('=').next().unwrap_or("").split(',') {
+                    add(&mut index.values, ident(n.trim()), place);
+                }
+            }
+        }
+    }
+    index.header_end.push(header_end.unwrap_or(bytes.len()));
+}
+
+/// The name in a file's `package` line.
+pub(super) fn package_clause(bytes: &[u8]) -> Option<String> {
+    String::from_utf8_lossy(bytes).lines().find_map(|line| {
+        let rest = line.strip_prefix("package ")?;
+        let name: String = rest
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        (!name.is_empty()).then_some(name)
+    })
+}
+
+/// Where a file's package clause and imports end: the start of its first top-level
+/// `func`, `type`, `var` or `const` line.
+pub(super) fn header_end(bytes: &[u8]) -> usize {
+    let mut offset = 0;
+    for line in bytes.split_inclusive(|&b| b == b'\n') {
+        if [&b"func "[..], b"type ", b"var ", b"const "]
+            .iter()
+            .any(|k| line.starts_with(k))
+        {
+            return offset;
+        }
+        offset += line.len();
+    }
+    bytes.len()
+}
+
+/// The package clause and imports of a file with one declaration's lines: from its first
+/// line to the line that closes it at its own indentation (wrapped in its group's keyword
+/// for a spec of `type (`, `var (`, `const (`). A function keeps its body only when `body`
+/// is asked for; a lookup needs only its signature.
+pub(super) fn snippet(bytes: &[u8], header_end: usize, place: Place, body: bool) -> Vec<u8> {
+    let header = &bytes[..header_end.min(place.start).min(bytes.len())];
+    let rest = &bytes[place.start.min(bytes.len())..];
+    let text = String::from_utf8_lossy(rest);
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next().unwrap_or("");
+    let indent = if place.group.is_some() { "\t" } else { "" };
+    let trimmed = first.split("//").next().unwrap_or("").trim_end();
+    let closer =
+        if trimmed.ends_with('{') || (trimmed.starts_with("func") && !trimmed.ends_with('}')) {
+            Some('}')
+        } else if trimmed.ends_with('(') {
+            Some(')')
+        } else {
+            None
+        };
+    let mut decl = String::from(first);
+    if first.starts_with("func ") && !body && !trimmed.ends_with('}') {
+        // A function's signature is all a lookup needs: its lines up to the body's `{` (a
+        // one-line function is kept whole).
+        let mut line = trimmed;
+        let mut rest = lines;
+        while !line.ends_with('{') {
+            let Some(next) = rest.next() else {
+                break;
+            };
+            decl.push_str(next);
+            line = next.split("//").next().unwrap_or("").trim_end();
+        }
+        if line.ends_with('{') {
+            decl.push_str("\n}\n");
+        }
+    } else if let Some(closer) = closer {
+        for line in lines {
+            decl.push_str(line);
+            if line
+                .strip_prefix(indent)
+                .is_some_and(|l| l.starts_with(closer))
+            {
+                break;
+            }
+        }
+    }
+    let mut out = header.to_vec();
+    out.push(b'\n');
+    match place.group {
+        Some(keyword) => {
+            out.extend_from_slice(format!("{keyword} (\n{decl}\n)\n").as_bytes());
+        }
+        None => out.extend_from_slice(decl.as_bytes()),
+    }
+    out
 }
 
 enum RawType {
@@ -289,7 +576,7 @@ fn file_facts(root: Node<'_>, src: &[u8]) -> FileFacts {
     facts
 }
 
-fn import_specs(node: Node<'_>, src: &[u8], out: &mut Vec<(Option<String>, String)>) {
+pub(super) fn import_specs(node: Node<'_>, src: &[u8], out: &mut Vec<(Option<String>, String)>) {
     let mut stack = vec![node];
     while let Some(n) = stack.pop() {
         if n.kind() == "import_spec" {

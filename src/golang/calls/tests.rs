@@ -99,9 +99,14 @@ type Scheduler struct {
 
 func (s *Scheduler) scheduleOne() {}
 
-func helper() *kcache.DeltaFIFO { return nil }
+func helper() *kcache.DeltaFIFO {
+	return nil
+}
 
-func (s *Scheduler) Run(stop <-chan struct{}) {
+// Run's signature spans lines, as kubelet's do: the caller's lines run to its closing brace.
+func (s *Scheduler) Run(
+	stop <-chan struct{},
+) {
 	go wait.Until(s.scheduleOne, stop)
 	s.informer.ctrl.Run(stop)
 	s.informer.Start()

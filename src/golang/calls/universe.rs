@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use super::package::{FileImports, InFile, Package, TyExpr, TypeDef, VarDef};
 use crate::golang::{ModuleMap, PackageFiles};
-use crate::source::Snapshot;
+use crate::source::{EntryKind, Snapshot};
 
 /// A type a value has, as far as calls follow it. Pointers are not told apart: Go calls a
 /// method of `T` or `*T` the same way.
@@ -66,6 +66,9 @@ pub enum Member {
     None,
 }
 
+/// An interface's methods: name and canonical signature.
+type MethodSet = Vec<(String, String)>;
+
 /// How deep promotion through embedded fields is followed.
 const MAX_EMBEDDING: usize = 5;
 /// How deep aliases, defined types and embedded interfaces are followed.
@@ -76,6 +79,10 @@ pub struct Universe<'s> {
     modules: ModuleMap,
     packages: RefCell<HashMap<String, Option<Rc<Package>>>>,
     names: RefCell<HashMap<String, Option<String>>>,
+    /// Canonical signatures by (package, type, method), and interfaces' method sets: asked
+    /// for every dispatch candidate of every interface call.
+    sigs: RefCell<HashMap<(String, String, String), Option<String>>>,
+    method_sets: RefCell<HashMap<(String, String), Option<MethodSet>>>,
 }
 
 impl<'s> Universe<'s> {
@@ -85,6 +92,8 @@ impl<'s> Universe<'s> {
             modules,
             packages: RefCell::default(),
             names: RefCell::default(),
+            sigs: RefCell::default(),
+            method_sets: RefCell::default(),
         }
     }
 
@@ -99,14 +108,15 @@ impl<'s> Universe<'s> {
             .locate(self.snapshot, import_path)
             .and_then(|dir| PackageFiles::read(self.snapshot, &dir).ok())
             .filter(|files| !files.files.is_empty())
-            .map(|files| Rc::new(Package::load(import_path, &files.files)));
+            .map(|files| Rc::new(Package::load(import_path, files.files)));
         self.packages
             .borrow_mut()
             .insert(import_path.to_string(), loaded.clone());
         loaded
     }
 
-    /// The name in a package's clause, read from its first file without parsing the package.
+    /// The name in a package's clause: from the package when it is loaded, else from one
+    /// small file of its folder (`doc.go` first), without reading the others.
     fn package_name(&self, import_path: &str) -> Option<String> {
         if let Some(Some(p)) = self.packages.borrow().get(import_path) {
             return Some(p.name.clone());
@@ -114,20 +124,39 @@ impl<'s> Universe<'s> {
         if let Some(n) = self.names.borrow().get(import_path) {
             return n.clone();
         }
-        let name = self
-            .modules
-            .locate(self.snapshot, import_path)
-            .and_then(|dir| PackageFiles::read(self.snapshot, &dir).ok())
-            .and_then(|files| {
-                files
-                    .files
-                    .iter()
-                    .find_map(|(_, bytes)| package_clause(bytes))
-            });
+        let name = self.read_package_name(import_path);
         self.names
             .borrow_mut()
             .insert(import_path.to_string(), name.clone());
         name
+    }
+
+    fn read_package_name(&self, import_path: &str) -> Option<String> {
+        let dir = self.modules.locate(self.snapshot, import_path)?;
+        let mut entries: Vec<_> = self
+            .snapshot
+            .list_dir(&dir)
+            .ok()??
+            .into_iter()
+            .filter(|e| {
+                e.kind == EntryKind::File
+                    && std::path::Path::new(&e.name)
+                        .extension()
+                        .is_some_and(|x| x == "go")
+                    && !e.name.ends_with("_test.go")
+            })
+            .collect();
+        entries.sort_by_key(|e| {
+            (
+                e.name != "doc.go",
+                e.name.contains("generated"),
+                e.name.clone(),
+            )
+        });
+        entries.iter().take(3).find_map(|e| {
+            let bytes = self.snapshot.blob(e.id).ok()?;
+            super::package::package_clause(&bytes)
+        })
     }
 
     /// The import path `qualifier` stands for in a file: an alias, or the clause name of an
@@ -157,7 +186,7 @@ impl<'s> Universe<'s> {
             TyExpr::Name { qualifier, name } => {
                 let pkg = match qualifier {
                     Some(q) => self.import(imports, q)?,
-                    None if pkg.types.contains_key(name) => pkg.import_path.clone(),
+                    None if pkg.has_type(name) => pkg.import_path.clone(),
                     None => return None, // a predeclared type (`error`, `string`) or a type parameter
                 };
                 Some(Ty::Named {
@@ -178,8 +207,8 @@ impl<'s> Universe<'s> {
 
     /// A type expression declared in `pkg`'s file `at.file`.
     pub fn resolve_in(&self, pkg: &Package, at: &InFile) -> Option<Ty> {
-        let imports = pkg.files.get(at.file)?;
-        self.resolve(pkg, imports, &at.ty)
+        let imports = pkg.imports(at.file)?;
+        self.resolve(pkg, &imports, &at.ty)
     }
 
     fn results(&self, pkg: &Package, results: &[InFile]) -> Vec<Option<Ty>> {
@@ -189,29 +218,29 @@ impl<'s> Universe<'s> {
     /// A package-level function.
     pub fn func(&self, import_path: &str, name: &str) -> Option<Target> {
         let pkg = self.package(import_path)?;
-        let results = pkg.funcs.get(name)?;
+        let results = pkg.func(name)?;
         Some(Target {
             pkg: import_path.to_string(),
             receiver: None,
             name: name.to_string(),
             via: Via::Direct,
-            results: self.results(&pkg, results),
+            results: self.results(&pkg, &results),
         })
     }
 
     /// The type of a package-level variable.
     pub fn var(&self, import_path: &str, name: &str) -> Option<Ty> {
         let pkg = self.package(import_path)?;
-        match pkg.vars.get(name)? {
-            VarDef::Typed(t) | VarDef::Literal(t) => self.resolve_in(&pkg, t),
+        match pkg.var(name)? {
+            VarDef::Typed(t) | VarDef::Literal(t) => self.resolve_in(&pkg, &t),
             VarDef::CallOf {
                 file,
                 qualifier,
                 name,
             } => {
                 let target = match qualifier {
-                    None => self.func(import_path, name)?,
-                    Some(q) => self.func(&self.import(pkg.files.get(*file)?, q)?, name)?,
+                    None => self.func(import_path, &name)?,
+                    Some(q) => self.func(&self.import(&pkg.imports(file)?, &q)?, &name)?,
                 };
                 target.results.into_iter().next().flatten()
             }
@@ -267,17 +296,18 @@ impl<'s> Universe<'s> {
             let Some(p) = self.package(&pkg) else {
                 return (None, Vec::new());
             };
-            if own_methods && let Some(results) = p.methods.get(&(name.clone(), sel.to_string())) {
+            if own_methods && let Some(results) = p.method(&name, sel) {
                 let target = Target {
                     pkg: pkg.clone(),
                     receiver: Some(name.clone()),
                     name: sel.to_string(),
                     via: Via::Direct,
-                    results: self.results(&p, results),
+                    results: self.results(&p, &results),
                 };
                 return (Some(Member::Method(target)), Vec::new());
             }
-            match p.types.get(&name) {
+            let def = p.type_def(&name);
+            match &def {
                 Some(TypeDef::Struct(s)) => {
                     if let Some((_, t)) = s.fields.iter().find(|(f, _)| f == sel) {
                         return (Some(Member::Field(self.resolve_in(&p, t))), Vec::new());
@@ -306,7 +336,7 @@ impl<'s> Universe<'s> {
                     );
                 }
                 Some(TypeDef::Alias(t) | TypeDef::Defined(t)) => {
-                    if matches!(p.types.get(&name), Some(TypeDef::Defined(_))) {
+                    if matches!(def, Some(TypeDef::Defined(_))) {
                         own_methods = false;
                     }
                     match self.resolve_in(&p, t) {
@@ -330,7 +360,8 @@ impl<'s> Universe<'s> {
             return None;
         }
         let p = self.package(pkg)?;
-        let iface = match p.types.get(name)? {
+        let def = p.type_def(name)?;
+        let iface = match &def {
             TypeDef::Interface(i) => i,
             TypeDef::Alias(t) | TypeDef::Defined(t) => {
                 let Some(Ty::Named { pkg, name }) = self.resolve_in(&p, t) else {
@@ -370,10 +401,10 @@ impl<'s> Universe<'s> {
         let Some(p) = self.package(pkg) else {
             return false;
         };
-        match p.types.get(name) {
+        match p.type_def(name) {
             Some(TypeDef::Interface(_)) => true,
             Some(TypeDef::Alias(t) | TypeDef::Defined(t)) => matches!(
-                self.resolve_in(&p, t),
+                self.resolve_in(&p, &t),
                 Some(Ty::Named { pkg, name }) if self.is_interface(&pkg, &name)
             ),
             _ => false,
@@ -383,7 +414,8 @@ impl<'s> Universe<'s> {
     /// A signature with every type name qualified by its import path: the same text for the
     /// same types wherever they are written.
     fn canonical(&self, pkg: &Package, sig: &super::package::Sig) -> Option<String> {
-        let imports = pkg.files.get(sig.file)?;
+        let imports = pkg.imports(sig.file)?;
+        let imports = &imports;
         let one = |t: &String| {
             let mut out = String::new();
             let bytes = t.as_bytes();
@@ -408,7 +440,7 @@ impl<'s> Universe<'s> {
                                 .import(imports, word)
                                 .unwrap_or_else(|| word.to_string()),
                         );
-                    } else if !after_dot && pkg.types.contains_key(word) {
+                    } else if !after_dot && pkg.has_type(word) {
                         out.push_str(&pkg.import_path);
                         out.push('.');
                         out.push_str(word);
@@ -429,9 +461,16 @@ impl<'s> Universe<'s> {
 
     /// The canonical signature of method (or interface method) `recv.name` of `pkg`.
     fn method_sig(&self, pkg: &str, recv: &str, name: &str) -> Option<String> {
-        let p = self.package(pkg)?;
-        let sig = p.sigs.get(&(recv.to_string(), name.to_string()))?;
-        self.canonical(&p, sig)
+        let key = (pkg.to_string(), recv.to_string(), name.to_string());
+        if let Some(sig) = self.sigs.borrow().get(&key) {
+            return sig.clone();
+        }
+        let sig = self.package(pkg).and_then(|p| {
+            let sig = p.sig(recv, name)?;
+            self.canonical(&p, &sig)
+        });
+        self.sigs.borrow_mut().insert(key, sig.clone());
+        sig
     }
 
     /// Every method of interface `pkg.name` with its canonical signature, embedded interfaces
@@ -446,7 +485,7 @@ impl<'s> Universe<'s> {
             return None;
         }
         let p = self.package(pkg)?;
-        match p.types.get(name)? {
+        match p.type_def(name)? {
             TypeDef::Interface(i) => {
                 let mut out = Vec::new();
                 for m in i.methods.keys() {
@@ -460,7 +499,7 @@ impl<'s> Universe<'s> {
                 }
                 Some(out)
             }
-            TypeDef::Alias(t) | TypeDef::Defined(t) => match self.resolve_in(&p, t) {
+            TypeDef::Alias(t) | TypeDef::Defined(t) => match self.resolve_in(&p, &t) {
                 Some(Ty::Named { pkg, name }) => self.interface_methods(&pkg, &name, depth + 1),
                 _ => None,
             },
@@ -471,7 +510,14 @@ impl<'s> Universe<'s> {
     /// Whether type `pkg.name` has every method of interface `iface_pkg.iface`, with the
     /// same parameter and result types (compared as written, qualified by import path).
     pub fn implements(&self, pkg: &str, name: &str, iface_pkg: &str, iface: &str) -> bool {
-        let Some(wanted) = self.interface_methods(iface_pkg, iface, 0) else {
+        let key = (iface_pkg.to_string(), iface.to_string());
+        let cached = self.method_sets.borrow().get(&key).cloned();
+        let wanted = cached.unwrap_or_else(|| {
+            let set = self.interface_methods(iface_pkg, iface, 0);
+            self.method_sets.borrow_mut().insert(key, set.clone());
+            set
+        });
+        let Some(wanted) = wanted else {
             return false;
         };
         !wanted.is_empty()
@@ -484,61 +530,5 @@ impl<'s> Universe<'s> {
                         .is_some_and(|recv| self.method_sig(&t.pkg, recv, m).as_ref() == Some(sig)),
                     _ => false,
                 })
-    }
-}
-
-/// `package name` at the top of a Go file, skipping comments.
-fn package_clause(bytes: &[u8]) -> Option<String> {
-    let text = std::str::from_utf8(bytes).ok()?;
-    let mut in_block = false;
-    for line in text.lines() {
-        let mut line = line.trim();
-        if in_block {
-            match line.find("*/") {
-                Some(i) => {
-                    in_block = false;
-                    line = line[i + 2..].trim();
-                }
-                None => continue,
-            }
-        }
-        if line.starts_with("/*") {
-            if let Some(i) = line.find("*/") {
-                line = line[i + 2..].trim();
-            } else {
-                in_block = true;
-                continue;
-            }
-        }
-        if line.is_empty() || line.starts_with("//") {
-            continue;
-        }
-        let rest = line.strip_prefix("package")?;
-        let name: String = rest
-            .trim_start()
-            .chars()
-            .take_while(|c| c.is_alphanumeric() || *c == '_')
-            .collect();
-        return (!name.is_empty()).then_some(name);
-    }
-    None
-}
-
-#[cfg(test)]
-mod tests {
-    use super::package_clause;
-
-    #[test]
-    fn package_clauses() {
-        assert_eq!(
-            package_clause(b"// Copyright\n/* a\n b */\n\n// Package v1 is.\npackage v1 // x\n")
-                .as_deref(),
-            Some("v1")
-        );
-        assert_eq!(
-            package_clause(b"/* one */ package p\n").as_deref(),
-            Some("p")
-        );
-        assert_eq!(package_clause(b"func f() {}\n"), None);
     }
 }
