@@ -151,7 +151,7 @@ impl std::fmt::Display for Place {
 }
 
 /// `go`, from `GO` or the PATH; a missing toolchain fails the test with what to install.
-fn go_command() -> Command {
+pub(crate) fn go_command() -> Command {
     let go = std::env::var_os("GO").unwrap_or_else(|| "go".into());
     let ok = Command::new(&go)
         .arg("version")
@@ -174,8 +174,15 @@ fn go_command() -> Command {
 
 /// `tests/oracle/decls` built into `out`.
 fn build_oracle(out: &Path) -> PathBuf {
-    let bin = out.join("decls");
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/decls");
+    build_go_oracle("decls", out)
+}
+
+/// `tests/oracle/NAME` built into `out/NAME`.
+pub(crate) fn build_go_oracle(name: &str, out: &Path) -> PathBuf {
+    let bin = out.join(name);
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/oracle")
+        .join(name);
     let built = go_command()
         .current_dir(&src)
         .arg("build")
@@ -251,7 +258,7 @@ fn oracle_places(bin: &Path, tree: &Path) -> Vec<Place> {
         .collect()
 }
 
-fn kubernetes_v1_20_2() -> Snapshot {
+pub(crate) fn kubernetes_v1_20_2() -> Snapshot {
     let base = PathBuf::from(std::env::var("K8S_STUDY_REAL_MIRRORS").expect(
         "set K8S_STUDY_REAL_MIRRORS to the folder scripts/build-mirrors.sh made (e.g. .mirrors)",
     ));

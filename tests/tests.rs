@@ -2,6 +2,7 @@
 //! (ignored unless mirrors are built) against real Kubernetes source.
 
 mod bad_mappings;
+mod calls;
 mod cli;
 mod declarations;
 mod draft;

@@ -4,7 +4,7 @@ use super::resolve::Resolver;
 use super::symbol::Symbol;
 use indicatif::ProgressBar;
 
-use crate::item::{Engine, ItemRef, Language, Leads, Missing, Query, Resolution};
+use crate::item::{CallEdge, Caller, Engine, ItemRef, Language, Leads, Missing, Query, Resolution};
 use crate::source::{Snapshot, SourceError};
 
 /// The Go engine: tree-sitter-go declarations, packages by import path.
@@ -40,6 +40,16 @@ impl Engine for Go {
         progress: &ProgressBar,
     ) -> Result<Vec<Leads>, SourceError> {
         super::leads::leads(old, new, root_module, missing, progress)
+    }
+
+    fn calls(
+        &self,
+        snapshot: &Snapshot,
+        root_module: Option<&str>,
+        callers: &[Caller<'_>],
+        dispatch_candidates: &[ItemRef],
+    ) -> Result<Vec<Vec<CallEdge>>, SourceError> {
+        super::calls::calls(snapshot, root_module, callers, dispatch_candidates)
     }
 
     fn signature_key(&self, signature: &str) -> String {

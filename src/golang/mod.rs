@@ -1,5 +1,6 @@
 //! Go source: declarations found with tree-sitter-go, packages found by import path.
 
+pub mod calls;
 mod embedding;
 mod engine;
 mod extract;

@@ -10,9 +10,8 @@ use serde::Serialize;
 pub use excerpt::{Excerpt, excerpt};
 
 use crate::error::Skipped;
-use crate::golang::{Call, calls};
 use crate::item::Kind as DeclKind;
-use crate::item::{ItemRef, Language};
+use crate::item::{CallEdge, Caller, EdgeKind, ItemRef, Language};
 use crate::mapping::{Article, Kind, Mapping, Step};
 use crate::resolve::{Resolution, Status, resolve_counterparts_each_repo, resolve_each_repo};
 use crate::source::{Snapshot, Sources};
@@ -71,10 +70,13 @@ pub struct StepGuide {
     pub end_line: Option<usize>,
     pub permalink: Option<String>,
     pub excerpt: Option<Excerpt>,
-    /// Steps of this article whose names this step's body calls (1-based).
+    /// Steps of this article this step's body calls, runs, or may reach through an interface
+    /// (1-based): resolved by type, never by name alone.
     pub calls_steps: Vec<usize>,
-    /// Other mapped symbols (of other articles) whose names this step's body calls.
+    /// Other mapped symbols (of other articles) it calls, runs or may reach that way.
     pub calls_mapped: Vec<ItemRef>,
+    /// Each of those edges, with how the body reaches it.
+    pub calls: Vec<StepCall>,
     /// What changed between the article's `written_for` version and the pin, when that
     /// version is in the cache (or `guide --era fetch`) and the symbol changed.
     pub since_article: Option<String>,
@@ -92,6 +94,26 @@ pub struct StepGuide {
 pub struct GoneGuide {
     pub since: String,
     pub successor: Option<String>,
+}
+
+/// One call edge of a step: a mapped symbol the body calls or runs, or an interface method
+/// whose mapped implementations it may reach.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StepCall {
+    /// The callee as the language names it (an interface method for `interface`).
+    pub symbol: String,
+    /// The callee's step in this article, when it is one.
+    pub step: Option<usize>,
+    pub kind: EdgeKind,
+    /// For `interface`: the mapped methods whose types implement the interface.
+    pub may_dispatch_to: Vec<Dispatch>,
+}
+
+/// A mapped implementation an interface call may reach.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Dispatch {
+    pub symbol: ItemRef,
+    pub step: Option<usize>,
 }
 
 /// A Rust counterpart as a guide shows it: the same fields as a step, its own repo and pin.
@@ -256,6 +278,7 @@ pub fn build(
                 excerpt,
                 calls_steps: Vec::new(),
                 calls_mapped: Vec::new(),
+                calls: Vec::new(),
                 since_article,
                 era: at_era,
                 gone: step.gone.as_ref().map(|g| GoneGuide {
@@ -265,7 +288,6 @@ pub fn build(
                 counterpart,
             });
         }
-        link_calls(&mut steps, &article.repo, &mapped);
         guides.push(ArticleGuide {
             id: article.id.clone(),
             title: article.title.clone(),
@@ -290,6 +312,14 @@ pub fn build(
             steps,
         });
     }
+    link_calls(
+        sources,
+        mapping,
+        &mut guides,
+        &mapped,
+        &mut snapshots,
+        &mut skipped,
+    );
     (guides, skipped)
 }
 
@@ -322,6 +352,7 @@ impl StepGuide {
             excerpt: None,
             calls_steps: Vec::new(),
             calls_mapped: Vec::new(),
+            calls: Vec::new(),
             since_article: None,
             era: None,
             gone: step.gone.as_ref().map(|g| GoneGuide {
@@ -427,180 +458,165 @@ fn counterpart_guide(
     g
 }
 
-/// Every mapped symbol by its last name, per repo: the targets "calls next" can point at.
-fn mapped_leaves(mapping: &Mapping) -> HashMap<(String, String), Vec<ItemRef>> {
-    let mut leaves: HashMap<(String, String), Vec<ItemRef>> = HashMap::new();
+/// Every mapped symbol, per language: what call edges can point at.
+fn mapped_leaves(mapping: &Mapping) -> HashMap<Language, Vec<ItemRef>> {
+    let mut mapped: HashMap<Language, Vec<ItemRef>> = HashMap::new();
     for a in &mapping.articles {
         for s in &a.steps {
-            let leaf = s.symbol.name().name.clone();
-            let symbols = leaves.entry((a.repo.clone(), leaf)).or_default();
+            let symbols = mapped.entry(s.symbol.language()).or_default();
             if !symbols.contains(&s.symbol) {
                 symbols.push(s.symbol.clone());
             }
         }
     }
-    leaves
+    for symbols in mapped.values_mut() {
+        symbols.sort();
+    }
+    mapped
 }
 
-/// Match each step's calls against the other steps' names (and other mapped symbols).
-/// Names only: `x.Run()` links to every mapped `Run` of the same repo. Very common names
-/// would link everything, so a name mapped more than three times is only linked inside the
-/// article.
+/// The call edges of every found func and method step, resolved by the repo's language
+/// engine at the pin (one pass per repo, so each package is read once), kept when they reach
+/// a mapped symbol or an interface method with mapped implementations.
 fn link_calls(
-    steps: &mut [StepGuide],
-    repo: &str,
-    mapped: &HashMap<(String, String), Vec<ItemRef>>,
+    sources: &Sources,
+    mapping: &Mapping,
+    guides: &mut [ArticleGuide],
+    mapped: &HashMap<Language, Vec<ItemRef>>,
+    snapshots: &mut Snapshots,
+    skipped: &mut Vec<Skipped>,
 ) {
-    let own: Vec<ItemRef> = steps.iter().map(|s| s.symbol.clone()).collect();
-    for i in 0..steps.len() {
-        let Some(ex) = &steps[i].excerpt else {
+    let mut by_repo: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
+    for (g, guide) in guides.iter().enumerate() {
+        for (i, s) in guide.steps.iter().enumerate() {
+            if s.status == Status::Found
+                && matches!(s.kind, Some(DeclKind::Func | DeclKind::Method))
+                && s.file.is_some()
+                && s.start_line.is_some()
+            {
+                by_repo.entry(guide.repo.clone()).or_default().push((g, i));
+            }
+        }
+    }
+    for (repo_name, at) in by_repo {
+        let Some(repo) = mapping.repo(&repo_name) else {
             continue;
         };
-        let caller = &own[i];
-        let mut in_article = Vec::new();
-        let mut elsewhere = Vec::new();
-        for call in calls(ex.full.as_bytes()) {
-            for (j, target) in own.iter().enumerate() {
-                if j != i && steps[j].status == Status::Found && reaches(&call, caller, target) {
-                    in_article.push(j + 1);
+        if !snapshots.contains_key(&repo.name) {
+            match sources.snapshot(&repo.spec(), &repo.pin) {
+                Ok(s) => {
+                    snapshots.insert(repo.name.clone(), s);
                 }
-            }
-            if let Some(symbols) = mapped.get(&(repo.to_string(), call.name.clone()))
-                && symbols.len() <= 3
-            {
-                elsewhere.extend(
-                    symbols
-                        .iter()
-                        .filter(|t| !own.contains(t) && reaches(&call, caller, t))
-                        .cloned(),
-                );
+                Err(_) => continue, // already reported with the steps' resolution
             }
         }
-        in_article.sort_unstable();
-        in_article.dedup();
-        elsewhere.sort();
-        elsewhere.dedup();
-        steps[i].calls_steps = in_article;
-        steps[i].calls_mapped = elsewhere;
-    }
-}
-
-/// Whether a call in `caller`'s body may reach `target`, by names alone: a bare `f()` only
-/// reaches a function of the caller's own package; `pkg.f()` a function of a package named
-/// `pkg` (or a method, when `pkg` is really a variable); `expr.f()` only a method.
-fn reaches(call: &Call, caller: &ItemRef, target: &ItemRef) -> bool {
-    if target.name().name != call.name {
-        return false;
-    }
-    let is_method = target.name().receiver.is_some();
-    if call.local {
-        return !is_method && target.package() == caller.package();
-    }
-    is_method || call.qualifier.as_deref() == Some(package_name(target.package()))
-}
-
-/// The name a package is usually imported as: its last path element, skipping a `/vN`
-/// major-version element (`k8s.io/klog/v2` → `klog`) and a `.vN` suffix
-/// (`gopkg.in/yaml.v2` → `yaml`).
-fn package_name(import_path: &str) -> &str {
-    let is_version =
-        |s: &str| s.len() > 1 && s.starts_with('v') && s[1..].bytes().all(|b| b.is_ascii_digit());
-    let mut parts = import_path.rsplit('/');
-    let mut last = parts.next().unwrap_or(import_path);
-    if is_version(last) {
-        last = parts.next().unwrap_or(last);
-    }
-    match last.rsplit_once('.') {
-        Some((name, version)) if is_version(version) => name,
-        _ => last,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn call(name: &str, local: bool) -> Call {
-        Call {
-            name: name.into(),
-            local,
-            qualifier: None,
+        let snapshot = &snapshots[&repo.name];
+        let targets = mapped.get(&repo.lang).map_or(&[][..], Vec::as_slice);
+        let methods: Vec<ItemRef> = targets
+            .iter()
+            .filter(|t| t.name().receiver.is_some())
+            .cloned()
+            .collect();
+        let callers: Vec<Caller<'_>> = at
+            .iter()
+            .map(|&(g, i)| {
+                let s = &guides[g].steps[i];
+                Caller {
+                    item: &s.symbol,
+                    file: s.file.as_deref().unwrap_or_default(),
+                    start_line: s.start_line.unwrap_or_default(),
+                }
+            })
+            .collect();
+        let engine = crate::languages::engine(repo.lang);
+        let edges = match engine.calls(snapshot, repo.module.as_deref(), &callers, &methods) {
+            Ok(edges) => edges,
+            Err(e) => {
+                skipped.push(Skipped::new(
+                    format!("calls of {}@{}", repo.name, repo.pin),
+                    e,
+                ));
+                continue;
+            }
+        };
+        let known: std::collections::HashSet<&str> = targets.iter().map(ItemRef::as_str).collect();
+        let linked: Vec<Vec<CallEdge>> = edges
+            .into_iter()
+            .map(|found| {
+                found
+                    .into_iter()
+                    .filter(|e| known.contains(e.target.as_str()) || !e.dispatch.is_empty())
+                    .collect()
+            })
+            .collect();
+        for (&(g, i), found) in at.iter().zip(linked) {
+            attach_calls(&mut guides[g].steps, i, found, targets, &known);
         }
     }
+}
 
-    fn go(symbol: &str) -> ItemRef {
-        crate::languages::engine(Language::Go)
-            .parse(symbol)
-            .unwrap()
-    }
-
-    fn qualified(name: &str, qualifier: &str) -> Call {
-        Call {
-            name: name.into(),
-            local: false,
-            qualifier: Some(qualifier.into()),
+/// Step `i`'s edges as the guide shows them: each with the step it reaches in the article,
+/// and the in-article steps and other mapped symbols it reaches directly or by dispatch.
+fn attach_calls(
+    steps: &mut [StepGuide],
+    i: usize,
+    found: Vec<CallEdge>,
+    targets: &[ItemRef],
+    known: &std::collections::HashSet<&str>,
+) {
+    let step_of = |symbol: &str| {
+        steps
+            .iter()
+            .position(|t| t.symbol.as_str() == symbol && t.status == Status::Found)
+            .map(|j| j + 1)
+    };
+    let calls: Vec<StepCall> = found
+        .into_iter()
+        .map(|e| StepCall {
+            step: step_of(&e.target),
+            may_dispatch_to: e
+                .dispatch
+                .into_iter()
+                .filter(|d| d.as_str() != steps[i].symbol.as_str())
+                .map(|d| Dispatch {
+                    step: step_of(d.as_str()),
+                    symbol: d,
+                })
+                .collect(),
+            symbol: e.target,
+            kind: e.kind,
+        })
+        .filter(|c| known.contains(c.symbol.as_str()) || !c.may_dispatch_to.is_empty())
+        .collect();
+    let own = i + 1;
+    let mut in_article: Vec<usize> = Vec::new();
+    let mut elsewhere: Vec<ItemRef> = Vec::new();
+    for c in &calls {
+        let direct = known
+            .contains(c.symbol.as_str())
+            .then(|| (c.step, targets.iter().find(|t| t.as_str() == c.symbol)));
+        let reached = direct
+            .into_iter()
+            .map(|(step, t)| (step, t.cloned()))
+            .chain(
+                c.may_dispatch_to
+                    .iter()
+                    .map(|d| (d.step, Some(d.symbol.clone()))),
+            );
+        for (step, symbol) in reached {
+            match (step, symbol) {
+                (Some(n), _) if n != own => in_article.push(n),
+                (None, Some(t)) => elsewhere.push(t),
+                _ => {}
+            }
         }
     }
-
-    #[test]
-    fn bare_calls_stay_in_their_package() {
-        let caller = &go("k8s.io/client-go/tools/cache.sharedIndexInformer.Run");
-        assert!(reaches(
-            &call("New", true),
-            caller,
-            &go("k8s.io/client-go/tools/cache.New")
-        ));
-        assert!(!reaches(
-            &call("New", true),
-            caller,
-            &go("github.com/google/uuid.New")
-        ));
-        assert!(
-            !reaches(
-                &call("Run", true),
-                caller,
-                &go("k8s.io/client-go/tools/cache.controller.Run")
-            ),
-            "a bare call is never a method"
-        );
-        assert!(reaches(
-            &call("Run", false),
-            caller,
-            &go("k8s.io/client-go/tools/cache.controller.Run")
-        ));
-        assert!(reaches(
-            &qualified("New", "uuid"),
-            caller,
-            &go("github.com/google/uuid.New")
-        ));
-        assert!(!reaches(
-            &qualified("New", "wait"),
-            caller,
-            &go("github.com/google/uuid.New")
-        ));
-        assert!(
-            !reaches(&call("Infof", false), caller, &go("k8s.io/klog/v2.Infof")),
-            "klog.V(4).Infof is a method call"
-        );
-        assert!(reaches(
-            &qualified("Infof", "klog"),
-            caller,
-            &go("k8s.io/klog/v2.Infof")
-        ));
-    }
-
-    #[test]
-    fn a_dotted_module_path_is_one_package() {
-        let caller = &go("k8s.io/kubernetes/pkg/x.Load");
-        assert!(reaches(
-            &qualified("Unmarshal", "yaml"),
-            caller,
-            &go("gopkg.in/yaml.v2.Unmarshal")
-        ));
-        assert!(!reaches(
-            &call("Unmarshal", false),
-            caller,
-            &go("gopkg.in/yaml.v2.Unmarshal")
-        ));
-    }
+    in_article.sort_unstable();
+    in_article.dedup();
+    elsewhere.sort();
+    elsewhere.dedup();
+    let step = &mut steps[i];
+    step.calls_steps = in_article;
+    step.calls_mapped = elsewhere;
+    step.calls = calls;
 }

@@ -6,7 +6,7 @@
 
 use indicatif::ProgressBar;
 
-use super::{ItemRef, Leads, Missing, Resolution};
+use super::{CallEdge, Caller, ItemRef, Leads, Missing, Resolution};
 use crate::source::{Snapshot, SourceError};
 
 /// One item to look up, with the mapping's file hint if any.
@@ -56,6 +56,24 @@ pub trait Engine: Sync {
     /// A signature with what does not change the API taken out (parameter names, spacing):
     /// two signatures with the same key are the same API.
     fn signature_key(&self, signature: &str) -> String;
+
+    /// What each caller's body calls, and the functions it passes as values, resolved by
+    /// type from what the tree declares; calls it cannot resolve are left out rather than
+    /// guessed. An interface method's edge lists the `dispatch_candidates` that implement the
+    /// interface. A language without call resolution returns no edges.
+    ///
+    /// # Errors
+    /// When the snapshot cannot be read.
+    fn calls(
+        &self,
+        snapshot: &Snapshot,
+        root_module: Option<&str>,
+        callers: &[Caller<'_>],
+        dispatch_candidates: &[ItemRef],
+    ) -> Result<Vec<Vec<CallEdge>>, SourceError> {
+        let _ = (snapshot, root_module, dispatch_candidates);
+        Ok(vec![Vec::new(); callers.len()])
+    }
 
     /// Its grammar and highlights query, configured with
     /// [`HIGHLIGHT_NAMES`](super::HIGHLIGHT_NAMES) (see [`super::configured`]); `None` shows

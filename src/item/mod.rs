@@ -9,12 +9,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::source::Snapshot;
 
+mod calls;
 mod engine;
 mod fill;
 mod leads;
 mod name;
 mod reference;
 
+pub use calls::{CallEdge, Caller, EdgeKind};
 pub use engine::{Engine, Query};
 pub use fill::{Hit, Near, Terms, suggestions};
 pub use highlight::{Build, HIGHLIGHT_NAMES, configured};

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::markdown::{escape, fenced_go, inline, link};
+use super::markdown::{code, escape, fenced_go, inline, link};
 use super::{OutFile, SiteInput, words};
 use crate::guide::{ArticleGuide, Lang};
 use crate::resolve::Status;
@@ -65,6 +65,14 @@ pub fn write_tour(
                 }
                 if let Some(g) = &s.gone {
                     description = format!("{description}\n\n{} {}", l.gone_since, escape(&g.since));
+                }
+                if !s.calls.is_empty() {
+                    let calls = super::describe_calls(s, l, |step, symbol| match step {
+                        Some(n) => format!("{} {n}", l.step),
+                        None => code(symbol),
+                    });
+                    description =
+                        format!("{description}\n\n{}: {}", l.calls_next, calls.join(" · "));
                 }
                 // A tour walks one repository: the Rust counterpart is a link, not a stop.
                 if let Some(c) = &s.counterpart {
@@ -197,7 +205,13 @@ mod tests {
             }
         }
         assert!(
-            texts[1].ends_with("````go\nfunc F() ```\n[run](command:x)\n````"),
+            texts[1].contains("````go\nfunc F() ```\n[run](command:x)\n````"),
+            "{}",
+            texts[1]
+        );
+        assert!(
+            texts[1]
+                .ends_with("Calls next: step 2 · `k8s.io/kubernetes/pkg/scheduler.Other` (runs)"),
             "{}",
             texts[1]
         );

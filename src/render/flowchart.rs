@@ -6,6 +6,7 @@ use std::io::{self, Write};
 
 use super::escape::esc;
 use crate::guide::StepGuide;
+use crate::item::EdgeKind;
 use crate::resolve::Status;
 
 /// The flowchart's rules, also shipped with the mdBook (whose chapters embed the same SVG).
@@ -19,6 +20,33 @@ const PAD: usize = 6;
 /// Labels longer than this are cut with an ellipsis (12px monospace is ~7.2 units a char).
 const LABEL_CHARS: usize = 46;
 
+/// The edges a step draws to other steps of its article, with their label: `calls` (directly
+/// or promoted), `runs` (passed as a value), `may dispatch` (an interface call one of whose
+/// mapped implementations is that step).
+pub(crate) fn step_edges(s: &StepGuide) -> Vec<(usize, &'static str)> {
+    let mut out: Vec<(usize, &'static str)> = Vec::new();
+    for c in &s.calls {
+        let label = match c.kind {
+            EdgeKind::Direct | EdgeKind::Promoted => "calls",
+            EdgeKind::Runs => "runs",
+            EdgeKind::Interface => "may dispatch",
+        };
+        if let Some(n) = c.step {
+            out.push((n, label));
+        }
+        out.extend(
+            c.may_dispatch_to
+                .iter()
+                .filter_map(|d| d.step)
+                .map(|n| (n, "may dispatch")),
+        );
+    }
+    out.retain(|(n, _)| *n != s.step);
+    out.sort_unstable();
+    out.dedup_by_key(|(n, _)| *n);
+    out
+}
+
 /// Steps as boxes top to bottom, straight arrows in reading order, and curved arrows on the
 /// right for "this step's code calls that step" (the `calls_steps` edges).
 pub(crate) fn flowchart(out: &mut impl Write, steps: &[StepGuide]) -> io::Result<()> {
@@ -26,7 +54,7 @@ pub(crate) fn flowchart(out: &mut impl Write, steps: &[StepGuide]) -> io::Result
     let index_of = |n: usize| steps.iter().position(|s| s.step == n);
     let mut edges = Vec::new();
     for (i, s) in steps.iter().enumerate() {
-        for &n in &s.calls_steps {
+        for (n, _) in step_edges(s) {
             if let Some(j) = index_of(n).filter(|&j| j != i) {
                 edges.push((i, j));
             }

@@ -12,6 +12,7 @@ use super::highlight::code_block;
 use super::{OutFile, SiteInput, Words, by_component, flowchart, words};
 
 use crate::guide::{ArticleGuide, Lang, StepGuide};
+use crate::item::EdgeKind;
 use crate::mapping::Kind;
 use crate::resolve::Status;
 
@@ -473,44 +474,52 @@ fn step_links(
         }
         writeln!(out, "</p>")?;
     }
-    let targets: Vec<&StepGuide> = s
-        .calls_steps
-        .iter()
-        .filter_map(|&n| steps.iter().find(|t| t.step == n))
-        .collect();
-    if !targets.is_empty() || !s.calls_mapped.is_empty() {
-        writeln!(out, "<div class=\"calls\">")?;
-        if !targets.is_empty() {
-            let list: Vec<String> = targets
-                .iter()
-                .map(|t| {
+    if !s.calls.is_empty() {
+        let link = |step: Option<usize>, symbol: &str| match step
+            .and_then(|n| steps.iter().find(|t| t.step == n))
+        {
+            Some(t) => format!(
+                "<a href=\"#step-{}\">{}. {}</a>",
+                t.step,
+                t.step,
+                esc(t.symbol.short())
+            ),
+            None => format!("<code>{}</code>", esc(symbol)),
+        };
+        let describe = |c: &crate::guide::StepCall| {
+            let target = link(c.step, &c.symbol);
+            match c.kind {
+                EdgeKind::Direct => target,
+                EdgeKind::Runs => format!("{target} <span class=\"edge\">({})</span>", l.kind_runs),
+                EdgeKind::Promoted => {
+                    format!("{target} <span class=\"edge\">({})</span>", l.kind_promoted)
+                }
+                EdgeKind::Interface => {
+                    let to: Vec<String> = c
+                        .may_dispatch_to
+                        .iter()
+                        .map(|d| link(d.step, d.symbol.as_str()))
+                        .collect();
                     format!(
-                        "<a href=\"#step-{}\">{}. {}</a>",
-                        t.step,
-                        t.step,
-                        esc(t.symbol.short())
+                        "<code>{}</code> <span class=\"edge\">({} {})</span>",
+                        esc(&c.symbol),
+                        l.kind_interface,
+                        to.join(", ")
                     )
-                })
-                .collect();
-            writeln!(
-                out,
-                "<p><strong>{}</strong>: {}</p>",
-                l.calls_next,
-                list.join(", ")
-            )?;
-        }
-        if !s.calls_mapped.is_empty() {
-            let list: Vec<String> = s
-                .calls_mapped
-                .iter()
-                .map(|m| format!("<code>{}</code>", esc(m.as_str())))
-                .collect();
-            writeln!(
-                out,
-                "<p><strong>{}</strong>: {}</p>",
-                l.calls_elsewhere,
-                list.join(", ")
-            )?;
+                }
+            }
+        };
+        // Edges that reach a step of this article first, then the others.
+        let (here, elsewhere): (Vec<_>, Vec<_>) = s
+            .calls
+            .iter()
+            .partition(|c| c.step.is_some() || c.may_dispatch_to.iter().any(|d| d.step.is_some()));
+        writeln!(out, "<div class=\"calls\">")?;
+        for (label, list) in [(l.calls_next, here), (l.calls_elsewhere, elsewhere)] {
+            if !list.is_empty() {
+                let items: Vec<String> = list.into_iter().map(describe).collect();
+                writeln!(out, "<p><strong>{label}</strong>: {}</p>", items.join(", "))?;
+            }
         }
         writeln!(out, "<p class=\"caveat\">{}</p>\n</div>", l.calls_caveat)?;
     }

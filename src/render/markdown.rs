@@ -6,8 +6,6 @@ use std::io::Write;
 
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
-use crate::item::ItemRef;
-
 use super::{OutFile, SiteInput, Words, by_component, words};
 use crate::guide::{ArticleGuide, Lang, StepGuide};
 use crate::mapping::Kind;
@@ -61,7 +59,7 @@ pub fn inline(text: &str) -> String {
 
 /// Inline code that cannot be broken out of: backticks are replaced (Go names never hold one)
 /// and line breaks become spaces.
-fn code(text: &str) -> String {
+pub(crate) fn code(text: &str) -> String {
     format!("`{}`", text.replace('`', "'").replace(['\n', '\r'], " "))
 }
 
@@ -106,8 +104,8 @@ pub fn mermaid(guide: &ArticleGuide) -> String {
         let _ = writeln!(m, "  s{} -.-> s{}", pair[0].step, pair[1].step);
     }
     for s in &guide.steps {
-        for to in &s.calls_steps {
-            let _ = writeln!(m, "  s{} -->|calls| s{to}", s.step);
+        for (to, label) in super::flowchart::step_edges(s) {
+            let _ = writeln!(m, "  s{} -->|{label}| s{to}", s.step);
         }
     }
     m.push_str("  classDef unresolved stroke-dasharray: 4 4\n```\n");
@@ -294,28 +292,12 @@ fn write_step(out: &mut impl Write, s: &StepGuide, l: &Words) -> std::io::Result
     if let Some(ex) = &s.excerpt {
         writeln!(out, "{}\n", fenced_go(&ex.text))?;
     }
-    if !s.calls_steps.is_empty() || !s.calls_mapped.is_empty() {
-        let steps: Vec<String> = s
-            .calls_steps
-            .iter()
-            .map(|n| format!("[{} {n}](#step-{n})", l.step))
-            .collect();
-        let mapped: Vec<String> = s
-            .calls_mapped
-            .iter()
-            .map(ItemRef::as_str)
-            .map(code)
-            .collect();
-        writeln!(
-            out,
-            "**{}**: {}\n",
-            l.calls_next,
-            steps
-                .into_iter()
-                .chain(mapped)
-                .collect::<Vec<_>>()
-                .join(" · ")
-        )?;
+    if !s.calls.is_empty() {
+        let list = super::describe_calls(s, l, |step, symbol| match step {
+            Some(n) => format!("[{} {n}](#step-{n})", l.step),
+            None => code(symbol),
+        });
+        writeln!(out, "**{}**: {}\n", l.calls_next, list.join(" · "))?;
     }
     if let Some(reason) = &s.reason {
         writeln!(out, "*{}*: {}\n", l.note, escape(reason))?;

@@ -42,6 +42,40 @@ pub fn by_component(input: &SiteInput<'_>) -> Vec<(String, Vec<usize>)> {
         .collect()
 }
 
+/// Each call edge of a step as Markdown text: its target through `link` (step number or
+/// symbol), and how it is reached (runs, promoted, an interface and where it may dispatch).
+pub(crate) fn describe_calls(
+    s: &crate::guide::StepGuide,
+    l: &Words,
+    link: impl Fn(Option<usize>, &str) -> String,
+) -> Vec<String> {
+    use crate::item::EdgeKind;
+    s.calls
+        .iter()
+        .map(|c| {
+            let target = link(c.step, &c.symbol);
+            match c.kind {
+                EdgeKind::Direct => target,
+                EdgeKind::Runs => format!("{target} ({})", l.kind_runs),
+                EdgeKind::Promoted => format!("{target} ({})", l.kind_promoted),
+                EdgeKind::Interface => {
+                    let to: Vec<String> = c
+                        .may_dispatch_to
+                        .iter()
+                        .map(|d| link(d.step, d.symbol.as_str()))
+                        .collect();
+                    format!(
+                        "{} ({} {})",
+                        link(None, &c.symbol),
+                        l.kind_interface,
+                        to.join(", ")
+                    )
+                }
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 pub mod fixture {
     //! A hand-built guide for renderer tests: two found steps (one calling the other), one
@@ -74,6 +108,7 @@ pub mod fixture {
             excerpt: found.then(|| Excerpt { text: "func (s *Scheduler) scheduleOne() {\n\ts.next()\n}".into(), elided_lines: 0, full: String::new(), language: Language::Go }),
             calls_steps: Vec::new(),
             calls_mapped: Vec::new(),
+            calls: Vec::new(),
             since_article: None,
             era: None,
             gone: None,
@@ -89,13 +124,26 @@ pub mod fixture {
             "k8s.io/kubernetes/pkg/scheduler.Scheduler.scheduleOne",
             Status::Found,
         );
+        let other = crate::languages::parse(
+            crate::item::Language::Go,
+            "k8s.io/kubernetes/pkg/scheduler.Other",
+        )
+        .unwrap();
         s1.calls_steps = vec![2];
-        s1.calls_mapped = vec![
-            crate::languages::parse(
-                crate::item::Language::Go,
-                "k8s.io/kubernetes/pkg/scheduler.Other",
-            )
-            .unwrap(),
+        s1.calls_mapped = vec![other.clone()];
+        s1.calls = vec![
+            crate::guide::StepCall {
+                symbol: "k8s.io/kubernetes/pkg/scheduler.Scheduler.next".into(),
+                step: Some(2),
+                kind: crate::item::EdgeKind::Direct,
+                may_dispatch_to: Vec::new(),
+            },
+            crate::guide::StepCall {
+                symbol: other.as_str().into(),
+                step: None,
+                kind: crate::item::EdgeKind::Runs,
+                may_dispatch_to: Vec::new(),
+            },
         ];
         s1.was = Some("genericScheduler.findNodesThatFit".into());
         let s2 = step(

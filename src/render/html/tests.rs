@@ -44,6 +44,7 @@ fn step(n: usize, symbol: &str) -> StepGuide {
         }),
         calls_steps: Vec::new(),
         calls_mapped: Vec::new(),
+        calls: Vec::new(),
         since_article: None,
         era: None,
         gone: None,
@@ -114,6 +115,7 @@ fn hostile_data_is_escaped_and_script_urls_are_not_links() {
     ];
     g.author = "<img src=x onerror=alert(1)>".to_string();
     g.steps[0].calls_steps = vec![2];
+    g.steps[0].calls = vec![call(2)];
     let html = render(&g, Lang::En);
     assert!(!html.contains("<script"), "{html}");
     assert!(!html.contains("<img"), "{html}");
@@ -409,9 +411,9 @@ fn flowchart_has_a_box_per_step_and_a_path_per_call_edge() {
     let mut steps: Vec<StepGuide> = (1..=5)
         .map(|n| step(n, &format!("k8s.io/x.F{n}")))
         .collect();
-    steps[0].calls_steps = vec![2, 4];
-    steps[3].calls_steps = vec![1];
-    steps[4].calls_steps = vec![9, 5]; // out of range and self: no edge
+    steps[0].calls = vec![call(2), call(4)];
+    steps[3].calls = vec![call(1)];
+    steps[4].calls = vec![call(9), call(5)]; // out of range and self: no edge
     steps[2].status = Status::Ambiguous;
     let mut svg = Vec::new();
     flowchart::flowchart(&mut svg, &steps).unwrap();
@@ -424,7 +426,55 @@ fn flowchart_has_a_box_per_step_and_a_path_per_call_edge() {
     let page = render(&guide("a", "informer", steps), Lang::En);
     assert!(page.contains("<strong>Calls next</strong>: <a href=\"#step-2\">2. x.F2</a>, <a href=\"#step-4\">4. x.F4</a>"), "{page}");
     assert!(
-        page.contains("Calls are matched by name only (syntactic"),
+        page.contains("Calls are resolved by type from the source"),
         "{page}"
     );
+    assert!(!page.contains("matched by name"), "{page}");
+}
+
+/// A direct call of step `n`.
+fn call(n: usize) -> crate::guide::StepCall {
+    crate::guide::StepCall {
+        symbol: format!("k8s.io/x.F{n}"),
+        step: Some(n),
+        kind: crate::item::EdgeKind::Direct,
+        may_dispatch_to: Vec::new(),
+    }
+}
+
+#[test]
+fn interface_calls_show_where_they_may_dispatch_and_runs_edges_are_labelled() {
+    let mut steps: Vec<StepGuide> = (1..=3)
+        .map(|n| step(n, &format!("k8s.io/x.T{n}.Run")))
+        .collect();
+    steps[0].calls = vec![
+        crate::guide::StepCall {
+            symbol: "k8s.io/x.Runner.Run".into(),
+            step: None,
+            kind: crate::item::EdgeKind::Interface,
+            may_dispatch_to: vec![crate::guide::Dispatch {
+                symbol: steps[2].symbol.clone(),
+                step: Some(3),
+            }],
+        },
+        crate::guide::StepCall {
+            symbol: "k8s.io/x.T2.Run".into(),
+            step: Some(2),
+            kind: crate::item::EdgeKind::Runs,
+            may_dispatch_to: Vec::new(),
+        },
+    ];
+    let page = render(&guide("a", "informer", steps.clone()), Lang::En);
+    assert!(
+        page.contains("<code>k8s.io/x.Runner.Run</code> <span class=\"edge\">(interface; may dispatch to <a href=\"#step-3\">3. x.T3.Run</a>)</span>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<a href=\"#step-2\">2. x.T2.Run</a> <span class=\"edge\">(runs)</span>"),
+        "{page}"
+    );
+    let mut svg = Vec::new();
+    flowchart::flowchart(&mut svg, &steps).unwrap();
+    let svg = String::from_utf8(svg).unwrap();
+    assert_eq!(svg.matches("<path class=\"call\"").count(), 2, "{svg}");
 }

@@ -1,0 +1,3 @@
+module k8s-study/oracle/calls
+
+go 1.18
