@@ -48,18 +48,6 @@ pub fn targets(
     Ok(out)
 }
 
-/// The tag of `repo` that matches Kubernetes version `kubernetes_version` (`v1.13`,
-/// `v1.20.2`, `1.13`): the same for `kubernetes`, `v0.X.Y` for a published staging repo,
-/// `None` for other repos or a version we cannot read. A bare minor gets patch 0.
-pub fn version_for(repo: &Repo, kubernetes_version: &str) -> Option<String> {
-    let v = in_repo_numbering(repo, kubernetes_version)?;
-    Some(if v.matches('.').count() == 1 {
-        format!("{v}.0")
-    } else {
-        v
-    })
-}
-
 /// Kubernetes version `v1.X[.Y]` in `repo`'s own numbering, as precise as given: `v1.X[.Y]`
 /// for `kubernetes`, `v0.X[.Y]` for a published staging repo (so a bare minor stays a query
 /// for its newest patch), `None` for other repos or a version we cannot read.
@@ -155,7 +143,6 @@ mod tests {
         let only = targets(&mapping, "v0.9.0", &["controller-runtime".into()]).unwrap();
         assert_eq!(only.len(), 1);
         let client_go = mapping.repo("client-go").unwrap();
-        assert_eq!(version_for(client_go, "v1.18").as_deref(), Some("v0.18.0"));
         assert_eq!(
             in_repo_numbering(client_go, "v1.18").as_deref(),
             Some("v0.18")
@@ -170,13 +157,16 @@ mod tests {
             Some("v5.0.0")
         );
         assert_eq!(
-            version_for(client_go, "v1.13.4").as_deref(),
+            in_repo_numbering(client_go, "v1.13.4").as_deref(),
             Some("v10.0.0")
         );
         assert_eq!(in_repo_numbering(client_go, "v2.1"), None);
         let k8s = mapping.repo("kubernetes").unwrap();
-        assert_eq!(version_for(k8s, "1.20.2").as_deref(), Some("v1.20.2"));
-        assert_eq!(version_for(k8s, "v1.x"), None);
-        assert_eq!(version_for(mapping.repo("kube").unwrap(), "v1.13"), None);
+        assert_eq!(in_repo_numbering(k8s, "1.20.2").as_deref(), Some("v1.20.2"));
+        assert_eq!(in_repo_numbering(k8s, "v1.x"), None);
+        assert_eq!(
+            in_repo_numbering(mapping.repo("kube").unwrap(), "v1.13"),
+            None
+        );
     }
 }

@@ -4,7 +4,7 @@ use std::io::Write as _;
 use clap::{Args, ValueEnum};
 use k8s_study::Error;
 use k8s_study::drift::{self, Category, StepDrift, rewrite};
-use k8s_study::error::{Skipped, exit};
+use k8s_study::error::exit;
 use k8s_study::source::SourceError;
 use k8s_study::versions;
 
@@ -121,11 +121,7 @@ pub fn run(cx: &Context, args: &BumpArgs) -> Result<u8, Error> {
     } else {
         exit::MISSING
     };
-    let skipped: Vec<Skipped> = failed
-        .into_iter()
-        .map(|(repo, e)| Skipped::repo(&repo, e))
-        .collect();
-    Ok(messages::report_unread(&skipped, code))
+    Ok(messages::report_unread(failed, code))
 }
 
 /// [`drift::bump`] one repo at a time, as `resolve_each_repo` resolves, so that a repo that

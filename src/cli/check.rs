@@ -2,7 +2,7 @@ use std::io::Write as _;
 
 use clap::{Args, ValueEnum};
 use k8s_study::Error;
-use k8s_study::error::{Skipped, exit};
+use k8s_study::error::exit;
 use k8s_study::mapping::Origin;
 use k8s_study::resolve::{
     Status, StepResolution, resolve_counterparts_each_repo, resolve_each_repo,
@@ -166,11 +166,7 @@ pub fn run(cx: &Context, args: &CheckArgs) -> Result<u8, Error> {
     } else {
         exit::MISSING
     };
-    let skipped: Vec<Skipped> = failed
-        .into_iter()
-        .map(|(repo, e)| Skipped::repo(&repo, e))
-        .collect();
-    Ok(messages::report_unread(&skipped, code))
+    Ok(messages::report_unread(failed, code))
 }
 
 /// The steps whose `was:` does not resolve at their article's version (problems), and how

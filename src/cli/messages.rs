@@ -4,6 +4,7 @@
 //! non-zero.
 
 use k8s_study::error::{Skipped, exit};
+use k8s_study::source::SourceError;
 
 /// Report every skipped part, after the command's output. The exit code is `code`, raised to
 /// `at_least` when anything was skipped.
@@ -27,6 +28,10 @@ pub fn report(skipped: &[Skipped], code: u8, at_least: u8) -> u8 {
 }
 
 /// Repos that could not be read are an infrastructure failure (docs/cli.md, exit codes).
-pub fn report_unread(skipped: &[Skipped], code: u8) -> u8 {
-    report(skipped, code, exit::ERROR)
+pub fn report_unread(failed: Vec<(String, SourceError)>, code: u8) -> u8 {
+    let skipped: Vec<Skipped> = failed
+        .into_iter()
+        .map(|(repo, e)| Skipped::repo(&repo, e))
+        .collect();
+    report(&skipped, code, exit::ERROR)
 }

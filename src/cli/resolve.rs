@@ -2,7 +2,7 @@ use std::io::Write as _;
 
 use clap::Args;
 use k8s_study::Error;
-use k8s_study::error::{Skipped, exit};
+use k8s_study::error::exit;
 use k8s_study::mapping::Article;
 use k8s_study::resolve::{Status, resolve_each_repo};
 
@@ -89,9 +89,5 @@ pub fn run(cx: &Context, args: &ResolveArgs) -> Result<u8, Error> {
     } else {
         exit::MISSING
     };
-    let skipped: Vec<Skipped> = failed
-        .into_iter()
-        .map(|(repo, e)| Skipped::repo(&repo, e))
-        .collect();
-    Ok(messages::report_unread(&skipped, code))
+    Ok(messages::report_unread(failed, code))
 }
