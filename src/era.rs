@@ -285,6 +285,7 @@ impl Since {
             Category::Ambiguous => format!("now ambiguous: {}", self.detail),
             Category::Removed => "gone at the pin".to_string(),
             Category::Unresolved => format!("not read: {}", self.detail),
+            Category::PathBroken => format!("path broken: {}", self.detail),
         }
     }
 }

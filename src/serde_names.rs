@@ -37,7 +37,7 @@ fn item_kind() {
 fn drift_category() {
     use crate::drift::Category;
     let all = every!(Category: Unchanged, BodyChanged, SignatureChanged, MovedFile, MovedPackage,
-        Renamed, Ambiguous, Removed, Unresolved);
+        Renamed, Ambiguous, Removed, Unresolved, PathBroken);
     let (mut listed, mut declared) = (all.to_vec(), Category::ALL.to_vec());
     listed.sort();
     declared.sort();

@@ -151,6 +151,7 @@ fn tool_edges(snapshot: &Snapshot, mapped: &[ItemRef]) -> (BTreeSet<String>, Edg
             target,
             kind,
             dispatch,
+            ..
         } in found
         {
             if names.contains(target.as_str()) && *target != from {

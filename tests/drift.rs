@@ -1005,3 +1005,235 @@ fn a_package_folder_that_moves_is_not_a_file_move() {
         steps[0]
     );
 }
+
+const INFORMER_V1: &str = "package cache
+
+type DeltaFIFO struct{}
+
+func NewDeltaFIFO() *DeltaFIFO { return &DeltaFIFO{} }
+
+type Reflector struct{}
+
+func (r *Reflector) ListAndWatch(stop <-chan struct{}) error { return nil }
+
+func (r *Reflector) Run(stop <-chan struct{}) { r.ListAndWatch(stop) }
+
+type Informer struct{ r *Reflector }
+
+// Run builds the queue and starts the reflector.
+func (i *Informer) Run(stop <-chan struct{}) {
+	_ = NewDeltaFIFO()
+	i.r.Run(stop)
+}
+
+// Process hands a delta to the handler.
+func (i *Informer) Process() { handle() }
+
+func handle() {}
+";
+
+const INFORMER_V2: &str = "package cache
+
+import (
+	\"context\"
+
+	\"example.com/inf/features\"
+)
+
+type DeltaFIFO struct{}
+
+func NewDeltaFIFO() *DeltaFIFO { return &DeltaFIFO{} }
+
+type RealFIFO struct{}
+
+func NewRealFIFO() *RealFIFO { return &RealFIFO{} }
+
+func newQueue() any {
+	if features.Gates().Enabled(features.InOrderInformers) {
+		return NewRealFIFO()
+	}
+	return nil
+}
+
+func newQueueElse() any {
+	if features.Gates().Enabled(features.InOrderInformers) {
+		return NewRealFIFO()
+	} else {
+		return NewDeltaFIFO()
+	}
+}
+
+type Reflector struct{}
+
+func (r *Reflector) ListAndWatch(stop <-chan struct{}) error { return nil }
+
+func (r *Reflector) RunWithContext(ctx context.Context) { r.ListAndWatch(nil) }
+
+func (r *Reflector) Run(stop <-chan struct{}) { r.RunWithContext(context.TODO()) }
+
+type Informer struct{ r *Reflector }
+
+// Run forwards to RunWithContext, which picks the queue by feature gate.
+func (i *Informer) Run(stop <-chan struct{}) { i.RunWithContext(context.TODO()) }
+
+func (i *Informer) RunWithContext(ctx context.Context) {
+	_ = newQueueElse()
+	i.r.RunWithContext(ctx)
+}
+
+// Process hands a delta to a new dispatcher.
+func (i *Informer) Process() { dispatch() }
+
+func handle() {}
+
+func dispatch() {}
+";
+
+const FEATURES: &str = "package features
+
+type G struct{}
+
+func Gates() G { return G{} }
+
+func (G) Enabled(name string) bool { return true }
+
+const InOrderInformers = \"InOrderInformers\"
+";
+
+/// The issue's `RealFIFO` case on a synthetic history: a step that reaches the next one only
+/// on a feature gate's branch, one that stopped calling it, and one whose path now takes an
+/// extra hop (`Run` → `RunWithContext`) and still holds.
+#[test]
+fn paths_between_steps_break_when_the_next_step_is_no_longer_reached() {
+    let ws = Workspace::new();
+    let root = ws.path("mirrors/acme/inf");
+    let repo = Repository::init(&root).unwrap();
+    write(&root, "go.mod", "module example.com/inf\n\ngo 1.22\n");
+    write(&root, "cache/informer.go", INFORMER_V1);
+    commit_and_tag(&repo, "v1");
+    write(&root, "cache/informer.go", INFORMER_V2);
+    write(&root, "features/features.go", FEATURES);
+    commit_and_tag(&repo, "v2");
+    let step = |s: &str| {
+        format!("      - symbol: example.com/inf/cache.{s}\n        note: n\n        note_zh: 注\n")
+    };
+    let article = |id: &str, steps: &[&str]| {
+        format!(
+            "  - id: {id}\n    title: {id}\n    url: https://example.com/{id}\n    author: tester\n    found: false\n    source: inferred\n    components: [informer]\n    repo: inf\n    steps:\n{}",
+            steps.iter().map(|s| step(s)).collect::<String>()
+        )
+    };
+    let mapping = format!(
+        "schema: 1\nrepos:\n  inf: {{ url: https://github.com/acme/inf, pin: v1 }}\ncomponents:\n  informer: informers\narticles:\n{}{}",
+        article(
+            "queue-path",
+            &["Informer.Run", "NewDeltaFIFO", "Reflector.ListAndWatch"]
+        ),
+        article(
+            "reflector-path",
+            &[
+                "Informer.Process",
+                "handle",
+                "Reflector.Run",
+                "Reflector.ListAndWatch"
+            ]
+        ),
+    );
+    let file = ws.path("inf.yaml");
+    std::fs::write(&file, &mapping).unwrap();
+    let out = ws
+        .cmd()
+        .env("K8S_STUDY_NO_BUILTIN", "1")
+        .env("K8S_STUDY_MAPPING", &file)
+        .args(["bump", "--to", "v2", "--repo", "inf", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let steps: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let at = |article: &str, n: u64| {
+        steps
+            .iter()
+            .find(|s| s["article"] == article && s["step"] == n)
+            .unwrap()
+            .clone()
+    };
+    // Informer.Run reaches NewDeltaFIFO through RunWithContext → newQueueElse, but only
+    // when the gate is off; on, it builds a RealFIFO.
+    let run = at("queue-path", 1);
+    assert_eq!(run["category"], "path-broken", "{run:#}");
+    assert_eq!(run["path"]["next_step"], 2);
+    assert_eq!(run["path"]["gate"]["name"], "InOrderInformers");
+    assert_eq!(run["path"]["gate"]["on"], false);
+    assert_eq!(
+        run["path"]["calls_instead"][0],
+        "example.com/inf/cache.NewRealFIFO"
+    );
+    assert!(
+        run["detail"]
+            .as_str()
+            .unwrap()
+            .contains("only when the `InOrderInformers` feature gate is off"),
+        "{run:#}"
+    );
+    // NewDeltaFIFO never called ListAndWatch: nothing is claimed about that pair.
+    assert!(at("queue-path", 2).get("path").is_none());
+    // Process calls dispatch now, not handle.
+    let process = at("reflector-path", 1);
+    assert_eq!(process["category"], "path-broken", "{process:#}");
+    assert!(process["path"].get("gate").is_none());
+    assert_eq!(
+        process["path"]["calls_instead"][0],
+        "example.com/inf/cache.dispatch"
+    );
+    // Reflector.Run → RunWithContext → ListAndWatch: one more hop, still the same path.
+    let reflector = at("reflector-path", 3);
+    assert!(reflector.get("path").is_none(), "{reflector:#}");
+    assert_ne!(reflector["category"], "path-broken");
+
+    // Text names the category and the gate; --write leaves a review marker.
+    let text = ws
+        .cmd()
+        .env("K8S_STUDY_NO_BUILTIN", "1")
+        .env("K8S_STUDY_MAPPING", &file)
+        .env("NO_COLOR", "1")
+        .args(["bump", "--to", "v2", "--repo", "inf"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("path-broken       queue-path step 1"),
+        "{text}"
+    );
+    assert!(text.contains("2 path-broken"), "{text}");
+    let github = ws
+        .cmd()
+        .env("K8S_STUDY_NO_BUILTIN", "1")
+        .env("K8S_STUDY_MAPPING", &file)
+        .args(["bump", "--to", "v2", "--repo", "inf", "--format", "github"])
+        .output()
+        .unwrap();
+    let github = String::from_utf8_lossy(&github.stdout);
+    assert!(
+        github.contains("title=k8s-study bump%3A path-broken"),
+        "{github}"
+    );
+    ws.cmd()
+        .env("K8S_STUDY_NO_BUILTIN", "1")
+        .args(["--mapping"])
+        .arg(&file)
+        .args(["bump", "--to", "v2", "--repo", "inf", "--write"])
+        .assert()
+        .code(1);
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        written.contains(
+            "review: \"bump v1 → v2: path broken: reaches step 2 (NewDeltaFIFO) only when"
+        ),
+        "{written}"
+    );
+}

@@ -202,6 +202,13 @@ fn write_text(
         if !c.detail.is_empty() {
             writeln!(out, "    {}", c.detail)?;
         }
+        if let Some(p) = d
+            .path
+            .as_ref()
+            .filter(|_| c.category != Category::PathBroken)
+        {
+            writeln!(out, "    path: {}", p.detail)?;
+        }
         if c.to.is_none() || c.category == Category::Ambiguous {
             for s in &c.candidates {
                 writeln!(
@@ -229,7 +236,10 @@ fn write_github(
     cx: &Context,
     drifts: &[StepDrift],
 ) -> std::io::Result<()> {
-    for d in drifts.iter().filter(|d| !d.compared.category.holds()) {
+    for d in drifts
+        .iter()
+        .filter(|d| !d.compared.category.holds() || d.path.is_some())
+    {
         let Some(step) = cx
             .mapping
             .article(&d.article)
@@ -249,8 +259,16 @@ fn write_github(
             &step.origin,
             &format!("k8s-study bump: {}", c.category.as_str()),
             &format!(
-                "{} step {}: {}{to}. {}",
-                d.article, d.step, d.symbol, c.detail
+                "{} step {}: {}{to}. {}{}",
+                d.article,
+                d.step,
+                d.symbol,
+                c.detail,
+                d.path
+                    .as_ref()
+                    .filter(|_| c.category != Category::PathBroken)
+                    .map(|p| format!(". Path: {}", p.detail))
+                    .unwrap_or_default()
             ),
         )?;
     }

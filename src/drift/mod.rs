@@ -21,6 +21,7 @@
 //! Which tag of each repo a Kubernetes version means is [`crate::versions`].
 
 mod compare;
+pub mod path;
 pub mod rewrite;
 pub mod similarity;
 mod textdiff;
@@ -31,9 +32,11 @@ use indicatif::ProgressBar;
 use serde::Serialize;
 
 use crate::item::{ItemRef, Query};
+use crate::languages::engine;
 use crate::mapping::{Article, Mapping};
 use crate::source::{SourceError, Sources};
 pub use compare::{CONFIDENT, RENAME_THRESHOLD, TIE_MARGIN, compare};
+pub use path::PathBreak;
 pub use textdiff::{line_changes, unified_diff};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -49,10 +52,13 @@ pub enum Category {
     Removed,
     /// The step does not resolve at its pin: the mapping is already broken.
     Unresolved,
+    /// The step itself holds, but it called the article's next step at the pin and no
+    /// longer reaches it (or only on one branch of a feature gate): see [`path`].
+    PathBroken,
 }
 
 impl Category {
-    pub const ALL: [Category; 9] = [
+    pub const ALL: [Category; 10] = [
         Self::Unchanged,
         Self::BodyChanged,
         Self::SignatureChanged,
@@ -62,6 +68,7 @@ impl Category {
         Self::Ambiguous,
         Self::Removed,
         Self::Unresolved,
+        Self::PathBroken,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -75,6 +82,7 @@ impl Category {
             Self::Ambiguous => "ambiguous",
             Self::Removed => "removed",
             Self::Unresolved => "unresolved",
+            Self::PathBroken => "path-broken",
         }
     }
 
@@ -137,6 +145,10 @@ pub struct StepDrift {
     pub counterpart: bool,
     #[serde(flatten)]
     pub compared: Compared,
+    /// The step called the next one at the pin and does not reach it the same way at the
+    /// new version (whatever the step's own category).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<PathBreak>,
 }
 
 /// Compare every step of `articles` whose repo is in `targets`, from its pin to the target.
@@ -184,19 +196,28 @@ pub fn bump(
             &queries,
             progress,
         )?;
-        out.extend(
-            items
-                .iter()
-                .zip(compared)
-                .map(|(&(a, i, counterpart, item, _), compared)| StepDrift {
-                    article: a.id.clone(),
-                    step: i + 1,
-                    repo: repo_name.clone(),
-                    symbol: item.to_string(),
-                    counterpart,
-                    compared,
-                }),
-        );
+        let mut drifts: Vec<StepDrift> = items
+            .iter()
+            .zip(compared)
+            .map(|(&(a, i, counterpart, item, _), compared)| StepDrift {
+                article: a.id.clone(),
+                step: i + 1,
+                repo: repo_name.clone(),
+                symbol: item.to_string(),
+                counterpart,
+                compared,
+                path: None,
+            })
+            .collect();
+        progress.set_message(format!("{repo_name}: paths between steps at {version}"));
+        mark_broken_paths(
+            &mut drifts,
+            engine(repo.lang),
+            &old,
+            &new,
+            repo.module.as_deref(),
+        )?;
+        out.extend(drifts);
     }
     let order: BTreeMap<&str, usize> = articles
         .iter()
@@ -211,4 +232,60 @@ pub fn bump(
         )
     });
     Ok(out)
+}
+
+/// Follow each pair of consecutive steps of an article (both found at both versions) and
+/// record where the path between them broke; a step that otherwise holds becomes
+/// [`Category::PathBroken`].
+fn mark_broken_paths(
+    drifts: &mut [StepDrift],
+    engine: &dyn crate::item::Engine,
+    old: &crate::source::Snapshot,
+    new: &crate::source::Snapshot,
+    root_module: Option<&str>,
+) -> Result<(), SourceError> {
+    // Steps (not counterparts) in article and step order; `items` were pushed that way.
+    let steps: Vec<usize> = (0..drifts.len())
+        .filter(|&i| !drifts[i].counterpart)
+        .collect();
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    for w in steps.windows(2) {
+        let (a, b) = (&drifts[w[0]], &drifts[w[1]]);
+        if a.article == b.article && b.step == a.step + 1 {
+            pairs.push((w[0], w[1]));
+        }
+    }
+    let mut at: Vec<usize> = Vec::new();
+    let mut links: Vec<path::Link<'_>> = Vec::new();
+    for &(a, b) in &pairs {
+        let (x, y) = (&drifts[a].compared, &drifts[b].compared);
+        if let (Some(step), Some(step_new), Some(next), Some(next_new)) =
+            (&x.from, &x.to, &y.from, &y.to)
+        {
+            at.push(a);
+            links.push(path::Link {
+                step,
+                step_new,
+                next,
+                next_new,
+                next_step: drifts[b].step,
+            });
+        }
+    }
+    let breaks = path::path_breaks(engine, old, new, root_module, &links)?;
+    drop(links);
+    for (i, broke) in at.into_iter().zip(breaks) {
+        let Some(broke) = broke else { continue };
+        let d = &mut drifts[i];
+        if d.compared.category.holds() {
+            d.compared.category = Category::PathBroken;
+            d.compared.detail = if d.compared.detail.is_empty() {
+                broke.detail.clone()
+            } else {
+                format!("{}; {}", broke.detail, d.compared.detail)
+            };
+        }
+        d.path = Some(broke);
+    }
+    Ok(())
 }

@@ -178,9 +178,17 @@ fn review_text(d: &StepDrift, from: &str, to: &str) -> String {
             Some(b) => format!("removed; closest is {b}"),
             None => "removed; nothing like it found".into(),
         },
+        Category::PathBroken => format!("path broken: {}; check the note", c.detail),
         _ => c.detail.clone(),
     };
-    format!("bump {from} → {to}: {what}")
+    match d
+        .path
+        .as_ref()
+        .filter(|_| c.category != Category::PathBroken)
+    {
+        Some(p) => format!("bump {from} → {to}: {what}; path: {}", p.detail),
+        None => format!("bump {from} → {to}: {what}"),
+    }
 }
 
 /// Apply `edits` to `text` (one file). All positions refer to the original text.

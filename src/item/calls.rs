@@ -40,6 +40,27 @@ pub struct CallEdge {
     pub kind: EdgeKind,
     /// For an interface method: the given candidates whose type implements the interface.
     pub dispatch: Vec<ItemRef>,
+    /// Every place the body reaches the target is inside a branch a feature gate decides;
+    /// `None` when at least one is not.
+    pub gate: Option<Gate>,
+}
+
+/// A feature gate that decides whether a call happens: the call sits in the branch of an
+/// `if ….Enabled(features.Name)` taken when the gate is `on` (or, in its `else`, when it is
+/// off).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Gate {
+    /// The gate's name as the code spells it (`InOrderInformers`).
+    pub name: String,
+    /// The call happens when the gate is on (`true`) or off (`false`).
+    pub on: bool,
+}
+
+impl std::fmt::Display for Gate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = if self.on { "on" } else { "off" };
+        write!(f, "when the `{}` feature gate is {state}", self.name)
+    }
 }
 
 /// A function or method whose body is read for calls: the item and where it was found.

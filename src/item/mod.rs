@@ -16,7 +16,7 @@ mod leads;
 mod name;
 mod reference;
 
-pub use calls::{CallEdge, Caller, EdgeKind};
+pub use calls::{CallEdge, Caller, EdgeKind, Gate};
 pub use engine::{Engine, Query};
 pub use fill::{Hit, Near, Terms, suggestions};
 pub use highlight::{Build, HIGHLIGHT_NAMES, configured};

@@ -13,6 +13,7 @@ use tree_sitter::Node;
 
 use super::package::{FileImports, Package, text, ty_expr};
 use super::universe::{Member, Target, Ty, Universe};
+use crate::item::Gate;
 
 /// How deep expression typing recurses (`a.b().c[d].e()`…).
 const MAX_DEPTH: usize = 24;
@@ -44,6 +45,8 @@ pub struct Use {
     pub target: Target,
     /// Passed as a value (`go wait.Until(s.run, 0)`, `Run: s.run`) rather than called.
     pub value: bool,
+    /// The feature gate whose branch holds this use, if any.
+    pub gate: Option<Gate>,
 }
 
 pub struct Body<'u, 's, 't> {
@@ -91,6 +94,7 @@ impl<'u, 's, 't> Body<'u, 's, 't> {
                         out.push(Use {
                             target,
                             value: false,
+                            gate: gate_of(node, body, self.src),
                         });
                     }
                 }
@@ -99,6 +103,7 @@ impl<'u, 's, 't> Body<'u, 's, 't> {
                         out.push(Use {
                             target,
                             value: true,
+                            gate: gate_of(node, body, self.src),
                         });
                     }
                 }
@@ -510,6 +515,54 @@ fn has_token(node: Node<'_>, token: &str) -> bool {
 /// A function named where a value goes: an argument, a composite literal's value, the right
 /// of an assignment, a return value, a channel send. Not the callee of a call, not the
 /// operand of a selector.
+/// The innermost `if` between `node` and `body` whose condition asks a feature gate
+/// (`….Enabled(features.Name)`, possibly negated), and which of its branches holds `node`.
+/// A use in the condition itself, or in an `if` that asks something else, is not gated by it.
+fn gate_of(node: Node<'_>, body: Node<'_>, src: &[u8]) -> Option<Gate> {
+    let mut child = node;
+    let mut at = node.parent();
+    while let Some(parent) = at {
+        if parent.id() == body.id() {
+            return None;
+        }
+        if parent.kind() == "if_statement"
+            && let Some(cond) = parent.child_by_field_name("condition")
+            && let Some((name, positive)) = asked_gate(text(cond, src))
+        {
+            let in_then = parent.child_by_field_name("consequence") == Some(child);
+            let in_else = parent.child_by_field_name("alternative") == Some(child);
+            if in_then || in_else {
+                return Some(Gate {
+                    name,
+                    on: positive == in_then,
+                });
+            }
+        }
+        child = parent;
+        at = parent.parent();
+    }
+    None
+}
+
+/// The gate a condition asks about: `X.Enabled(pkg.Name)` → (`Name`, true), with a leading
+/// `!` → false. Conditions that combine a gate with anything else (`&&`, `||`) are not read:
+/// which branch runs then depends on more than the gate.
+fn asked_gate(cond: &str) -> Option<(String, bool)> {
+    let cond = cond.trim();
+    if cond.contains("&&") || cond.contains("||") {
+        return None;
+    }
+    let (positive, rest) = match cond.strip_prefix('!') {
+        Some(rest) => (false, rest.trim_start()),
+        None => (true, cond),
+    };
+    let open = rest.find(".Enabled(")?;
+    let arg = rest[open + ".Enabled(".len()..].strip_suffix(')')?;
+    let name = arg.rsplit('.').next()?.trim();
+    let is_ident = !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_');
+    is_ident.then(|| (name.to_string(), positive))
+}
+
 fn is_value_position(node: Node<'_>) -> bool {
     let Some(parent) = node.parent() else {
         return false;

@@ -93,11 +93,21 @@ fn edges_of(
             (false, Via::Interface) => EdgeKind::Interface,
             (false, Via::Promoted) => EdgeKind::Promoted,
         };
-        let edge = by_target.entry(symbol.clone()).or_insert_with(|| CallEdge {
-            target: symbol,
-            kind,
-            dispatch: Vec::new(),
+        let mut fresh = false;
+        let edge = by_target.entry(symbol.clone()).or_insert_with(|| {
+            fresh = true;
+            CallEdge {
+                target: symbol,
+                kind,
+                dispatch: Vec::new(),
+                gate: u.gate.clone(),
+            }
         });
+        // Gated only when every place that reaches the target is, by the same gate the same
+        // way: a call in both branches is not the gate's choice.
+        if !fresh && edge.gate != u.gate {
+            edge.gate = None;
+        }
         // Called somewhere and passed elsewhere: the call is what a reader follows.
         if edge.kind == EdgeKind::Runs && kind != EdgeKind::Runs {
             edge.kind = kind;

@@ -245,3 +245,103 @@ fn interface_calls_list_the_mapped_implementations() {
     );
     assert!(dispatch("cache.Lister.List").is_empty());
 }
+
+/// Which branch of a feature-gate `if` holds a call, as client-go's `newQueueFIFO` chooses
+/// between a `RealFIFO` and a `DeltaFIFO`.
+#[test]
+fn calls_inside_a_feature_gate_branch_name_the_gate() {
+    const FIFO: &str = r#"package fifo
+
+import (
+	"example.com/m/features"
+	"example.com/m/gate"
+)
+
+func NewRealFIFO() int  { return 1 }
+func NewDeltaFIFO() int { return 2 }
+func both() int         { return 3 }
+func logIt()            {}
+
+func newQueue(other bool) int {
+	logIt()
+	if gate.Gates().Enabled(features.InOrderInformers) {
+		both()
+		if other {
+			logIt()
+		}
+		return NewRealFIFO()
+	} else {
+		both()
+		return NewDeltaFIFO()
+	}
+}
+
+func negated() {
+	if !gate.Gates().Enabled(features.Legacy) {
+		NewRealFIFO()
+	}
+	if gate.Gates().Enabled(features.Legacy) && true {
+		NewDeltaFIFO()
+	}
+}
+"#;
+    const GATE: &str = "package gate\n\ntype G struct{}\n\nfunc Gates() G { return G{} }\n\nfunc (G) Enabled(name string) bool { return true }\n";
+    const FEATURES: &str = "package features\n\nconst (\n\tInOrderInformers = \"InOrderInformers\"\n\tLegacy = \"Legacy\"\n)\n";
+    let (_dir, snapshot) = test_snapshot(&[
+        ("go.mod", GO_MOD),
+        ("fifo/fifo.go", FIFO),
+        ("gate/gate.go", GATE),
+        ("features/features.go", FEATURES),
+    ]);
+    let line = |prefix: &str| FIFO.lines().position(|l| l.starts_with(prefix)).unwrap() + 1;
+    let new_queue = go("example.com/m/fifo.newQueue");
+    let negated = go("example.com/m/fifo.negated");
+    let callers = [
+        Caller {
+            item: &new_queue,
+            file: "fifo/fifo.go",
+            start_line: line("func newQueue"),
+        },
+        Caller {
+            item: &negated,
+            file: "fifo/fifo.go",
+            start_line: line("func negated"),
+        },
+    ];
+    let edges = calls(&snapshot, None, &callers, &[]).unwrap();
+    let gates = |edges: &[CallEdge]| {
+        edges
+            .iter()
+            .filter(|e| e.target.starts_with("example.com/m/fifo."))
+            .map(|e| {
+                let gate = e.gate.as_ref().map(|g| format!("{}={}", g.name, g.on));
+                (
+                    e.target
+                        .trim_start_matches("example.com/m/fifo.")
+                        .to_string(),
+                    gate,
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let on = |s: &str| Some(s.to_string());
+    assert_eq!(
+        gates(&edges[0]),
+        [
+            ("NewDeltaFIFO".to_string(), on("InOrderInformers=false")),
+            ("NewRealFIFO".to_string(), on("InOrderInformers=true")),
+            // Called in both branches: the gate does not decide it.
+            ("both".to_string(), None),
+            // Called outside the gate too.
+            ("logIt".to_string(), None),
+        ]
+    );
+    assert_eq!(
+        gates(&edges[1]),
+        [
+            // `&& true`: more than the gate decides.
+            ("NewDeltaFIFO".to_string(), None),
+            ("NewRealFIFO".to_string(), on("Legacy=false")),
+        ]
+    );
+}
