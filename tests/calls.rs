@@ -278,7 +278,7 @@ fn call_edges_agree_with_the_go_type_checker_at_the_pin() {
 
 /// A module that requires k8s.io/kubernetes at `pin` with its staging modules at `staging`,
 /// and the folder of every package the mapped symbols' packages import, as `go list -deps`
-/// prints them (IMPORT_PATH<TAB>DIR, the oracle's `-dirs` file).
+/// prints them (`IMPORT_PATH<TAB>DIR`, the oracle's `-dirs` file).
 fn packages_through_a_module(dir: &Path, pin: &str, staging: &str, mapped: &[ItemRef]) -> PathBuf {
     std::fs::create_dir_all(dir).unwrap();
     let gomodcache = crate::declarations::go_command()
@@ -328,12 +328,12 @@ fn packages_through_a_module(dir: &Path, pin: &str, staging: &str, mapped: &[Ite
         "go list in the throwaway module failed:\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let listed: String = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .filter(|l| l.split('\t').nth(1).is_some_and(|d| !d.is_empty()))
-        .map(|l| format!("{l}\n"))
-        .collect();
+    let mut listed = String::new();
+    for l in String::from_utf8(out.stdout).unwrap().lines() {
+        if l.split('\t').nth(1).is_some_and(|d| !d.is_empty()) {
+            writeln!(listed, "{l}").unwrap();
+        }
+    }
     let file = dir.join("dirs.txt");
     std::fs::write(&file, listed).unwrap();
     file

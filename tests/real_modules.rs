@@ -375,27 +375,21 @@ fn era_table_places_are_declarations(truth: &[EraTruth], version: &str, steps: &
     }
 }
 
-/// The kubernetes articles written for v1.13, read at their era and at v1.20.2 from Go modules
-/// (`guide --era fetch`), against the table made by reading both trees: for every row, the
-/// era's file and line at the patch the tool read, the v1.20.2 file and line (the same as in
-/// the git mirror of v1.20.2) and the `since` category. The built-in pins are newer now, so the
-/// test writes the table's rows as a mapping pinned at v1.20.2 (`pin_symbol`, with `was:` the
-/// era name where they differ), one article per table article. Rows marked `known_gap` are
-/// where the tool is known to be wrong: printed, not asserted, and the test fails once the
-/// tool gets them right so the mark is removed.
-#[test]
-#[ignore = "needs scripts/download-modules.sh, K8S_STUDY_REAL_MODULES and the module proxy for v1.13"]
-fn era_v1_13_steps_match_both_trees() {
-    let truth = era_truth();
-    assert!(truth.len() >= 30, "{} rows", truth.len());
+/// The table's rows as a mapping pinned at v1.20.2, one article per table article, and each
+/// row's position in its written article.
+#[allow(clippy::format_push_string)] // a fixture written once
+fn era_table_mapping<'t>(
+    truth: &[EraTruth<'t>],
+) -> (String, std::collections::BTreeMap<(&'t str, u64), u64>) {
     let mut mapping = String::from(
         "schema: 1\nrepos:\n  kubernetes: { url: https://github.com/kubernetes/kubernetes, pin: v1.20.2, module: k8s.io/kubernetes }\ncomponents:\n  era: era\narticles:\n",
     );
     // (article, step) in the table → the step's position in the written article.
-    let mut position: std::collections::BTreeMap<(&str, u64), u64> = Default::default();
+    let mut position: std::collections::BTreeMap<(&str, u64), u64> =
+        std::collections::BTreeMap::new();
     let mut article = "";
     let mut n = 0;
-    for t in &truth {
+    for t in truth {
         if t.article != article {
             article = t.article;
             n = 0;
@@ -413,6 +407,23 @@ fn era_v1_13_steps_match_both_trees() {
             mapping.push_str(&format!("        was: {}\n", t.era_symbol));
         }
     }
+    (mapping, position)
+}
+
+/// The kubernetes articles written for v1.13, read at their era and at v1.20.2 from Go modules
+/// (`guide --era fetch`), against the table made by reading both trees: for every row, the
+/// era's file and line at the patch the tool read, the v1.20.2 file and line (the same as in
+/// the git mirror of v1.20.2) and the `since` category. The built-in pins are newer now, so the
+/// test writes the table's rows as a mapping pinned at v1.20.2 (`pin_symbol`, with `was:` the
+/// era name where they differ), one article per table article. Rows marked `known_gap` are
+/// where the tool is known to be wrong: printed, not asserted, and the test fails once the
+/// tool gets them right so the mark is removed.
+#[test]
+#[ignore = "needs scripts/download-modules.sh, K8S_STUDY_REAL_MODULES and the module proxy for v1.13"]
+fn era_v1_13_steps_match_both_trees() {
+    let truth = era_truth();
+    assert!(truth.len() >= 30, "{} rows", truth.len());
+    let (mapping, position) = era_table_mapping(&truth);
     let mut articles: Vec<&str> = truth.iter().map(|t| t.article).collect();
     articles.dedup();
     let dir = tempfile::tempdir().unwrap();
@@ -561,7 +572,7 @@ fn every_article_at_its_own_version() {
     assert!(read >= 600 && shown * 10 >= read * 9, "{shown}/{read}");
 }
 
-/// Path drift on real client-go: the informer path as the DeltaFIFO articles read it, pinned
+/// Path drift on real client-go: the informer path as the `DeltaFIFO` articles read it, pinned
 /// at v0.32.3 and bumped to v0.37.2. `sharedIndexInformer.Run` still reaches
 /// `NewDeltaFIFOWithOptions`, but only when the `InOrderInformers` gate is off: on (the
 /// default since v0.33) it builds a `RealFIFO`.
