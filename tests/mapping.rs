@@ -203,7 +203,7 @@ fn a_writers_own_file_is_read_on_top_of_the_builtin_mapping() {
         .success()
         .stdout(predicates::str::contains("How my post reads the scheduler"))
         .stdout(predicates::str::contains(
-            "k8s.io/kubernetes/pkg/scheduler.Scheduler.scheduleOne",
+            "k8s.io/kubernetes/pkg/scheduler.Scheduler.ScheduleOne",
         ));
     let stats = run(&["--mapping", "my-post.yaml", "stats", "--format", "json"])
         .assert()

@@ -339,7 +339,8 @@ fn followed(e: &CallEdge) -> Vec<String> {
     };
     targets
         .into_iter()
-        .filter(|t| t.split('/').next().is_some_and(|host| host.contains('.')))
+        // A module path starts with a domain (`k8s.io/…`); the standard library's do not.
+        .filter(|t| t.split_once('/').is_some_and(|(host, _)| host.contains('.')))
         .collect()
 }
 
