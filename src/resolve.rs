@@ -22,6 +22,17 @@ pub struct StepResolution {
     pub resolution: Resolution,
 }
 
+impl StepResolution {
+    /// Missing at the pin as the mapping says it is (`gone:`): not a problem, a fact.
+    pub fn gone_as_mapped(&self, mapping: &crate::mapping::Mapping) -> bool {
+        self.resolution.status == Status::Missing
+            && mapping
+                .article(&self.article)
+                .and_then(|a| a.steps.get(self.step - 1))
+                .is_some_and(|st| st.gone.is_some() && st.symbol.as_str() == self.resolution.symbol)
+    }
+}
+
 /// Resolve every step of `articles`, each at its repo's pin or at `at`. One snapshot and one
 /// batched lookup per repo; results come back in article and step order.
 ///

@@ -56,6 +56,8 @@ pub struct RepoResolution {
     pub steps: usize,
     /// `None` when the repo could not be read.
     pub resolved: Option<usize>,
+    /// Missing at the pin as their `gone:` says.
+    pub gone: usize,
     pub error: Option<String>,
 }
 
@@ -103,10 +105,12 @@ pub fn report(mapping: &Mapping, sources: Option<&Sources>, era: crate::era::Era
                         *resolved_by_article.entry(r.article.clone()).or_default() += 1;
                         resolved += 1;
                     }
+                    let gone = results.iter().filter(|r| r.gone_as_mapped(m)).count();
                     RepoResolution {
                         pin,
                         steps,
                         resolved: Some(resolved),
+                        gone,
                         error: None,
                     }
                 }
@@ -114,6 +118,7 @@ pub fn report(mapping: &Mapping, sources: Option<&Sources>, era: crate::era::Era
                     pin,
                     steps,
                     resolved: None,
+                    gone: 0,
                     error: Some(e.to_string()),
                 },
             };
@@ -202,12 +207,14 @@ fn counterpart_resolution(
                     .filter(|r| r.resolution.status == Status::Found)
                     .count(),
             ),
+            gone: 0,
             error: None,
         },
         Err(e) => RepoResolution {
             pin: String::new(),
             steps: count,
             resolved: None,
+            gone: 0,
             error: Some(e.to_string()),
         },
     })

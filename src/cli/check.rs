@@ -106,14 +106,7 @@ pub fn run(cx: &Context, args: &CheckArgs) -> Result<u8, Error> {
     let counterpart_count = counterparts.len();
     steps.extend(counterparts);
     // A step the mapping says is gone at the pin is expected to be missing there.
-    let gone = |s: &StepResolution| {
-        s.resolution.status == Status::Missing
-            && cx
-                .mapping
-                .article(&s.article)
-                .and_then(|a| a.steps.get(s.step - 1))
-                .is_some_and(|st| st.gone.is_some() && st.symbol.as_str() == s.resolution.symbol)
-    };
+    let gone = |s: &StepResolution| s.gone_as_mapped(&cx.mapping);
     let gone_count = steps.iter().filter(|s| gone(s)).count();
     steps.retain(|s| !gone(s));
     let (eras, unreachable) = if args.at.at().is_some() {

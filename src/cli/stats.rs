@@ -79,6 +79,11 @@ fn write_text(out: &mut impl std::io::Write, r: &Report) -> std::io::Result<()> 
         writeln!(out, "\nsteps resolved at the pin:")?;
         for (repo, res) in &r.resolution {
             match (&res.resolved, &res.error) {
+                (Some(n), _) if res.gone > 0 => writeln!(
+                    out,
+                    "  {repo:<20} {} {n}/{} ({} gone as mapped)",
+                    res.pin, res.steps, res.gone
+                )?,
                 (Some(n), _) => writeln!(out, "  {repo:<20} {} {n}/{}", res.pin, res.steps)?,
                 (None, Some(e)) => writeln!(out, "  {repo:<20} {} not checked: {e}", res.pin)?,
                 (None, None) => {}
@@ -111,14 +116,20 @@ fn write_md(out: &mut impl std::io::Write, r: &Report) -> std::io::Result<()> {
     if !r.resolution.is_empty() {
         writeln!(
             out,
-            "## Steps resolved at the pin\n\n| repo | pin | resolved | steps |\n|---|---|---:|---:|"
+            "## Steps resolved at the pin\n\nGone: missing at the pin as the step's `gone:` says (the code was removed since the \
+             article; the guide shows it at the article's version).\n\n\
+             | repo | pin | resolved | gone | steps |\n|---|---|---:|---:|---:|"
         )?;
         for (repo, res) in &r.resolution {
             let resolved = res.resolved.map_or_else(
                 || format!("not checked ({})", res.error.as_deref().unwrap_or("")),
                 |n| n.to_string(),
             );
-            writeln!(out, "| {repo} | {} | {resolved} | {} |", res.pin, res.steps)?;
+            writeln!(
+                out,
+                "| {repo} | {} | {resolved} | {} | {} |",
+                res.pin, res.gone, res.steps
+            )?;
         }
         writeln!(out)?;
     }

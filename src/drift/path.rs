@@ -340,7 +340,10 @@ fn followed(e: &CallEdge) -> Vec<String> {
     targets
         .into_iter()
         // A module path starts with a domain (`k8s.io/…`); the standard library's do not.
-        .filter(|t| t.split_once('/').is_some_and(|(host, _)| host.contains('.')))
+        .filter(|t| {
+            t.split_once('/')
+                .is_some_and(|(host, _)| host.contains('.'))
+        })
         .collect()
 }
 
