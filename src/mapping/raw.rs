@@ -141,6 +141,7 @@ pub struct Article {
     /// The version the article reads, in its repo's own numbering: a Kubernetes release for
     /// `kubernetes` and its staging repos (`v1.13`, `v1.13.4`), the project's own tag for
     /// others (controller-runtime `v0.5`). A bare minor means its newest patch that is served.
+    /// A repo without release tags names the full commit id the article reads.
     #[serde(default)]
     #[schemars(with = "Option<String>", skip_serializing_if = "Option::is_none")]
     pub written_for: Option<Spanned<String>>,

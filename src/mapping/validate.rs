@@ -472,11 +472,12 @@ fn check_kind(cx: &mut Ctx<'_>, raw: &raw::Article) -> Kind {
 fn check_era(cx: &mut Ctx<'_>, raw: &raw::Article) -> Option<EraSource> {
     if let Some(w) = &raw.written_for
         && !is_version(&w.value)
+        && !is_commit(&w.value)
     {
         cx.error(
             &w.referenced,
             format!(
-                "`written_for` is `{}`; write a version like v1.13, v1.13.4 or v0.5",
+                "`written_for` is `{}`; write a version like v1.13, v1.13.4 or v0.5, or the full commit id the article reads (a repo without release tags)",
                 w.value.escape_default()
             ),
         );
@@ -518,6 +519,11 @@ fn is_version(s: &str) -> bool {
         && parts
             .iter()
             .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// A full git commit id: the only way to name the version of a repo that has no tags.
+fn is_commit(s: &str) -> bool {
+    s.len() == 40 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 fn check_step(cx: &mut Ctx<'_>, raw: &raw::Step, repo: &str, mapping: &Mapping) -> Option<Step> {
@@ -916,6 +922,18 @@ mod tests {
             errors(&[("o.yaml", &odd_version)])
                 .iter()
                 .any(|e| e.contains("`written_for` is `thirteen`")),
+        );
+        // A repo without tags names the commit the article reads; a short id is ambiguous.
+        let commit = base.replace(
+            "written_for: v1.13",
+            "written_for: 1ba97aa6f2bdbd1e3b4a1b7cf4a6a3e1c0d2b9f1",
+        );
+        assert!(errors(&[("c.yaml", &commit)]).is_empty());
+        let short = base.replace("written_for: v1.13", "written_for: 1ba97aa");
+        assert!(
+            errors(&[("s.yaml", &short)])
+                .iter()
+                .any(|e| e.contains("the full commit id")),
         );
         let prose = base.replacen(
             "        note: n\n",
