@@ -1,8 +1,8 @@
 //! Path drift: a symbol can survive while the reading path through it breaks.
 //!
 //! A step N that calls step N+1 at the pin is followed at the new version, through up to
-//! [`MAX_HOPS`] calls (a method that now only forwards to a `…WithContext` twin, a helper that
-//! took over the construction). The path holds when step N+1 is reached on a branch no feature
+//! [`MAX_HOPS`] calls inside the two steps' packages (a method that now only forwards to a
+//! `…WithContext` twin, a helper that took over the construction). The path holds when step N+1 is reached on a branch no feature
 //! gate decides. It is broken when it is not reached at all, or only inside an
 //! `if ….Enabled(features.X)` branch: client-go's informers reach `NewDeltaFIFOWithOptions`
 //! only when `InOrderInformers` is off and build a `RealFIFO` otherwise.
@@ -227,6 +227,15 @@ impl<'e, 's> Walk<'e, 's> {
     ) -> Result<Option<PathBreak>, SourceError> {
         let target = l.next_new.symbol.as_str();
         let start = l.step_new.symbol.clone();
+        // A path that now forwards (`Run` → `RunWithContext` → `newQueueFIFO`) stays in the
+        // step's package or enters the next step's: only those are searched, or one step's
+        // search would read half the tree.
+        let package = |s: &str| self.engine.parse(s).ok().map(|i| i.package().to_string());
+        let searched: Vec<String> = [package(&start), package(target)]
+            .into_iter()
+            .flatten()
+            .collect();
+        let in_scope = |t: &str| package(t).is_some_and(|p| searched.contains(&p));
         self.load(&[(start.clone(), Some(l.step_new))])?;
         let mut seen: HashSet<String> = HashSet::from([start.clone()]);
         let mut frontier: Vec<(String, Option<Gate>)> = vec![(start.clone(), None)];
@@ -258,7 +267,7 @@ impl<'e, 's> Walk<'e, 's> {
                         continue;
                     }
                     for t in followed(e) {
-                        if next.len() < MAX_FRONTIER && seen.insert(t.clone()) {
+                        if next.len() < MAX_FRONTIER && in_scope(&t) && seen.insert(t.clone()) {
                             next.push((t, gate.clone()));
                         }
                     }
