@@ -218,8 +218,9 @@ pub struct Step {
     #[serde(default)]
     #[schemars(with = "Option<String>", skip_serializing_if = "Option::is_none")]
     pub was: Option<Spanned<String>>,
-    /// The step's code is gone at the pin: `symbol` is then its article-era name, read at
-    /// `written_for`, and this says since when it is gone and what took its place.
+    /// The step's code is gone at the pin: `symbol` is then the name it had when it went
+    /// (`was` the article-era name when that differs), and this says since when it is gone
+    /// and what took its place.
     #[serde(default)]
     #[schemars(skip_serializing_if = "Option::is_none")]
     pub gone: Option<Gone>,
