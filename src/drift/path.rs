@@ -281,6 +281,19 @@ impl<'e, 's> Walk<'e, 's> {
             self.load(&load)?;
             frontier = next;
         }
+        Ok(Some(self.broken(l, gated, old_edges)))
+    }
+
+    /// How the path from `l`'s step broke: reached only on one branch of a gate, or not at
+    /// all (then what the step calls now that it did not call at the pin).
+    fn broken(
+        &self,
+        l: &Link<'_>,
+        gated: Option<(Gate, Vec<String>)>,
+        old_edges: &[CallEdge],
+    ) -> PathBreak {
+        let target = l.next_new.symbol.as_str();
+        let start = &l.step_new.symbol;
         let next_name = short(target);
         if let Some((gate, other)) = gated {
             let calls_instead = ranked(other, target);
@@ -294,7 +307,7 @@ impl<'e, 's> Walk<'e, 's> {
                 let names: Vec<&str> = calls_instead.iter().map(|s| short(s)).collect();
                 format!("; {off} it calls {} instead", names.join(", "))
             };
-            return Ok(Some(PathBreak {
+            return PathBreak {
                 next_step: l.next_step,
                 next_symbol: target.to_string(),
                 detail: format!(
@@ -303,13 +316,13 @@ impl<'e, 's> Walk<'e, 's> {
                 ),
                 gate: Some(gate),
                 calls_instead,
-            }));
+            };
         }
         // What the step reaches now that it did not reach at the pin.
         let before: HashSet<&str> = old_edges.iter().map(|e| short(&e.target)).collect();
         let now: Vec<String> = self
             .edges
-            .get(&start)
+            .get(start)
             .map(|edges| {
                 edges
                     .iter()
@@ -325,7 +338,7 @@ impl<'e, 's> Walk<'e, 's> {
             let names: Vec<&str> = calls_instead.iter().map(|s| short(s)).collect();
             format!("; it now calls {}", names.join(", "))
         };
-        Ok(Some(PathBreak {
+        PathBreak {
             next_step: l.next_step,
             next_symbol: target.to_string(),
             gate: None,
@@ -334,7 +347,7 @@ impl<'e, 's> Walk<'e, 's> {
                 l.next_step
             ),
             calls_instead,
-        }))
+        }
     }
 }
 

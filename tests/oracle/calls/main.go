@@ -314,7 +314,9 @@ func (o *oracle) edges(caller symbol, decl *ast.FuncDecl, info *types.Info, mapp
 			kind = "call"
 		}
 		out = append(out, fmt.Sprintf("%s\t%s\t%s", caller, kind, target))
-		if kind == "call" && target.recv != "" {
+		// An interface method taken as a value (`NextPod: q.Pop`) runs the implementation
+		// the value holds, as a call of it does.
+		if target.recv != "" {
 			out = append(out, o.dispatch(caller, fn, target, mapped)...)
 		}
 		return true
@@ -368,9 +370,33 @@ func (o *oracle) dispatch(caller symbol, fn *types.Func, target symbol, mapped [
 		if _, isIface := mt.Underlying().(*types.Interface); isIface {
 			continue
 		}
+		mt = sameArguments(mt, t)
 		if types.Implements(mt, iface) || types.Implements(types.NewPointer(mt), iface) {
 			out = append(out, fmt.Sprintf("%s\tdispatch\t%s", caller, m))
 		}
 	}
 	return out
+}
+
+// sameArguments instantiates a generic implementation with the type parameters of the generic
+// interface it is checked against (Typed[T] against TypedInterface[T]): an uninstantiated
+// generic type implements nothing, yet a value of Typed[X] is what a TypedInterface[X] holds.
+func sameArguments(impl, iface types.Type) types.Type {
+	named, ok := impl.(*types.Named)
+	if !ok || named.TypeParams().Len() == 0 {
+		return impl
+	}
+	in, ok := iface.(*types.Named)
+	if !ok || in.TypeParams().Len() != named.TypeParams().Len() {
+		return impl
+	}
+	args := make([]types.Type, in.TypeParams().Len())
+	for i := range args {
+		args[i] = in.TypeParams().At(i)
+	}
+	inst, err := types.Instantiate(nil, named, args, true)
+	if err != nil {
+		return impl
+	}
+	return inst
 }
