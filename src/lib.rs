@@ -16,6 +16,7 @@ pub mod item;
 pub mod languages;
 pub mod lookup;
 pub mod mapping;
+pub mod matrix;
 pub mod output;
 pub mod render;
 pub mod resolve;

@@ -648,3 +648,57 @@ fn the_own_article_example_of_the_docs_resolves() {
     assert_eq!(v[0]["file"], "pkg/scheduler/schedule_one.go", "{v}");
     assert_eq!(v[0]["start_line"], 67);
 }
+
+/// `matrix` on real releases: the scheduler's `findNodesThatFitPod` was a method of
+/// `genericScheduler` in `pkg/scheduler/core` at v1.21, of the same type moved into
+/// `pkg/scheduler` at v1.22–v1.23, and a method of `Scheduler` in `schedule_one.go` from
+/// v1.24. The mapping names only the first (as the v1.7 `was:`) and the last; the line walks
+/// the chain release by release.
+#[test]
+#[ignore = "needs K8S_STUDY_REAL_MODULES; downloads kubernetes v1.21–v1.24"]
+fn the_version_line_follows_a_rename_chain_across_releases() {
+    let out = cmd()
+        .args([
+            "matrix",
+            "kube-scheduler-zhonglinzhang",
+            "--from",
+            "v1.21",
+            "--to",
+            "v1.24",
+            "--fetch",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.code().is_some_and(|c| c <= 1), "{stderr}");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    let line = &v[0];
+    let minors: Vec<&str> = line["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["minor"].as_str().unwrap())
+        .collect();
+    assert_eq!(minors, ["v1.21", "v1.22", "v1.23", "v1.24"]);
+    let step = line["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["symbol"] == "k8s.io/kubernetes/pkg/scheduler.Scheduler.findNodesThatFitPod")
+        .unwrap();
+    println!("{step:#}");
+    assert_eq!(
+        step["names"],
+        serde_json::json!([
+            "k8s.io/kubernetes/pkg/scheduler/core.genericScheduler.findNodesThatFitPod",
+            "k8s.io/kubernetes/pkg/scheduler.genericScheduler.findNodesThatFitPod",
+            "k8s.io/kubernetes/pkg/scheduler.genericScheduler.findNodesThatFitPod",
+            null
+        ]),
+        "{step:#}"
+    );
+    assert_eq!(step["states"][3], "found");
+    assert_eq!(step["since"], "v1.21");
+}

@@ -11,6 +11,7 @@ mod faults;
 mod hostile_go;
 mod keep_going;
 mod mapping;
+mod matrix;
 mod mcp;
 mod modules;
 mod real_modules;

@@ -84,7 +84,7 @@ impl From<EraArg> for Era {
     }
 }
 
-fn select<'m>(cx: &'m Context, names: &[String]) -> Result<Vec<&'m Article>, Error> {
+pub fn select<'m>(cx: &'m Context, names: &[String]) -> Result<Vec<&'m Article>, Error> {
     if names.is_empty() {
         return Ok(cx.mapping.articles.iter().collect());
     }

@@ -12,6 +12,7 @@ mod fetch;
 mod find;
 mod guide;
 mod lookup;
+mod matrix;
 mod mcp;
 mod messages;
 mod meta;
@@ -75,6 +76,7 @@ pub enum Command {
     #[command(after_help = "Examples:\n  k8s-study man > k8s-study.1 && man ./k8s-study.1")]
     Man,
     Stats(stats::StatsArgs),
+    Matrix(matrix::MatrixArgs),
     /// Print the tree-sitter-go syntax tree of a local Go file (for query authors).
     #[command(hide = true)]
     DebugTree {
@@ -172,6 +174,7 @@ pub fn run(cli: &Cli) -> Result<u8, Error> {
         Command::Guide(args) => guide::run(&cx()?, args),
         Command::Lookup(args) => lookup::run(&cx()?, args),
         Command::Stats(args) => stats::run(&cx()?, args),
+        Command::Matrix(args) => matrix::run(&cx()?, args),
         Command::DebugTree { file } => {
             let bytes = std::fs::read(file)
                 .map_err(|e| Error::usage(format!("cannot read {}: {e}", file.display()), None))?;

@@ -25,6 +25,16 @@ pub fn mark(status: Status) -> String {
     }
 }
 
+/// `text` in `colour` when stdout takes colour (see [`colours`]), else as it is.
+pub fn paint(text: &str, colour: AnsiColor) -> String {
+    if colours() {
+        let style = Style::new().fg_color(Some(colour.into()));
+        format!("{style}{text}{style:#}")
+    } else {
+        text.to_string()
+    }
+}
+
 /// Whether stdout gets colour, decided once by anstream: never with `NO_COLOR`
 /// (no-color.org), always with `CLICOLOR_FORCE` (even into a pipe), never with `CLICOLOR=0`,
 /// otherwise only on a terminal that is not `TERM=dumb`.

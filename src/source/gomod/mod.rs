@@ -27,6 +27,10 @@ pub use gocmd::{CachedModule, Download, GoEnv};
 pub use gomodfile::{GoMod, Target};
 pub use zipmod::{Child, MAX_ZIP_BYTES, ZipModule};
 
+/// How a reason says that a module was needed but the cache does not hold it (and nothing
+/// may be downloaded): the code was not read, which is not the same as not there.
+pub const NOT_IN_CACHE: &str = "is not in the Go module cache";
+
 use super::error::SourceError;
 
 /// A module placed at a folder of the tree.
@@ -250,7 +254,7 @@ impl ModuleTree {
             return Err(why.clone());
         }
         if !self.download {
-            return Err(format!("{module}@{version} is not in the Go module cache"));
+            return Err(format!("{module}@{version} {NOT_IN_CACHE}"));
         }
         let result = match self.env.download(std::slice::from_ref(&key), self.progress) {
             Ok(mut answers) => match answers.pop() {

@@ -1,0 +1,344 @@
+//! `matrix`: the version line of articles and components, as a terminal table, JSON or
+//! Markdown (`k8s_study::matrix` computes it).
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+use anstyle::AnsiColor;
+use clap::{Args, ValueEnum};
+use k8s_study::Error;
+use k8s_study::error::exit;
+use k8s_study::matrix::{Cell, Range, RepoLine, State, StepLine, matrix};
+
+use super::Context;
+use super::output::paint;
+
+/// Each article across every minor release from its era to the pin: how many of its steps
+/// are there under their pin name, under an older name, or not at all; per step, the first
+/// and last release where it exists.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Cells: 11/12 = steps found under their pin name, of the article's steps; `1r` renamed (found \
+under an older name, following renames release by release); `1✗` missing; `1-` not read (the \
+release or the module holding the step is not in the cache; --fetch downloads it).
+
+Examples:
+  k8s-study matrix informer-zhonglinzhang
+  k8s-study matrix scheduler --from v1.18
+  k8s-study matrix --fetch --format md > matrix.md
+  k8s-study matrix kube-scheduler-zhonglinzhang --format json")]
+pub struct MatrixArgs {
+    /// Article ids or components (default: every article).
+    pub names: Vec<String>,
+    /// First minor release (default: the oldest article era among them).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last minor release (default: the pin's).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Download releases that are not in the cache (Go modules: your `go` command; git: a
+    /// fetch). Without it, only cached releases are read and the others are marked `-`.
+    #[arg(long)]
+    pub fetch: bool,
+    /// Also list every step (the default when one article is named).
+    #[arg(long)]
+    pub steps: bool,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: MatrixFormat,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum MatrixFormat {
+    #[default]
+    Text,
+    Json,
+    /// A Markdown table per repo, and the steps below it.
+    Md,
+}
+
+pub fn run(cx: &Context, args: &MatrixArgs) -> Result<u8, Error> {
+    let articles = super::guide::select(cx, &args.names)?;
+    let range = Range {
+        from: args.from.clone(),
+        to: args.to.clone(),
+        fetch: args.fetch,
+    };
+    let progress = if cx.progress {
+        indicatif::ProgressBar::new(0).with_style(
+            indicatif::ProgressStyle::with_template("matrix {msg} [{bar:30}] {pos}/{len} releases")
+                .expect("a valid template")
+                .progress_chars("=> "),
+        )
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let lines = matrix(&cx.sources, &cx.mapping, &articles, &range, &progress);
+    progress.finish_and_clear();
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        MatrixFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &lines).map_err(std::io::Error::from)?;
+            writeln!(out)?;
+        }
+        MatrixFormat::Text => {
+            let steps = args.steps || articles.len() == 1;
+            write_text(&mut out, &lines, steps, width())?;
+        }
+        MatrixFormat::Md => write_md(&mut out, &lines)?,
+    }
+    let unread = lines
+        .iter()
+        .any(|l| l.columns.iter().any(|c| c.unread.is_some()));
+    Ok(if unread { exit::MISSING } else { exit::OK })
+}
+
+/// The terminal's width (`COLUMNS`), else 100.
+fn width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .filter(|&w: &usize| w >= 40)
+        .unwrap_or(100)
+}
+
+/// `11/12 1r 1✗`, `12/12 ✓`, `-` for a release not read.
+fn short_cell(c: &Cell) -> String {
+    if c.unread == c.steps {
+        return "-".into();
+    }
+    let mut s = format!("{}/{}", c.found, c.steps);
+    if c.found == c.steps {
+        s.push_str(" ✓");
+    }
+    if c.renamed > 0 {
+        let _ = write!(s, " {}r", c.renamed);
+    }
+    if c.missing > 0 {
+        let _ = write!(s, " {}✗", c.missing);
+    }
+    if c.unread > 0 {
+        let _ = write!(s, " {}-", c.unread);
+    }
+    s
+}
+
+/// `11/12 ✓ · 1 renamed`, as the Markdown shows it.
+fn long_cell(c: &Cell) -> String {
+    if c.unread == c.steps {
+        return "not read".into();
+    }
+    let mut parts = vec![format!(
+        "{}/{}{}",
+        c.found + c.renamed,
+        c.steps,
+        if c.missing == 0 { " ✓" } else { "" }
+    )];
+    if c.renamed > 0 {
+        parts.push(format!("{} renamed", c.renamed));
+    }
+    if c.missing > 0 {
+        parts.push(format!("{} missing", c.missing));
+    }
+    if c.unread > 0 {
+        parts.push(format!("{} not read", c.unread));
+    }
+    parts.join(" · ")
+}
+
+fn colour(state: State) -> AnsiColor {
+    match state {
+        State::Found => AnsiColor::Green,
+        State::Renamed => AnsiColor::Yellow,
+        State::Missing => AnsiColor::Red,
+        State::Unread => AnsiColor::BrightBlack,
+    }
+}
+
+/// One mark per release for a step's strip: ✓ found, r renamed, · missing, - not read.
+fn step_mark(state: State) -> &'static str {
+    match state {
+        State::Found => "✓",
+        State::Renamed => "r",
+        State::Missing => "·",
+        State::Unread => "-",
+    }
+}
+
+fn write_text(
+    out: &mut impl std::io::Write,
+    lines: &[RepoLine],
+    steps: bool,
+    width: usize,
+) -> std::io::Result<()> {
+    for line in lines {
+        let (first, last) = (
+            &line.columns[0].minor,
+            &line.columns[line.columns.len() - 1].minor,
+        );
+        writeln!(out, "{}: {first} … {last} (pin {})", line.repo, line.pin)?;
+        let label = line
+            .articles
+            .iter()
+            .map(|a| a.id.chars().count())
+            .max()
+            .unwrap_or(0)
+            .min(36);
+        let cell_width = line
+            .articles
+            .iter()
+            .flat_map(|a| a.cells.iter().map(|c| short_cell(c).chars().count()))
+            .chain(line.columns.iter().map(|c| c.minor.len()))
+            .max()
+            .unwrap_or(5);
+        // Releases in groups that fit the terminal beside the article column.
+        let per_row = ((width.saturating_sub(label + 2)) / (cell_width + 2)).max(1);
+        for start in (0..line.columns.len()).step_by(per_row) {
+            let end = (start + per_row).min(line.columns.len());
+            write!(out, "  {:label$}", "")?;
+            for c in &line.columns[start..end] {
+                write!(out, "  {:>cell_width$}", c.minor)?;
+            }
+            writeln!(out)?;
+            for a in &line.articles {
+                let id: String = a.id.chars().take(label).collect();
+                write!(out, "  {id:label$}")?;
+                for c in &a.cells[start..end] {
+                    let text = format!("{:>cell_width$}", short_cell(c));
+                    write!(out, "  {}", paint(&text, colour(c.worst())))?;
+                }
+                writeln!(out)?;
+            }
+        }
+        for c in line.columns.iter().filter(|c| c.unread.is_some()) {
+            writeln!(
+                out,
+                "  {} not read: {}",
+                c.minor,
+                c.unread.as_deref().unwrap_or_default()
+            )?;
+        }
+        if steps {
+            write_steps(out, line)?;
+        }
+        writeln!(out)?;
+    }
+    writeln!(
+        out,
+        "n/m found under the pin name · r renamed · ✗ missing · - not read (--fetch)"
+    )
+}
+
+fn write_steps(out: &mut impl std::io::Write, line: &RepoLine) -> std::io::Result<()> {
+    let mut article = "";
+    for s in &line.steps {
+        if s.article != article {
+            article = &s.article;
+            writeln!(out, "\n  {article}:")?;
+        }
+        let strip: String = s
+            .states
+            .iter()
+            .map(|st| paint(step_mark(*st), colour(*st)))
+            .collect();
+        writeln!(
+            out,
+            "  {:>3} {strip}  {}  {}",
+            s.step,
+            span(s),
+            super::output::printable(short_symbol(&s.symbol))
+        )?;
+        let earlier = earlier_names(s);
+        if !earlier.is_empty() {
+            writeln!(
+                out,
+                "      earlier: {}",
+                super::output::printable(
+                    &earlier
+                        .iter()
+                        .map(|n| short_symbol(n))
+                        .collect::<Vec<_>>()
+                        .join(" → ")
+                )
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The names a step had before its pin name, oldest first, each once.
+fn earlier_names(s: &StepLine) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for n in s.names.iter().flatten() {
+        if !out.contains(&n.as_str()) {
+            out.push(n);
+        }
+    }
+    out
+}
+
+/// `v1.13–v1.37`, `v1.13–v1.22` (gone after), `–` when never found.
+fn span(s: &StepLine) -> String {
+    match (&s.since, &s.until) {
+        (Some(a), Some(b)) => format!("{a}–{b}"),
+        _ => "never found".into(),
+    }
+}
+
+/// `k8s.io/x/pkg.Type.Method` → `pkg.Type.Method`.
+fn short_symbol(symbol: &str) -> &str {
+    symbol.rsplit('/').next().unwrap_or(symbol)
+}
+
+fn write_md(out: &mut impl std::io::Write, lines: &[RepoLine]) -> std::io::Result<()> {
+    writeln!(out, "# The version line\n")?;
+    writeln!(
+        out,
+        "Per release: steps there (under their pin name or an older one) of the article's steps, \
+         how many only under an older name, how many missing. Generated by `k8s-study matrix \
+         --format md`.\n"
+    )?;
+    for line in lines {
+        writeln!(out, "## {} (pin {})\n", line.repo, line.pin)?;
+        write!(out, "| article |")?;
+        for c in &line.columns {
+            write!(out, " {} |", c.minor)?;
+        }
+        writeln!(out)?;
+        writeln!(out, "|---|{}", "---|".repeat(line.columns.len()))?;
+        for a in &line.articles {
+            write!(out, "| {} |", md_text(&a.id))?;
+            for c in &a.cells {
+                write!(out, " {} |", long_cell(c))?;
+            }
+            writeln!(out)?;
+        }
+        writeln!(
+            out,
+            "\n| article | step | symbol | since | until | earlier names |"
+        )?;
+        writeln!(out, "|---|---:|---|---|---|---|")?;
+        for s in &line.steps {
+            let earlier = earlier_names(s)
+                .iter()
+                .map(|n| format!("`{}`", md_text(n)))
+                .collect::<Vec<_>>()
+                .join(" → ");
+            writeln!(
+                out,
+                "| {} | {} | `{}` | {} | {} | {earlier} |",
+                md_text(&s.article),
+                s.step,
+                md_text(&s.symbol),
+                s.since.as_deref().unwrap_or("–"),
+                s.until.as_deref().unwrap_or("–"),
+            )?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// Text safe inside a Markdown table cell.
+fn md_text(text: &str) -> String {
+    text.replace('|', "\\|").replace('`', "'")
+}
