@@ -47,17 +47,6 @@ pub enum State {
     Unread,
 }
 
-impl State {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            State::Found => "found",
-            State::Renamed => "renamed",
-            State::Missing => "missing",
-            State::Unread => "unread",
-        }
-    }
-}
-
 /// One step across the line.
 #[derive(Clone, Debug, Serialize)]
 pub struct StepLine {

@@ -202,12 +202,8 @@ fn write_text(
         if !c.detail.is_empty() {
             writeln!(out, "    {}", c.detail)?;
         }
-        if let Some(p) = d
-            .path
-            .as_ref()
-            .filter(|_| c.category != Category::PathBroken)
-        {
-            writeln!(out, "    path: {}", p.detail)?;
+        if let Some(path) = d.path_aside() {
+            writeln!(out, "    path: {path}")?;
         }
         if c.to.is_none() || c.category == Category::Ambiguous {
             for s in &c.candidates {
@@ -264,10 +260,8 @@ fn write_github(
                 d.step,
                 d.symbol,
                 c.detail,
-                d.path
-                    .as_ref()
-                    .filter(|_| c.category != Category::PathBroken)
-                    .map(|p| format!(". Path: {}", p.detail))
+                d.path_aside()
+                    .map(|path| format!(". Path: {path}"))
                     .unwrap_or_default()
             ),
         )?;

@@ -151,6 +151,17 @@ pub struct StepDrift {
     pub path: Option<PathBreak>,
 }
 
+impl StepDrift {
+    /// The broken path's sentence when the step's own category is something else (renamed,
+    /// signature changed…): shown beside that category rather than instead of it.
+    pub fn path_aside(&self) -> Option<&str> {
+        self.path
+            .as_ref()
+            .filter(|_| self.compared.category != Category::PathBroken)
+            .map(|p| p.detail.as_str())
+    }
+}
+
 /// Compare every step of `articles` whose repo is in `targets`, from its pin to the target.
 /// Results are in article and step order.
 pub fn bump(

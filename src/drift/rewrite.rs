@@ -181,12 +181,8 @@ fn review_text(d: &StepDrift, from: &str, to: &str) -> String {
         Category::PathBroken => format!("path broken: {}; check the note", c.detail),
         _ => c.detail.clone(),
     };
-    match d
-        .path
-        .as_ref()
-        .filter(|_| c.category != Category::PathBroken)
-    {
-        Some(p) => format!("bump {from} → {to}: {what}; path: {}", p.detail),
+    match d.path_aside() {
+        Some(path) => format!("bump {from} → {to}: {what}; path: {path}"),
         None => format!("bump {from} → {to}: {what}"),
     }
 }
