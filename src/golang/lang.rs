@@ -19,7 +19,7 @@ pub struct Go {
     pub calls: Query,
 }
 
-const DEFINITIONS: &str = include_str!("../../queries/go/definitions.scm");
+pub(crate) const DEFINITIONS: &str = include_str!("../../queries/go/definitions.scm");
 const CALLS: &str = include_str!("../../queries/go/calls.scm");
 
 pub fn go() -> &'static Go {

@@ -5,6 +5,7 @@ mod embedding;
 mod engine;
 mod extract;
 pub(crate) mod highlight;
+pub mod index;
 mod lang;
 mod leads;
 pub mod modules;

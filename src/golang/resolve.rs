@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
+use super::index::TreeIndex;
 use super::symbol::Symbol;
 use super::{FileProblem, Located, ModuleMap, PackageFiles, index_files};
 use crate::item::{Hit, Near, QualName, Query, Resolution, Terms, suggestions};
@@ -20,19 +21,46 @@ pub(crate) const TERMS: Terms = Terms {
 
 pub struct Resolver<'s> {
     snapshot: &'s Snapshot,
-    modules: ModuleMap,
+    root_module: Option<String>,
+    /// The tree's go.mod modules, walked only when a package is not in the index.
+    modules: std::cell::OnceCell<ModuleMap>,
+    /// The declaration index of the tree (built on the first run at this tree).
+    index: Option<TreeIndex>,
 }
 
 impl<'s> Resolver<'s> {
     /// `root_module`: the import path of the tree's root when it has no go.mod (GOPATH-era
-    /// repositories, see `module:` in the mapping's repos).
+    /// repositories, see `module:` in the mapping's repos). With an index root, the tree's
+    /// index is opened, or built on the first run at this tree; a tree the index cannot
+    /// serve is read directly.
     pub fn new(snapshot: &'s Snapshot, root_module: Option<&str>) -> Result<Self, SourceError> {
-        let modules = ModuleMap::with_root(snapshot, root_module)?;
-        Ok(Self { snapshot, modules })
+        let index = TreeIndex::open(snapshot, root_module).unwrap_or(None);
+        Ok(Self {
+            snapshot,
+            root_module: root_module.map(str::to_string),
+            modules: std::cell::OnceCell::new(),
+            index,
+        })
     }
 
-    pub fn modules(&self) -> &ModuleMap {
-        &self.modules
+    /// Read the tree directly, without the index (tests that compare both ways).
+    #[must_use]
+    pub fn without_index(mut self) -> Self {
+        self.index = None;
+        self
+    }
+
+    /// The tree's index, if this run has one.
+    pub fn index(&self) -> Option<&TreeIndex> {
+        self.index.as_ref()
+    }
+
+    pub fn modules(&self) -> Result<&ModuleMap, SourceError> {
+        if let Some(m) = self.modules.get() {
+            return Ok(m);
+        }
+        let built = ModuleMap::with_root(self.snapshot, self.root_module.as_deref())?;
+        Ok(self.modules.get_or_init(|| built))
     }
 
     pub fn resolve(&self, queries: &[Query<'_>]) -> Result<Vec<Resolution>, SourceError> {
@@ -116,14 +144,38 @@ impl<'s> Resolver<'s> {
             .flat_map(|s| s.splits())
             .map(|s| s.import_path)
             .collect();
-        self.snapshot.prefetch(&paths);
         let mut dir_of: BTreeMap<String, Option<String>> = BTreeMap::new();
         let mut wanted: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let mut indexed: BTreeMap<String, Vec<Located>> = BTreeMap::new();
+        let mut problems = Vec::new();
+        if let Some(index) = &self.index {
+            for path in &paths {
+                if let Some(dir) = index.dir_of(path)
+                    && !dir_of.contains_key(*path)
+                    && let Some((decls, found)) = index.package(path)
+                {
+                    dir_of.insert((*path).to_string(), Some(dir.to_string()));
+                    indexed.insert(dir.to_string(), decls);
+                    problems.extend(found);
+                }
+            }
+        }
+        let rest: Vec<&str> = paths
+            .iter()
+            .copied()
+            .filter(|p| !dir_of.contains_key(*p))
+            .collect();
+        if !rest.is_empty() {
+            self.snapshot.prefetch(&rest);
+        }
         for split in symbols.iter().flat_map(|s| s.splits()) {
-            let dir = dir_of
-                .entry(split.import_path.to_string())
-                .or_insert_with(|| self.modules.locate(self.snapshot, split.import_path));
-            if let Some(dir) = dir {
+            if !dir_of.contains_key(split.import_path) {
+                let dir = self.modules()?.locate(self.snapshot, split.import_path);
+                dir_of.insert(split.import_path.to_string(), dir);
+            }
+            if let Some(Some(dir)) = dir_of.get(split.import_path)
+                && !indexed.contains_key(dir)
+            {
                 wanted
                     .entry(dir.clone())
                     .or_default()
@@ -144,7 +196,8 @@ impl<'s> Resolver<'s> {
                     .map(|i| (pkg.files[i].0.as_str(), pkg.files[i].1.as_slice())),
             );
         }
-        let (decls, problems) = index_files(&jobs);
+        let (decls, found) = index_files(&jobs);
+        problems.extend(found);
         let mut by_dir: BTreeMap<String, Vec<Located>> = BTreeMap::new();
         for located in decls {
             let dir = located
@@ -154,11 +207,15 @@ impl<'s> Resolver<'s> {
                 .to_string();
             by_dir.entry(dir).or_default().push(located);
         }
+        // An indexed package is whole already: its declarations serve both passes.
+        for (dir, decls) in &indexed {
+            by_dir.insert(dir.clone(), decls.clone());
+        }
         Ok(Batch {
             dir_of,
             packages,
             by_dir,
-            whole: BTreeMap::new(),
+            whole: indexed,
             problems,
         })
     }

@@ -39,8 +39,13 @@ pub struct Sources {
     progress: bool,
     verbose: bool,
     mode: SourceMode,
+    /// Snapshots read and fill the declaration index under `INDEX_DIR` (off: `--no-index`).
+    index: bool,
     go: std::sync::OnceLock<std::sync::Arc<GoEnv>>,
 }
+
+/// The folder of the cache that holds declaration indexes (one sub-folder per format).
+pub const INDEX_DIR: &str = "index";
 
 /// A repository in the cache, for `cache list`.
 #[derive(Debug, serde::Serialize)]
@@ -94,6 +99,7 @@ impl Sources {
             progress,
             verbose: false,
             mode: SourceMode::Auto,
+            index: true,
             go: std::sync::OnceLock::new(),
         })
     }
@@ -103,6 +109,33 @@ impl Sources {
     pub fn mode(mut self, mode: SourceMode) -> Self {
         self.mode = mode;
         self
+    }
+
+    /// Whether snapshots use the declaration index.
+    #[must_use]
+    pub fn index(mut self, on: bool) -> Self {
+        self.index = on;
+        self
+    }
+
+    /// The folder of the declaration index, when snapshots use it.
+    pub fn index_root(&self) -> Option<PathBuf> {
+        self.index.then(|| self.root.join(INDEX_DIR))
+    }
+
+    /// Size on disk of the declaration index (every format version in it).
+    pub fn index_bytes(&self) -> u64 {
+        disk_usage(&self.root.join(INDEX_DIR))
+    }
+
+    /// Remove the declaration index; `true` if there was one.
+    pub fn clean_index(&self) -> Result<bool, SourceError> {
+        let dir = self.root.join(INDEX_DIR);
+        if !dir.exists() {
+            return Ok(false);
+        }
+        fs::remove_dir_all(&dir).map_err(io_err("cannot remove", &dir))?;
+        Ok(true)
     }
 
     /// The user's Go environment, asked once per run.
@@ -197,7 +230,8 @@ impl Sources {
             opened.sum,
             &repo.url,
             opened.tree,
-        );
+        )
+        .with_index(self.index_root());
         Ok((snapshot, outcome))
     }
 
@@ -366,10 +400,10 @@ impl Sources {
             repo: repo.name.clone(),
             detail: e.message().to_string(),
         })?;
-        Ok(Snapshot::from_git(
-            GitTree::new(&repo.name, version, git, commit)?,
-            &repo.url,
-        ))
+        Ok(
+            Snapshot::from_git(GitTree::new(&repo.name, version, git, commit)?, &repo.url)
+                .with_index(self.index_root()),
+        )
     }
 
     /// The tree of `repo` at `version` only if the cache already holds it: never fetches or
@@ -386,7 +420,7 @@ impl Sources {
         let commit = Oid::from_str(&outcome.commit).ok()?;
         GitTree::new(&repo.name, version, git, commit)
             .ok()
-            .map(|t| Snapshot::from_git(t, &repo.url))
+            .map(|t| Snapshot::from_git(t, &repo.url).with_index(self.index_root()))
     }
 
     /// Make sure `version` of `repo` is in the cache. For Go modules: the root module and

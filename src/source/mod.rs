@@ -19,8 +19,8 @@ mod snapshot;
 mod spec;
 pub mod url;
 
-pub use cache::{CachedRepo, FetchOutcome, SourceMode, Sources};
-pub use entry::{Entry, EntryKind, FileId};
+pub use cache::{CachedRepo, FetchOutcome, INDEX_DIR, SourceMode, Sources};
+pub use entry::{ContentId, Entry, EntryKind, FileId};
 pub use error::SourceError;
 pub use lines::FileLines;
 #[cfg(test)]

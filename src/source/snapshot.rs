@@ -24,6 +24,9 @@ pub struct Snapshot {
     pub commit: String,
     /// The upstream the repo's permalinks name (`https://github.com/kubernetes/kubernetes`).
     pub upstream: String,
+    /// Where the declaration index lives (`INDEX_DIR` under the cache); `None` reads without
+    /// one (test snapshots, `--no-index`).
+    pub index_root: Option<std::path::PathBuf>,
     tree: Tree,
 }
 
@@ -39,6 +42,7 @@ impl Snapshot {
             version: tree.version.clone(),
             commit: tree.commit.to_string(),
             upstream: upstream_of(upstream),
+            index_root: None,
             tree: Tree::Git(tree),
         }
     }
@@ -55,6 +59,7 @@ impl Snapshot {
             version,
             commit: sum,
             upstream: upstream_of(upstream),
+            index_root: None,
             tree: Tree::Modules(tree),
         }
     }
@@ -91,6 +96,13 @@ impl Snapshot {
             Tree::Git(t) => t.is_dir(dir),
             Tree::Modules(t) => t.is_dir(dir),
         }
+    }
+
+    /// The index under `root`, for this snapshot's reads.
+    #[must_use]
+    pub fn with_index(mut self, root: Option<std::path::PathBuf>) -> Self {
+        self.index_root = root;
+        self
     }
 
     /// A file's bytes, by the id a listing gave.

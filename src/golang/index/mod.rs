@@ -1,0 +1,485 @@
+//! The Go declaration index: every file's declarations, keyed by its content id and parsed
+//! once, ever; and per tree (a tag, a module version) a listing of its packages, their
+//! files and every declaration's name. Go only: Rust items are found with syn, per crate.
+//!
+//! A run that reads a Go tree with an index root opens the tree's listing; the first run at
+//! a version builds it: the tree's `.go` files are listed (tests and `testdata/` left out),
+//! the ones whose content is not in the pack yet are read and parsed, in chunks so memory
+//! stays flat, and their records appended. A file shared with a release indexed before is
+//! not read again. The files are in `store`; their bytes in `codec`.
+
+mod codec;
+mod records;
+pub mod store;
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+
+use self::codec::{Reader, Writer};
+use self::records::{FileRecord, decode, encode};
+use self::store::{Pack, Slot, Store};
+use super::{FileProblem, Located, ModuleMap, file_name_constrained};
+use crate::item::{Kind, QualName};
+use crate::source::{ContentId, FileId, Snapshot, SourceError};
+
+/// Files read and parsed together while building: enough to keep two cores busy, few
+/// enough that their bytes and trees stay well under a hundred megabytes.
+const CHUNK: usize = 512;
+
+/// What makes an index ours: the format, this build of the tool, the grammar's ABI and our
+/// definitions query. Another value means another folder.
+pub fn fingerprint() -> u64 {
+    let language = &super::lang::go().language;
+    let parts: [&[u8]; 5] = [
+        &store::FORMAT.to_le_bytes(),
+        env!("CARGO_PKG_VERSION").as_bytes(),
+        &language.abi_version().to_le_bytes(),
+        &language.node_kind_count().to_le_bytes(),
+        super::lang::DEFINITIONS.as_bytes(),
+    ];
+    let a = codec::checksum(&parts);
+    let mut salted = vec![b"salt".as_slice()];
+    salted.extend(parts);
+    u64::from(a) << 32 | u64::from(codec::checksum(&salted))
+}
+
+/// A package's declarations, and its files whose declarations may be incomplete.
+pub type PackageDecls = (Vec<Located>, Vec<(String, FileProblem)>);
+
+/// A package of the listing.
+struct Package {
+    import_path: String,
+    dir: String,
+    files: std::ops::Range<usize>,
+}
+
+struct FileEntry {
+    path: String,
+    id: ContentId,
+    slot: Slot,
+}
+
+/// One tree's listing, with the pack its records are in.
+pub struct TreeIndex {
+    pack: Pack,
+    packages: Vec<Package>,
+    by_import_path: HashMap<String, usize>,
+    files: Vec<FileEntry>,
+    /// Every declaration: `Receiver.Name` or `Name`, kind, file, line, place in its record.
+    names: Vec<u8>,
+    /// This tree's listing file, dropped if a record it points at fails its check.
+    listing: std::path::PathBuf,
+}
+
+/// A declaration of the tree named by a search, before its record is read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NameHit {
+    pub name: String,
+    pub kind: Kind,
+    pub import_path: String,
+    pub file: String,
+    pub line: usize,
+    file_index: usize,
+    decl_index: usize,
+}
+
+/// Why the index could not be used; the caller reads the tree instead.
+#[derive(Debug)]
+pub enum IndexError {
+    Source(SourceError),
+    Io(std::io::Error),
+}
+
+impl From<SourceError> for IndexError {
+    fn from(e: SourceError) -> Self {
+        Self::Source(e)
+    }
+}
+
+impl From<std::io::Error> for IndexError {
+    fn from(e: std::io::Error) -> Self {
+        Self::Io(e)
+    }
+}
+
+/// The key of a tree's listing: the same tree read the same way.
+fn tree_key(snapshot: &Snapshot, root_module: Option<&str>) -> String {
+    format!(
+        "{}\n{}\n{}\n{}",
+        snapshot.repo_name,
+        snapshot.version,
+        snapshot.commit,
+        root_module.unwrap_or("")
+    )
+}
+
+impl TreeIndex {
+    /// The index of `snapshot`'s tree, built first if this is the first run at that tree;
+    /// `Ok(None)` when the snapshot has no index root.
+    pub fn open(
+        snapshot: &Snapshot,
+        root_module: Option<&str>,
+    ) -> Result<Option<Self>, IndexError> {
+        let Some(root) = &snapshot.index_root else {
+            return Ok(None);
+        };
+        let store = Store::new(root, fingerprint());
+        let key = tree_key(snapshot, root_module);
+        if let Some(index) = store
+            .open_pack()
+            .and_then(|pack| Self::from_listing(&store, &key, pack))
+        {
+            return Ok(Some(index));
+        }
+        Self::build(&store, &key, snapshot, root_module).map(Some)
+    }
+
+    fn from_listing(store: &Store, key: &str, pack: Pack) -> Option<Self> {
+        let body = store.listing(key, &pack)?;
+        let mut r = Reader::new(&body);
+        let n_files = r.usize()?;
+        let mut files = Vec::with_capacity(n_files.min(1 << 20));
+        for _ in 0..n_files {
+            let path = r.str()?.to_string();
+            let id = ContentId(r.take(20)?.try_into().ok()?);
+            let offset = r.u64()?;
+            let len = r.u32()?;
+            files.push(FileEntry {
+                path,
+                id,
+                slot: Slot { offset, len },
+            });
+        }
+        let n_packages = r.usize()?;
+        let mut packages = Vec::with_capacity(n_packages.min(1 << 20));
+        let mut by_import_path = HashMap::with_capacity(n_packages.min(1 << 20));
+        for i in 0..n_packages {
+            let import_path = r.str()?.to_string();
+            let dir = r.str()?.to_string();
+            let located = r.u8()? == 1;
+            let start = r.usize()?;
+            let end = r.usize()?;
+            if start > end || end > files.len() {
+                return None;
+            }
+            if located {
+                by_import_path.insert(import_path.clone(), i);
+            }
+            packages.push(Package {
+                import_path,
+                dir,
+                files: start..end,
+            });
+        }
+        let names = r.bytes()?.to_vec();
+        r.done().then(|| Self {
+            pack,
+            packages,
+            by_import_path,
+            files,
+            names,
+            listing: store.listing_path(key),
+        })
+    }
+
+    #[allow(clippy::too_many_lines)] // one story: list, parse what is new, list the tree
+    fn build(
+        store: &Store,
+        key: &str,
+        snapshot: &Snapshot,
+        root_module: Option<&str>,
+    ) -> Result<Self, IndexError> {
+        let locked = store.lock()?;
+        // Another run may have built it while this one waited for the lock.
+        if let Some(index) = store
+            .open_pack()
+            .and_then(|pack| Self::from_listing(store, key, pack))
+        {
+            return Ok(index);
+        }
+        let (pack, mut slots) = locked.scan()?;
+        let modules = ModuleMap::with_root(snapshot, root_module)?;
+        let listed: Vec<(String, FileId)> = snapshot
+            .files_with_suffix(".go", &["testdata", ".git"])?
+            .into_iter()
+            .filter(|(p, _)| !p.ends_with("_test.go"))
+            .collect();
+        // Packages: each folder's import path, and whether that import path leads there.
+        let mut by_dir: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, (path, _)) in listed.iter().enumerate() {
+            by_dir
+                .entry(path.rsplit_once('/').map_or("", |(d, _)| d))
+                .or_default()
+                .push(i);
+        }
+        let mut order: Vec<usize> = Vec::with_capacity(listed.len());
+        let mut packages = Vec::new();
+        for (dir, members) in &by_dir {
+            let Some(import_path) = modules.import_path_of(dir) else {
+                continue;
+            };
+            let located = modules.locate(snapshot, &import_path).as_deref() == Some(*dir);
+            let start = order.len();
+            order.extend(members);
+            packages.push((import_path, (*dir).to_string(), located, start..order.len()));
+        }
+        // Content ids: git lists them; a module zip's entries are hashed as they are read.
+        let mut ids: Vec<Option<ContentId>> =
+            order.iter().map(|&i| listed[i].1.content_id()).collect();
+        let mut records: Vec<Option<FileRecord>> = vec![None; order.len()];
+        for chunk in (0..order.len()).collect::<Vec<_>>().chunks(CHUNK) {
+            let todo: Vec<usize> = chunk
+                .iter()
+                .copied()
+                .filter(|&k| ids[k].is_none_or(|id| !slots.contains_key(&id)))
+                .collect();
+            let files: Vec<(String, FileId)> =
+                todo.iter().map(|&k| listed[order[k]].clone()).collect();
+            let read = snapshot.par_read_filtered(&files, &|_| true, &|_| {})?;
+            let mut by_path: HashMap<String, Vec<u8>> = read.into_iter().collect();
+            let jobs: Vec<(usize, Vec<u8>)> = todo
+                .iter()
+                .filter_map(|&k| Some((k, by_path.remove(&listed[order[k]].0)?)))
+                .collect();
+            let parsed: Vec<(usize, ContentId, Option<FileRecord>)> = jobs
+                .par_iter()
+                .map(|(k, bytes)| {
+                    let id = ids[*k].unwrap_or_else(|| ContentId::of_bytes(bytes));
+                    let known = slots.contains_key(&id);
+                    (*k, id, (!known).then(|| FileRecord::parse(bytes)))
+                })
+                .collect();
+            let mut new: Vec<(ContentId, Vec<u8>)> = Vec::new();
+            for (k, id, record) in parsed {
+                ids[k] = Some(id);
+                if let Some(record) = record {
+                    if !new.iter().any(|(n, _)| *n == id) {
+                        new.push((id, encode(&record)));
+                    }
+                    records[k] = Some(record);
+                }
+            }
+            let appended = locked.append(&pack, &new)?;
+            for ((id, _), slot) in new.iter().zip(appended) {
+                slots.insert(*id, slot);
+            }
+        }
+        // The listing: files, packages, and every declaration's name.
+        let mut files = Vec::with_capacity(order.len());
+        let mut w = Writer::default();
+        w.len(order.len());
+        let mut kept = vec![true; order.len()];
+        for (k, &i) in order.iter().enumerate() {
+            let (Some(id), path) = (ids[k], &listed[i].0) else {
+                kept[k] = false;
+                continue;
+            };
+            let Some(&slot) = slots.get(&id) else {
+                kept[k] = false;
+                continue;
+            };
+            w.str(path);
+            w.buf.extend_from_slice(&id.0);
+            w.u64(slot.offset);
+            w.u32(slot.len);
+            files.push(FileEntry {
+                path: path.clone(),
+                id,
+                slot,
+            });
+        }
+        if kept.iter().any(|k| !k) {
+            // A file listed but not read (a zip entry gone): not an index to keep.
+            return Err(IndexError::Io(std::io::Error::other(
+                "a listed file could not be read",
+            )));
+        }
+        w.len(packages.len());
+        for (import_path, dir, located, range) in &packages {
+            w.str(import_path);
+            w.str(dir);
+            w.u8(u8::from(*located));
+            w.len(range.start);
+            w.len(range.end);
+        }
+        let mut names = Writer::default();
+        for (k, file) in files.iter().enumerate() {
+            let record = match records[k].take() {
+                Some(r) => r,
+                None => pack
+                    .read(file.slot, file.id)
+                    .and_then(|p| decode(&p))
+                    .ok_or_else(|| std::io::Error::other("a record of the pack is damaged"))?,
+            };
+            for (d, decl) in record.decls.iter().enumerate() {
+                names.str(&decl.name.to_string());
+                names.u8(records::kind_code(decl.kind));
+                names.len(k);
+                names.len(decl.start_line);
+                names.len(d);
+            }
+        }
+        w.bytes(&names.buf);
+        locked.write_listing(key, &pack, &w.buf)?;
+        drop(locked);
+        let mut by_import_path = HashMap::new();
+        let packages = packages
+            .into_iter()
+            .enumerate()
+            .map(|(i, (import_path, dir, located, files))| {
+                if located {
+                    by_import_path.insert(import_path.clone(), i);
+                }
+                Package {
+                    import_path,
+                    dir,
+                    files,
+                }
+            })
+            .collect();
+        Ok(Self {
+            pack,
+            packages,
+            by_import_path,
+            files,
+            names: names.buf,
+            listing: store.listing_path(key),
+        })
+    }
+
+    /// The folder of package `import_path`, as the tree's modules and `vendor/` place it.
+    pub fn dir_of(&self, import_path: &str) -> Option<&str> {
+        self.by_import_path
+            .get(import_path)
+            .map(|&i| self.packages[i].dir.as_str())
+    }
+
+    /// Every declaration of package `import_path` with the files that may hide some; `None`
+    /// when the index has no such package or a record fails its check (then the caller
+    /// reads the tree, and the next build starts afresh).
+    pub fn package(&self, import_path: &str) -> Option<PackageDecls> {
+        let p = &self.packages[*self.by_import_path.get(import_path)?];
+        let mut decls = Vec::new();
+        let mut problems = Vec::new();
+        for file in &self.files[p.files.clone()] {
+            let record = self.record(file)?;
+            if let Some(why) = record.unparsed {
+                problems.push((file.path.clone(), FileProblem::Unparsed(why)));
+            } else if record.syntax_errors > 0 {
+                problems.push((
+                    file.path.clone(),
+                    FileProblem::SyntaxErrors(record.syntax_errors),
+                ));
+            }
+            let constrained = record.build_constrained || file_name_constrained(leaf(&file.path));
+            decls.extend(record.decls.into_iter().map(|decl| Located {
+                file: file.path.clone(),
+                decl,
+                constrained,
+            }));
+        }
+        Some((decls, problems))
+    }
+
+    fn record(&self, file: &FileEntry) -> Option<FileRecord> {
+        let record = self.pack.read(file.slot, file.id).and_then(|p| decode(&p));
+        if record.is_none() {
+            self.distrust();
+        }
+        record
+    }
+
+    /// A record failed its check: nothing of this pack is trusted again. Its listings are
+    /// dropped; the next run scans the pack and resets it.
+    fn distrust(&self) {
+        let _ = std::fs::remove_file(&self.listing);
+    }
+
+    /// The declaration a name hit points at, with its file's constraint.
+    pub fn located(&self, hit: &NameHit) -> Option<Located> {
+        let file = &self.files[hit.file_index];
+        let record = self.record(file)?;
+        let constrained = record.build_constrained || file_name_constrained(leaf(&file.path));
+        record
+            .decls
+            .into_iter()
+            .nth(hit.decl_index)
+            .map(|decl| Located {
+                file: file.path.clone(),
+                decl,
+                constrained,
+            })
+    }
+
+    /// Every declaration whose `Receiver.Name` (or `Name`) passes `keep`, in tree order.
+    pub fn names_where(&self, keep: &mut dyn FnMut(&str) -> bool) -> Vec<NameHit> {
+        let mut out = Vec::new();
+        let mut r = Reader::new(&self.names);
+        let package_of = self.package_of_files();
+        while !r.done() {
+            let (Some(name), Some(kind), Some(file), Some(line), Some(decl)) =
+                (r.str(), r.u8(), r.usize(), r.usize(), r.usize())
+            else {
+                break;
+            };
+            if keep(name)
+                && let (Some(kind), Some(f)) = (records::kind_of(kind), self.files.get(file))
+            {
+                out.push(NameHit {
+                    name: name.to_string(),
+                    kind,
+                    import_path: package_of
+                        .get(file)
+                        .map(|&p| self.packages[p].import_path.clone())
+                        .unwrap_or_default(),
+                    file: f.path.clone(),
+                    line,
+                    file_index: file,
+                    decl_index: decl,
+                });
+            }
+        }
+        out
+    }
+
+    fn package_of_files(&self) -> Vec<usize> {
+        let mut of = vec![0; self.files.len()];
+        for (i, p) in self.packages.iter().enumerate() {
+            for f in p.files.clone() {
+                if let Some(slot) = of.get_mut(f) {
+                    *slot = i;
+                }
+            }
+        }
+        of
+    }
+
+    /// How many files and declarations the listing holds.
+    pub fn counts(&self) -> (usize, usize) {
+        let mut r = Reader::new(&self.names);
+        let mut n = 0;
+        while r.str().is_some() && r.take(13).is_some() {
+            n += 1;
+        }
+        (self.files.len(), n)
+    }
+}
+
+fn leaf(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// A name's parts, for callers that hold `Receiver.Name` text.
+pub fn qual_name(text: &str) -> QualName {
+    match text.split_once('.') {
+        Some((receiver, name)) => QualName {
+            receiver: Some(receiver.to_string()),
+            name: name.to_string(),
+        },
+        None => QualName::plain(text),
+    }
+}
+
+#[cfg(test)]
+mod tests;

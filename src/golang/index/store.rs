@@ -1,0 +1,316 @@
+//! The files of the declaration index, and what keeps them honest.
+//!
+//! One folder per format: `go-v{FORMAT}-{fingerprint}`, the fingerprint hashing the tool's
+//! version, the tree-sitter-go ABI and our definitions query, so an index written by another
+//! build, grammar or query is never read: that build's folder is simply another folder, and
+//! this one is built afresh. In it:
+//!
+//! - `decls.pack`: append-only records, one per file content, keyed by content id. Header:
+//!   magic, fingerprint, generation. Record: length, CRC-32 of id and payload, id, payload.
+//!   Records are immutable; a writer appends under the folder's lock and syncs. A record cut
+//!   short by a killed writer, or whose checksum fails, is detected: a torn tail is cut off,
+//!   anything else resets the pack (new generation) and everything is rebuilt.
+//! - `trees/KEY`: one listing per tree (a tag, a module version), written to a temporary file
+//!   and renamed into place. It names the pack generation it points into and carries its own
+//!   checksum; a listing of another generation, or one that fails its checksum, is ignored.
+//! - `lock`: an exclusive file lock held by whoever writes, so concurrent runs share one
+//!   index: the second waits, then finds the first one's work.
+
+use std::collections::HashMap;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read as _, Seek as _, SeekFrom, Write as _};
+use std::path::{Path, PathBuf};
+
+use super::codec::{Reader, Writer, checksum};
+use crate::source::ContentId;
+
+/// Bumped whenever the record or listing layout changes.
+pub const FORMAT: u32 = 1;
+const PACK: &str = "decls.pack";
+const TREES: &str = "trees";
+const LOCK: &str = "lock";
+const PACK_MAGIC: &[u8; 8] = b"k8sidxP\n";
+const LIST_MAGIC: &[u8; 8] = b"k8sidxL\n";
+const HEADER: u64 = HEADER_BYTES as u64;
+const HEADER_BYTES: usize = 24;
+const RECORD_HEAD: usize = 4 + 4 + 20;
+/// No record is this big (files over the parse limit have no declarations).
+const MAX_RECORD: u32 = 1 << 28;
+
+/// Where a record is in the pack.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Slot {
+    pub offset: u64,
+    pub len: u32,
+}
+
+/// The index folder of one format and fingerprint.
+pub struct Store {
+    dir: PathBuf,
+    fingerprint: u64,
+}
+
+/// The pack opened for reading records at their slots.
+pub struct Pack {
+    file: File,
+    pub generation: u64,
+}
+
+/// The folder's lock, held while writing.
+pub struct Locked<'s> {
+    store: &'s Store,
+    _lock: File,
+}
+
+impl Store {
+    pub fn new(root: &Path, fingerprint: u64) -> Self {
+        Self {
+            dir: root.join(format!("go-v{FORMAT}-{fingerprint:016x}")),
+            fingerprint,
+        }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn pack_path(&self) -> PathBuf {
+        self.dir.join(PACK)
+    }
+
+    pub fn listing_path(&self, key: &str) -> PathBuf {
+        let a = checksum(&[key.as_bytes()]);
+        let b = checksum(&[b"k8s-study", key.as_bytes()]);
+        self.dir.join(TREES).join(format!("{a:08x}{b:08x}"))
+    }
+
+    /// The pack, if there is one whose header is ours.
+    pub fn open_pack(&self) -> Option<Pack> {
+        let mut file = File::open(self.pack_path()).ok()?;
+        let generation = read_header(&mut file, self.fingerprint)?;
+        Some(Pack { file, generation })
+    }
+
+    /// The listing of `key`, if it is whole, ours and of `pack`'s generation.
+    pub fn listing(&self, key: &str, pack: &Pack) -> Option<Vec<u8>> {
+        let bytes = fs::read(self.listing_path(key)).ok()?;
+        let mut r = Reader::new(&bytes);
+        if r.take(8)? != LIST_MAGIC || r.u64()? != self.fingerprint || r.u64()? != pack.generation {
+            return None;
+        }
+        let sum = r.u32()?;
+        let stored_key = r.bytes()?;
+        let body = r.bytes()?;
+        (r.done() && stored_key == key.as_bytes() && checksum(&[stored_key, body]) == sum)
+            .then(|| body.to_vec())
+    }
+
+    /// Wait for the folder's lock (creating the folder).
+    pub fn lock(&self) -> io::Result<Locked<'_>> {
+        fs::create_dir_all(self.dir.join(TREES))?;
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(self.dir.join(LOCK))?;
+        lock.lock()?;
+        Ok(Locked {
+            store: self,
+            _lock: lock,
+        })
+    }
+}
+
+impl Pack {
+    /// The payload of the record at `slot`, if it is whole and holds `id`.
+    pub fn read(&self, slot: Slot, id: ContentId) -> Option<Vec<u8>> {
+        if slot.len > MAX_RECORD {
+            return None;
+        }
+        let mut buf = vec![0; RECORD_HEAD + slot.len as usize];
+        read_exact_at(&self.file, &mut buf, slot.offset).ok()?;
+        let (len, sum, stored) = record_head(&buf)?;
+        if len != slot.len || stored != id {
+            return None;
+        }
+        let payload = &buf[RECORD_HEAD..];
+        (checksum(&[&stored.0, payload]) == sum).then(|| payload.to_vec())
+    }
+}
+
+impl Locked<'_> {
+    /// Every whole record of the pack by id, with the pack open for appending. A pack that
+    /// is missing or not ours is started afresh; a torn last record is cut off; a bad
+    /// record before the end resets the pack (and so every listing).
+    pub fn scan(&self) -> io::Result<(Pack, HashMap<ContentId, Slot>)> {
+        let path = self.store.pack_path();
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)?;
+        let Some(generation) = read_header(&mut file, self.store.fingerprint) else {
+            return self.reset(file);
+        };
+        let len = file.metadata()?.len();
+        let mut bytes = Vec::new();
+        file.seek(SeekFrom::Start(0))?;
+        file.read_to_end(&mut bytes)?;
+        let mut slots = HashMap::new();
+        let mut at = HEADER;
+        while at < len {
+            let Some(head) = usize::try_from(at)
+                .ok()
+                .and_then(|a| bytes.get(a..a.checked_add(RECORD_HEAD)?))
+                .and_then(record_head)
+            else {
+                // Not even a whole head: the tail of a killed append.
+                file.set_len(at)?;
+                break;
+            };
+            let (rlen, sum, id) = head;
+            let start = at + RECORD_HEAD as u64;
+            let end = start + u64::from(rlen);
+            if rlen > MAX_RECORD || end > len {
+                file.set_len(at)?;
+                break;
+            }
+            #[allow(clippy::cast_possible_truncation)] // the whole pack is in memory
+            let payload = &bytes[start as usize..end as usize];
+            if checksum(&[&id.0, payload]) != sum {
+                if end == len {
+                    file.set_len(at)?;
+                    break;
+                }
+                return self.reset(file);
+            }
+            slots.insert(
+                id,
+                Slot {
+                    offset: at,
+                    len: rlen,
+                },
+            );
+            at = end;
+        }
+        Ok((Pack { file, generation }, slots))
+    }
+
+    fn reset(&self, file: File) -> io::Result<(Pack, HashMap<ContentId, Slot>)> {
+        let trees = self.store.dir.join(TREES);
+        let _ = fs::remove_dir_all(&trees);
+        fs::create_dir_all(&trees)?;
+        file.set_len(0)?;
+        let generation = new_generation();
+        let mut w = Writer::default();
+        w.buf.extend_from_slice(PACK_MAGIC);
+        w.u64(self.store.fingerprint);
+        w.u64(generation);
+        write_all_at(&file, &w.buf, 0)?;
+        file.sync_data()?;
+        Ok((Pack { file, generation }, HashMap::new()))
+    }
+
+    /// Append records; their slots, in order. One sync for the batch.
+    pub fn append(&self, pack: &Pack, records: &[(ContentId, Vec<u8>)]) -> io::Result<Vec<Slot>> {
+        let mut at = pack.file.metadata()?.len();
+        let mut buf = Vec::new();
+        let mut slots = Vec::with_capacity(records.len());
+        for (id, payload) in records {
+            let len = u32::try_from(payload.len())
+                .ok()
+                .filter(|&l| l <= MAX_RECORD)
+                .ok_or_else(|| io::Error::other("declaration record too big"))?;
+            let mut w = Writer { buf };
+            w.u32(len);
+            w.u32(checksum(&[&id.0, payload]));
+            w.buf.extend_from_slice(&id.0);
+            w.buf.extend_from_slice(payload);
+            buf = w.buf;
+            slots.push(Slot { offset: at, len });
+            at += (RECORD_HEAD + payload.len()) as u64;
+        }
+        let start = at - buf.len() as u64;
+        write_all_at(&pack.file, &buf, start)?;
+        pack.file.sync_data()?;
+        Ok(slots)
+    }
+
+    /// Write `key`'s listing into place atomically.
+    pub fn write_listing(&self, key: &str, pack: &Pack, body: &[u8]) -> io::Result<()> {
+        let mut w = Writer::default();
+        w.buf.extend_from_slice(LIST_MAGIC);
+        w.u64(self.store.fingerprint);
+        w.u64(pack.generation);
+        w.u32(checksum(&[key.as_bytes(), body]));
+        w.str(key);
+        w.bytes(body);
+        let path = self.store.listing_path(key);
+        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        let mut f = File::create(&tmp)?;
+        f.write_all(&w.buf)?;
+        f.sync_data()?;
+        drop(f);
+        fs::rename(&tmp, &path)
+    }
+}
+
+fn record_head(b: &[u8]) -> Option<(u32, u32, ContentId)> {
+    let mut r = Reader::new(b);
+    let len = r.u32()?;
+    let sum = r.u32()?;
+    let id: [u8; 20] = r.take(20)?.try_into().ok()?;
+    Some((len, sum, ContentId(id)))
+}
+
+fn read_header(file: &mut File, fingerprint: u64) -> Option<u64> {
+    let mut head = [0; HEADER_BYTES];
+    read_exact_at(file, &mut head, 0).ok()?;
+    let mut r = Reader::new(&head);
+    (r.take(8)? == PACK_MAGIC && r.u64()? == fingerprint).then_some(())?;
+    r.u64()
+}
+
+/// A number no other reset of this folder is likely to pick: time and process.
+fn new_generation() -> u64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    #[allow(clippy::cast_possible_truncation)] // mixing bits, not keeping the value
+    let low = nanos as u64;
+    low ^ (u64::from(std::process::id()) << 40) ^ (nanos >> 64) as u64
+}
+
+#[cfg(unix)]
+fn read_exact_at(file: &File, buf: &mut [u8], at: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, at)
+}
+
+#[cfg(unix)]
+fn write_all_at(file: &File, buf: &[u8], at: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::write_all_at(file, buf, at)
+}
+
+#[cfg(windows)]
+fn read_exact_at(file: &File, mut buf: &mut [u8], mut at: u64) -> io::Result<()> {
+    while !buf.is_empty() {
+        let n = std::os::windows::fs::FileExt::seek_read(file, buf, at)?;
+        if n == 0 {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        buf = &mut buf[n..];
+        at += n as u64;
+    }
+    Ok(())
+}
+
+#[cfg(windows)]
+fn write_all_at(file: &File, mut buf: &[u8], mut at: u64) -> io::Result<()> {
+    while !buf.is_empty() {
+        let n = std::os::windows::fs::FileExt::seek_write(file, buf, at)?;
+        buf = &buf[n..];
+        at += n as u64;
+    }
+    Ok(())
+}
