@@ -18,10 +18,15 @@ Examples:
   k8s-study find k8s.io/client-go/tools/cache.sharedIndexInformer.Run --repo client-go --at v0.32.3
   k8s-study find github.com/spf13/cobra.Command.Execute --format json
   k8s-study find kube_runtime::reflector::store::Store::get --repo kube
+  k8s-study find scheduleOne                      by name, across the whole tree
+  k8s-study find informer.Run --limit 5           partial, any case, or fuzzy
 
 SYMBOL is spelled in the repo's language (its `lang` in the mapping):
   Go:   <import path>.<Name> or <import path>.<Receiver>.<Method> (receiver without * or type parameters)
-  Rust: <crate>::<module>::<Item>, <...>::<Type>::<method> or <...>::<Trait>::<method>")]
+  Rust: <crate>::<module>::<Item>, <...>::<Type>::<method> or <...>::<Trait>::<method>
+A Go name without an import path (`scheduleOne`, `Scheduler.scheduleOne`, `cache.NewInformer`)
+is looked up in the tree's declaration index: exact matches first, then prefix, substring and
+fuzzy ones, each with its import path, kind, file:line and signature.")]
 pub struct FindArgs {
     pub symbol: String,
     #[command(flatten)]
@@ -29,11 +34,17 @@ pub struct FindArgs {
     /// Version (tag) to search [default: the repo's pin].
     #[arg(long, value_name = "VERSION")]
     pub at: Option<String>,
+    /// At most this many matches of a search by name.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub limit: usize,
     #[command(flatten)]
     pub output: OutputArgs,
 }
 
 pub fn run(cx: &Context, args: &FindArgs) -> Result<u8, Error> {
+    if let Some(repo) = by_name(cx, args)? {
+        return super::find_names::run(cx, args, repo);
+    }
     let r = find(cx, args)?;
     let mut out = std::io::stdout().lock();
     match args.output.format {
@@ -63,6 +74,22 @@ pub fn run(cx: &Context, args: &FindArgs) -> Result<u8, Error> {
     } else {
         exit::MISSING
     })
+}
+
+/// The Go repo to search by name when `args.symbol` is a bare or partial Go name: no import
+/// path (no `/`), and not an item another of the mapping's languages reads.
+fn by_name<'c>(cx: &'c Context, args: &FindArgs) -> Result<Option<&'c Repo>, Error> {
+    if args.symbol.contains('/') || args.symbol.contains("::") || args.symbol.is_empty() {
+        return Ok(None);
+    }
+    let repo = match args.repo.repo.as_deref() {
+        Some(name) => cx.repo(name)?,
+        None => match cx.mapping.repos.values().find(|r| r.name == "kubernetes") {
+            Some(r) => r,
+            None => return Ok(None),
+        },
+    };
+    Ok((repo.lang == Language::Go).then_some(repo))
 }
 
 /// Where `args.symbol` is, read by the engine of its repo's language.

@@ -210,6 +210,7 @@ impl Server {
                 symbol: p.symbol,
                 repo: SymbolRepoArgs { repo: p.repo },
                 at: Some(p.version),
+                limit: 20,
                 output: OutputArgs {
                     format: Format::Json,
                 },

@@ -10,6 +10,7 @@ mod diff;
 mod draft;
 mod fetch;
 mod find;
+mod find_names;
 mod guide;
 mod lookup;
 mod matrix;

@@ -41,7 +41,14 @@ pub(super) fn leads(
         })
         .collect();
     let names: BTreeSet<String> = wanted.iter().map(|(_, n)| n.name.clone()).collect();
-    let found = relocate::search(new, &new_modules, &names, progress)?;
+    // The new tree's index, built on its first pass, answers without reading the tree.
+    let found = match super::index::TreeIndex::open(new, root_module) {
+        Ok(Some(index)) => match relocate::search_indexed(new, &index, &names) {
+            Ok(found) => found,
+            Err(_) => relocate::search(new, &new_modules, &names, progress)?,
+        },
+        _ => relocate::search(new, &new_modules, &names, progress)?,
+    };
     let destinations = destinations(&wanted, &found);
     let mut packages: BTreeMap<String, Vec<Decl>> = BTreeMap::new();
     let mut out = Vec::with_capacity(wanted.len());

@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use aho_corasick::{AhoCorasick, BuildError, MatchKind};
 use indicatif::ProgressBar;
 
+use super::index::TreeIndex;
 use super::resolve::needles;
 use super::{Located, ModuleMap, index_files};
 use crate::item::QualName;
@@ -101,7 +102,59 @@ pub fn search(
                 text,
             });
     }
+    sort(&mut out);
     Ok(out)
+}
+
+/// [`search`] answered from the tree's declaration index: no file is parsed, and only the
+/// files that declare a wanted name are read (for the declarations' text).
+pub fn search_indexed(
+    snapshot: &Snapshot,
+    index: &TreeIndex,
+    names: &BTreeSet<String>,
+) -> Result<BTreeMap<String, Vec<Found>>, SourceError> {
+    let mut out: BTreeMap<String, Vec<Found>> = BTreeMap::new();
+    if names.is_empty() {
+        return Ok(out);
+    }
+    let hits =
+        index.names_where(&mut |n| names.contains(n.rsplit_once('.').map_or(n, |(_, leaf)| leaf)));
+    let mut bytes_of: BTreeMap<String, Option<Vec<u8>>> = BTreeMap::new();
+    for hit in hits {
+        let Some(located) = index.located(&hit) else {
+            return Err(SourceError::Corrupt {
+                repo: snapshot.repo_name.clone(),
+                detail: format!("declaration index record of {} fails its check", hit.file),
+            });
+        };
+        if !bytes_of.contains_key(&hit.file) {
+            bytes_of.insert(hit.file.clone(), snapshot.read(&hit.file)?);
+        }
+        let text = bytes_of[&hit.file]
+            .as_deref()
+            .and_then(|b| b.get(located.decl.start_byte..located.decl.end_byte))
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+            .unwrap_or_default();
+        out.entry(located.decl.name.name.clone())
+            .or_default()
+            .push(Found {
+                import_path: hit.import_path,
+                located,
+                text,
+            });
+    }
+    sort(&mut out);
+    Ok(out)
+}
+
+/// Tree order, whichever way the declarations were found.
+fn sort(found: &mut BTreeMap<String, Vec<Found>>) {
+    for list in found.values_mut() {
+        list.sort_by(|a, b| {
+            (&a.located.file, a.located.decl.start_byte)
+                .cmp(&(&b.located.file, b.located.decl.start_byte))
+        });
+    }
 }
 
 /// The byte test a file must pass to be parsed: it spells one of the names in a

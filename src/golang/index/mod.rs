@@ -9,6 +9,7 @@
 //! not read again. The files are in `store`; their bytes in `codec`.
 
 mod codec;
+pub mod names;
 mod records;
 pub mod store;
 
@@ -89,6 +90,15 @@ pub struct NameHit {
 pub enum IndexError {
     Source(SourceError),
     Io(std::io::Error),
+}
+
+impl std::fmt::Display for IndexError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Source(e) => e.fmt(f),
+            Self::Io(e) => write!(f, "declaration index: {e}"),
+        }
+    }
 }
 
 impl From<SourceError> for IndexError {
@@ -414,6 +424,11 @@ impl TreeIndex {
 
     /// Every declaration whose `Receiver.Name` (or `Name`) passes `keep`, in tree order.
     pub fn names_where(&self, keep: &mut dyn FnMut(&str) -> bool) -> Vec<NameHit> {
+        self.names_in_packages(&mut |name, _| keep(name))
+    }
+
+    /// Every declaration whose `Receiver.Name` (or `Name`) and import path pass `keep`.
+    pub fn names_in_packages(&self, keep: &mut dyn FnMut(&str, &str) -> bool) -> Vec<NameHit> {
         let mut out = Vec::new();
         let mut r = Reader::new(&self.names);
         let package_of = self.package_of_files();
@@ -423,16 +438,16 @@ impl TreeIndex {
             else {
                 break;
             };
-            if keep(name)
+            let import_path = package_of
+                .get(file)
+                .map_or("", |&p| self.packages[p].import_path.as_str());
+            if keep(name, import_path)
                 && let (Some(kind), Some(f)) = (records::kind_of(kind), self.files.get(file))
             {
                 out.push(NameHit {
                     name: name.to_string(),
                     kind,
-                    import_path: package_of
-                        .get(file)
-                        .map(|&p| self.packages[p].import_path.clone())
-                        .unwrap_or_default(),
+                    import_path: import_path.to_string(),
                     file: f.path.clone(),
                     line,
                     file_index: file,

@@ -1,0 +1,200 @@
+//! Finding declarations by a bare or partial name, as readers search: `scheduleOne`,
+//! `Scheduler.scheduleOne`, `informer.Run`, any case, or a fuzzy spelling. Ranked as gopls'
+//! workspace symbol search ranks: exact, then prefix, then substring, then fuzzy.
+
+use serde::Serialize;
+
+use super::{NameHit, TreeIndex};
+
+/// How a declaration matched; better first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Match {
+    Exact,
+    ExactIgnoringCase,
+    Prefix,
+    Substring,
+    Fuzzy,
+}
+
+impl Match {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Exact => "exact",
+            Self::ExactIgnoringCase => "exact-ignoring-case",
+            Self::Prefix => "prefix",
+            Self::Substring => "substring",
+            Self::Fuzzy => "fuzzy",
+        }
+    }
+}
+
+/// How `query` matches a declaration named `name` (`Receiver.Name` or `Name`) of package
+/// `import_path`, with a score within its tier (lower is better); `None` when it does not.
+pub fn rank(
+    query: &str,
+    lower_query: &str,
+    name: &str,
+    import_path: &str,
+) -> Option<(Match, usize)> {
+    let leaf = name.rsplit_once('.').map_or(name, |(_, l)| l);
+    let package = import_path.rsplit('/').next().unwrap_or(import_path);
+    let forms = [leaf, name];
+    let qualified = format!("{package}.{name}");
+    let all = [leaf, name, qualified.as_str()];
+    if all.contains(&query) {
+        return Some((Match::Exact, 0));
+    }
+    if all.iter().any(|f| f.eq_ignore_ascii_case(query)) {
+        return Some((Match::ExactIgnoringCase, 0));
+    }
+    let lower: Vec<String> = all.iter().map(|f| f.to_ascii_lowercase()).collect();
+    if forms
+        .iter()
+        .zip(&lower)
+        .chain(std::iter::once((&qualified.as_str(), &lower[2])))
+        .any(|(_, l)| l.starts_with(lower_query))
+    {
+        return Some((Match::Prefix, name.len()));
+    }
+    if lower.iter().any(|l| l.contains(lower_query)) {
+        return Some((Match::Substring, name.len()));
+    }
+    // A fuzzy spelling is of as many parts as the query has: the leaf name, the receiver's
+    // too, the package's too. Letters of a part the query does not name do not count.
+    let dots = lower_query.matches('.').count();
+    let target = match dots {
+        0 => &lower[0],
+        d if d <= name.matches('.').count() => &lower[1],
+        _ => &lower[2],
+    };
+    fuzzy(lower_query.as_bytes(), target.as_bytes()).map(|span| (Match::Fuzzy, span))
+}
+
+/// The shortest stretch of `text` holding `query`'s bytes in order (greedy from each start
+/// of the first byte), or `None`.
+fn fuzzy(query: &[u8], text: &[u8]) -> Option<usize> {
+    let (&first, rest) = query.split_first()?;
+    let mut best: Option<usize> = None;
+    for (start, _) in text.iter().enumerate().filter(|(_, b)| **b == first) {
+        let mut at = start + 1;
+        let mut ok = true;
+        for &q in rest {
+            if let Some(i) = memchr::memchr(q, &text[at..]) {
+                at += i + 1;
+            } else {
+                ok = false;
+                break;
+            }
+        }
+        if !ok {
+            break;
+        }
+        let span = at - start;
+        best = Some(best.map_or(span, |b| b.min(span)));
+    }
+    best
+}
+
+/// A declaration found by name.
+#[derive(Clone, Debug)]
+pub struct Ranked {
+    pub how: Match,
+    pub score: usize,
+    pub hit: NameHit,
+}
+
+/// The declarations of the tree `query` names, best first, at most `limit`, and how many
+/// matched in all.
+pub fn search(index: &TreeIndex, query: &str, limit: usize) -> (Vec<Ranked>, usize) {
+    let lower_query = query.to_ascii_lowercase();
+    let mut ranks = Vec::new();
+    let hits = index.names_in_packages(&mut |name, import_path| {
+        rank(query, &lower_query, name, import_path).is_some_and(|r| {
+            ranks.push(r);
+            true
+        })
+    });
+    let total = hits.len();
+    let mut ranked: Vec<Ranked> = hits
+        .into_iter()
+        .zip(ranks)
+        .map(|(hit, (how, score))| Ranked { how, score, hit })
+        .collect();
+    ranked.sort_by(|a, b| {
+        (
+            a.how,
+            a.score,
+            &a.hit.import_path,
+            &a.hit.name,
+            &a.hit.file,
+            a.hit.line,
+        )
+            .cmp(&(
+                b.how,
+                b.score,
+                &b.hit.import_path,
+                &b.hit.name,
+                &b.hit.file,
+                b.hit.line,
+            ))
+    });
+    ranked.truncate(limit);
+    (ranked, total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(query: &str, name: &str, path: &str) -> Option<Match> {
+        rank(query, &query.to_ascii_lowercase(), name, path).map(|(m, _)| m)
+    }
+
+    #[test]
+    fn tiers() {
+        let sched = "k8s.io/kubernetes/pkg/scheduler";
+        let cache = "k8s.io/client-go/tools/cache";
+        assert_eq!(
+            r("scheduleOne", "Scheduler.scheduleOne", sched),
+            Some(Match::Exact)
+        );
+        assert_eq!(
+            r("Scheduler.scheduleOne", "Scheduler.scheduleOne", sched),
+            Some(Match::Exact)
+        );
+        assert_eq!(
+            r(
+                "scheduler.Scheduler.scheduleOne",
+                "Scheduler.scheduleOne",
+                sched
+            ),
+            Some(Match::Exact)
+        );
+        assert_eq!(
+            r("scheduleone", "Scheduler.scheduleOne", sched),
+            Some(Match::ExactIgnoringCase)
+        );
+        assert_eq!(
+            r("schedule", "Scheduler.scheduleOne", sched),
+            Some(Match::Prefix)
+        );
+        assert_eq!(
+            r("informer.Run", "sharedIndexInformer.Run", cache),
+            Some(Match::Substring)
+        );
+        assert_eq!(r("cache.NewInf", "NewInformer", cache), Some(Match::Prefix));
+        assert_eq!(
+            r("schdOne", "Scheduler.scheduleOne", sched),
+            Some(Match::Fuzzy)
+        );
+        assert_eq!(r("zzz", "Scheduler.scheduleOne", sched), None);
+        // The package's letters do not make a fuzzy match of the name.
+        assert_eq!(r("scheduleOne", "Scheduler.onServiceAdd", sched), None);
+        assert_eq!(
+            r("sched.onAdd", "Scheduler.onServiceAdd", sched),
+            Some(Match::Fuzzy)
+        );
+        assert_eq!(fuzzy(b"sdo", b"scheduler.scheduleone"), Some(9));
+    }
+}
