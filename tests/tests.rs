@@ -9,6 +9,7 @@ mod draft;
 mod drift;
 mod faults;
 mod hostile_go;
+mod index;
 mod keep_going;
 mod mapping;
 mod matrix;

@@ -12,7 +12,8 @@ use super::{Context, OutputArgs};
 Examples:
   k8s-study cache list
   k8s-study cache clean client-go
-  k8s-study cache clean            every cached repository")]
+  k8s-study cache clean            every cached repository and the declaration index
+  k8s-study cache clean --index    the declaration index only")]
 pub struct CacheArgs {
     #[command(subcommand)]
     pub action: CacheAction,
@@ -25,8 +26,13 @@ pub enum CacheAction {
         #[command(flatten)]
         output: OutputArgs,
     },
-    /// Remove a repo's cache (by mapping name), or all of them.
-    Clean { repo: Option<String> },
+    /// Remove a repo's cache (by mapping name), or all of them and the declaration index.
+    Clean {
+        repo: Option<String>,
+        /// Remove only the declaration index (it is rebuilt on the next run at each tree).
+        #[arg(long, conflicts_with = "repo")]
+        index: bool,
+    },
 }
 
 pub fn run(cx: &Context, args: &CacheArgs) -> Result<u8, Error> {
@@ -42,13 +48,27 @@ pub fn run(cx: &Context, args: &CacheArgs) -> Result<u8, Error> {
                 .collect();
             let modules = cx.sources.cached_modules(&mapped);
             let modcache = cx.sources.go_env().modcache.clone();
+            let index_bytes = cx.sources.index_bytes();
             if output.json() {
                 repos.extend(modules);
+                repos.push(k8s_study::source::CachedRepo {
+                    source: "index",
+                    key: k8s_study::source::INDEX_DIR.to_string(),
+                    path: cx.sources.root().join(k8s_study::source::INDEX_DIR),
+                    versions: Vec::new(),
+                    bytes: index_bytes,
+                });
                 serde_json::to_writer_pretty(&mut out, &repos).map_err(std::io::Error::from)?;
                 writeln!(out)?;
             } else {
                 writeln!(out, "cache: {}", cx.sources.root().display())?;
                 write_rows(&mut out, &repos, "(empty)")?;
+                writeln!(
+                    out,
+                    "  {:<45} {:>9}  (Go declarations, shared by every version)",
+                    format!("{}/", k8s_study::source::INDEX_DIR),
+                    human(index_bytes)
+                )?;
                 writeln!(
                     out,
                     "Go module cache: {} (the go command's; `go clean -modcache` empties it)",
@@ -57,10 +77,24 @@ pub fn run(cx: &Context, args: &CacheArgs) -> Result<u8, Error> {
                 write_rows(&mut out, &modules, "(no module of the mapping)")?;
             }
         }
-        CacheAction::Clean { repo } => {
-            let removed = match repo {
-                Some(name) => cx.sources.clean(Some(&cx.repo(name)?.spec()))?,
-                None => cx.sources.clean(None)?,
+        CacheAction::Clean { index: true, .. } => {
+            let removed = cx.sources.clean_index()?;
+            writeln!(
+                out,
+                "{}",
+                if removed {
+                    "removed the declaration index"
+                } else {
+                    "no declaration index"
+                }
+            )?;
+        }
+        CacheAction::Clean { repo, .. } => {
+            let removed = if let Some(name) = repo {
+                cx.sources.clean(Some(&cx.repo(name)?.spec()))?
+            } else {
+                cx.sources.clean_index()?;
+                cx.sources.clean(None)?
             };
             writeln!(
                 out,
