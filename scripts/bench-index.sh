@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Benchmark the declaration index (issue 16) on real releases, against its anchors, in ONE
+# hyperfine run per group on the same machine:
+#
+#   scripts/bench-index.sh [MIRRORS_DIR] [NEW_VERSION]   (defaults: .mirrors, v1.37.2)
+#
+# Old release: v1.20.2 from the git mirror (scripts/build-mirrors.sh). New release: NEW_VERSION
+# through Go modules (scripts/download-modules.sh fills the module cache). Timed:
+#   * cold: building the index of v1.20.2 from scratch (first `find`), beside ctags over the
+#     exported tree; peak RSS of the build;
+#   * warm: `find` exact and by bare name beside `readtags` on the ctags tags file; `check` of
+#     the whole built-in mapping (kubernetes + client-go) beside ctags; `guide` of every
+#     article (md, json); `bump` of the whole built-in mapping to NEW_VERSION (modules) beside
+#     one `unzip -p | grep` for one definition in the new release's zip, cold and warm;
+#   * sizes: the index after v1.20.2, after NEW_VERSION too, and the ctags tags file.
+# Results: bench-results/index-* (gitignored). Knobs: BENCH_RUNS (10), BENCH_WARMUP (2).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+mirrors=${1:-$here/.mirrors}
+new=${2:-v1.37.2}
+results=$here/bench-results
+runs=${BENCH_RUNS:-10}
+warmup=${BENCH_WARMUP:-2}
+
+log() { printf '[bench-index] %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 2; }
+# shellcheck source=scripts/bench-lib.sh
+. "$here/scripts/bench-lib.sh"
+
+command -v hyperfine >/dev/null || apt_install hyperfine
+command -v ctags >/dev/null || apt_install universal-ctags
+command -v readtags >/dev/null || apt_install universal-ctags
+command -v unzip >/dev/null || apt_install unzip
+[ -x /usr/bin/time ] || apt_install time
+ensure_mirrors
+build_release
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/k8s-study-bench-index.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$results"
+export K8S_STUDY_CACHE=$work/cache
+export K8S_STUDY_MIRROR=file://$mirrors
+modcache=$(go env GOMODCACHE)
+zip=$modcache/cache/download/k8s.io/kubernetes/@v/$new.zip
+[ -f "$zip" ] || die "$zip missing: run scripts/download-modules.sh"
+
+"$bin" -q fetch kubernetes client-go >/dev/null
+tree=$work/tree
+mkdir -p "$tree"
+git --git-dir="$mirrors/kubernetes/kubernetes.git" archive v1.20.2 | tar -x -C "$tree"
+tags=$work/tags
+ctags -R --languages=Go -f "$tags" "$tree"
+q() { printf '%q' "$1"; }
+b=$(q "$bin")
+
+log "cold: the index of v1.20.2 from scratch, beside ctags"
+hyperfine -N --warmup 0 --runs "${BENCH_COLD_RUNS:-3}" --export-json "$results/index-cold.json" \
+  --export-markdown "$results/index-cold.md" \
+  --prepare "rm -rf $(q "$work/cache/index")" \
+  -n "index build v1.20.2 (find, empty index)" "$b -q find k8s.io/kubernetes/pkg/scheduler.Scheduler.scheduleOne" \
+  -n "ctags -R over the exported tree" "ctags -R --languages=Go -f /dev/null $(q "$tree")"
+rm -rf "$work/cache/index"
+build_rss=$(peak_rss_kb "$bin" -q find k8s.io/kubernetes/pkg/scheduler.Scheduler.scheduleOne)
+old_bytes=$(du -sb "$work/cache/index" | cut -f1)
+# Leave exactly one build in the index for the size, then warm runs.
+"$bin" -q find scheduleOne >/dev/null
+
+log "warm: find, check, guide"
+hyperfine -N --warmup "$warmup" --runs "$runs" -i --export-json "$results/index-warm.json" \
+  --export-markdown "$results/index-warm.md" \
+  -n "readtags scheduleOne" "readtags -t $(q "$tags") scheduleOne" \
+  -n "find exact Scheduler.scheduleOne" "$b -q find k8s.io/kubernetes/pkg/scheduler.Scheduler.scheduleOne" \
+  -n "find bare scheduleOne" "$b -q find scheduleOne" \
+  -n "find bare scheduleOne --format json" "$b -q find scheduleOne --format json" \
+  -n "check --repo kubernetes --repo client-go (whole mapping)" "$b -q check --repo kubernetes --repo client-go" \
+  -n "guide md, every article" "$b -q guide --format md -o $(q "$work/g-md")" \
+  -n "guide json, every article" "$b -q guide --format json -o $(q "$work/g-json")" \
+  -n "ctags -R over the exported tree" "ctags -R --languages=Go -f /dev/null $(q "$tree")"
+
+log "bump of the whole mapping to $new (modules), cold and warm, beside unzip | grep"
+export K8S_STUDY_SOURCE=modules
+unset K8S_STUDY_MIRROR
+"$bin" -q find scheduleOne >/dev/null || true   # v1.20.2 on modules indexed first
+before_new=$(du -sb "$work/cache/index" | cut -f1)
+hyperfine -N --warmup 0 --runs "${BENCH_COLD_RUNS:-3}" -i --export-json "$results/index-bump-cold.json" \
+  --export-markdown "$results/index-bump-cold.md" \
+  --prepare "$b -q cache clean --index; $b -q find scheduleOne" \
+  -n "bump --to $new, new release not indexed" "$b -q bump --to $new --format json"
+"$bin" -q bump --to "$new" --format json >"$results/index-bump.json" || true
+after_new=$(du -sb "$work/cache/index" | cut -f1)
+hyperfine --warmup "$warmup" --runs "$runs" -i --export-json "$results/index-bump-warm.json" \
+  --export-markdown "$results/index-bump-warm.md" \
+  -n "unzip -p $new.zip '*.go' | grep ScheduleOne definition" "unzip -p $(q "$zip") '*.go' | grep -n -E 'func (\\([^)]*\\) )?ScheduleOne\\b'" \
+  -n "bump --to $new (warm)" "$b -q bump --to $new --format json"
+bump_rss=$(peak_rss_kb "$bin" -q bump --to "$new" --format json)
+
+tags_bytes=$(stat -c %s "$tags")
+cat >"$results/index-sizes.txt" <<SIZES
+tags file (v1.20.2): $tags_bytes
+index after v1.20.2 (git): $old_bytes
+index after v1.20.2 (git + modules) : $before_new
+index after $new too: $after_new
+peak RSS of the v1.20.2 build (KiB): $build_rss
+peak RSS of the warm bump (KiB): $bump_rss
+SIZES
+cat "$results"/index-cold.md "$results"/index-warm.md "$results"/index-bump-cold.md "$results"/index-bump-warm.md "$results/index-sizes.txt"
