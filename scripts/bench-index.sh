@@ -85,7 +85,7 @@ unset K8S_STUDY_MIRROR
 before_new=$(du -sb "$work/cache/index" | cut -f1)
 hyperfine -N --warmup 0 --runs "${BENCH_COLD_RUNS:-3}" -i --export-json "$results/index-bump-cold.json" \
   --export-markdown "$results/index-bump-cold.md" \
-  --prepare "$b -q cache clean --index; $b -q find scheduleOne" \
+  --prepare "$b -q cache clean --index; $b -q find scheduleOne || true" \
   -n "bump --to $new, new release not indexed" "$b -q bump --to $new --format json"
 "$bin" -q bump --to "$new" --format json >"$results/index-bump.json" || true
 after_new=$(du -sb "$work/cache/index" | cut -f1)
