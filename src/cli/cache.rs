@@ -51,13 +51,15 @@ pub fn run(cx: &Context, args: &CacheArgs) -> Result<u8, Error> {
             let index_bytes = cx.sources.index_bytes();
             if output.json() {
                 repos.extend(modules);
-                repos.push(k8s_study::source::CachedRepo {
-                    source: "index",
-                    key: k8s_study::source::INDEX_DIR.to_string(),
-                    path: cx.sources.root().join(k8s_study::source::INDEX_DIR),
-                    versions: Vec::new(),
-                    bytes: index_bytes,
-                });
+                if index_bytes > 0 {
+                    repos.push(k8s_study::source::CachedRepo {
+                        source: "index",
+                        key: k8s_study::source::INDEX_DIR.to_string(),
+                        path: cx.sources.root().join(k8s_study::source::INDEX_DIR),
+                        versions: Vec::new(),
+                        bytes: index_bytes,
+                    });
+                }
                 serde_json::to_writer_pretty(&mut out, &repos).map_err(std::io::Error::from)?;
                 writeln!(out)?;
             } else {

@@ -113,7 +113,7 @@ impl std::fmt::Display for FileProblem {
 /// Files at least this big are parsed one after another on the calling thread: their trees
 /// take hundreds of megabytes, and parsed side by side, or on different threads whose
 /// allocator arenas each keep their peak, the peaks would add up.
-const BIG_FILE_BYTES: usize = 1 << 20;
+pub(crate) const BIG_FILE_BYTES: usize = 1 << 20;
 
 /// Parse the chosen files (small ones in parallel); returns declarations, in the order of
 /// `files`, and the files whose declarations may be incomplete.

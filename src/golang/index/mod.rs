@@ -252,14 +252,18 @@ impl TreeIndex {
                 .iter()
                 .filter_map(|&k| Some((k, by_path.remove(&listed[order[k]].0)?)))
                 .collect();
-            let parsed: Vec<(usize, ContentId, Option<FileRecord>)> = jobs
-                .par_iter()
-                .map(|(k, bytes)| {
-                    let id = ids[*k].unwrap_or_else(|| ContentId::of_bytes(bytes));
-                    let known = slots.contains_key(&id);
-                    (*k, id, (!known).then(|| FileRecord::parse(bytes)))
-                })
-                .collect();
+            let parse = |(k, bytes): &(usize, Vec<u8>)| {
+                let id = ids[*k].unwrap_or_else(|| ContentId::of_bytes(bytes));
+                let known = slots.contains_key(&id);
+                (*k, id, (!known).then(|| FileRecord::parse(bytes)))
+            };
+            // Big files one after another, as `index_files` does: their trees are large.
+            let (big, small): (Vec<_>, Vec<_>) = jobs
+                .iter()
+                .partition(|(_, bytes)| bytes.len() >= super::BIG_FILE_BYTES);
+            let mut parsed: Vec<(usize, ContentId, Option<FileRecord>)> =
+                small.into_par_iter().map(parse).collect();
+            parsed.extend(big.into_iter().map(parse));
             let mut new: Vec<(ContentId, Vec<u8>)> = Vec::new();
             for (k, id, record) in parsed {
                 ids[k] = Some(id);
