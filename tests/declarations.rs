@@ -440,3 +440,46 @@ fn every_declaration_go_parser_sees_is_found_at_its_line() {
     );
     assert_eq!(finds.found, want.len());
 }
+
+/// The index parses each file with its function bodies blanked (`index::mask`): on every
+/// `.go` file of kubernetes v1.20.2, `vendor/` included, that parse must list exactly the
+/// declarations of the whole parse, ranges, signatures and docs included.
+#[test]
+#[ignore = "needs scripts/build-mirrors.sh and K8S_STUDY_REAL_MIRRORS"]
+fn the_index_parse_with_bodies_blanked_finds_what_the_whole_parse_finds() {
+    use k8s_study::golang::extract;
+    use k8s_study::golang::index::mask::mask_bodies;
+    use rayon::prelude::*;
+
+    let snapshot = kubernetes_v1_20_2();
+    let files = snapshot.files_with_suffix(".go", &["testdata"]).unwrap();
+    let read = snapshot
+        .par_read_filtered(&files, &|_| true, &|_| {})
+        .unwrap();
+    let outcomes: Vec<(bool, Option<String>)> = read
+        .par_iter()
+        .map(|(path, bytes)| match mask_bodies(bytes) {
+            None => (false, None),
+            Some(masked) => {
+                let whole = extract(bytes);
+                let fast = extract(&masked);
+                let differs = whole.decls != fast.decls
+                    || whole.unparsed.is_some() != fast.unparsed.is_some();
+                (true, differs.then(|| path.clone()))
+            }
+        })
+        .collect();
+    let masked = outcomes.iter().filter(|(m, _)| *m).count();
+    let differ: Vec<&String> = outcomes.iter().filter_map(|(_, d)| d.as_ref()).collect();
+    println!(
+        "{} files: {masked} parsed with bodies blanked, {} left whole (the lexer was unsure), {} differ",
+        read.len(),
+        read.len() - masked,
+        differ.len()
+    );
+    assert!(
+        masked * 100 >= read.len() * 99,
+        "the mask should serve nearly every file"
+    );
+    assert!(differ.is_empty(), "declarations differ in: {differ:?}");
+}

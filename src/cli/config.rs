@@ -42,6 +42,7 @@ pub fn selection(global: &MappingArgs) -> Result<Selection, Error> {
         builtin: !(global.no_builtin || config.no_builtin),
         paths,
         strict: global.strict || config.strict,
+        repos_only: false,
     })
 }
 

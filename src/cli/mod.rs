@@ -98,7 +98,18 @@ pub struct Context {
 
 impl Context {
     fn new(global: &GlobalArgs) -> Result<Self, Error> {
-        let selection = config::selection(&global.mappings)?;
+        Self::with_selection(global, config::selection(&global.mappings)?)
+    }
+
+    /// A context whose mapping holds the repos but no article: for commands that read code
+    /// only, so they do not parse every article first.
+    fn for_code(global: &GlobalArgs) -> Result<Self, Error> {
+        let mut selection = config::selection(&global.mappings)?;
+        selection.repos_only = true;
+        Self::with_selection(global, selection)
+    }
+
+    fn with_selection(global: &GlobalArgs, selection: mapping::Selection) -> Result<Self, Error> {
         let mapping = mapping::load(&selection)?;
         for name in global.mirror.iter().map(|(n, _)| n) {
             if mapping.repo(name).is_none() {
@@ -167,7 +178,7 @@ pub fn run(cli: &Cli) -> Result<u8, Error> {
         Command::Completions(args) => meta::completions(args),
         Command::Man => meta::man(),
         Command::Fetch(args) => fetch::run(&cx()?, args),
-        Command::Find(args) => find::run(&cx()?, args),
+        Command::Find(args) => find::run(&Context::for_code(&cli.global)?, args),
         Command::Resolve(args) => resolve::run(&cx()?, args),
         Command::Check(args) => check::run(&cx()?, args),
         Command::Bump(args) => bump::run(&cx()?, args),

@@ -168,9 +168,17 @@ impl<'s> Resolver<'s> {
         if !rest.is_empty() {
             self.snapshot.prefetch(&rest);
         }
+        let whole_tree_indexed = self.index.is_some() && self.snapshot.declared_modules().is_none();
         for split in symbols.iter().flat_map(|s| s.splits()) {
             if !dir_of.contains_key(split.import_path) {
-                let dir = self.modules()?.locate(self.snapshot, split.import_path);
+                // A git tree's index lists every package of the tree: one it lacks is not
+                // there, and walking the tree's go.mod files to say so again costs a tree
+                // walk. A module tree mounts further modules on demand: ask it.
+                let dir = if whole_tree_indexed {
+                    None
+                } else {
+                    self.modules()?.locate(self.snapshot, split.import_path)
+                };
                 dir_of.insert(split.import_path.to_string(), dir);
             }
             if let Some(Some(dir)) = dir_of.get(split.import_path)

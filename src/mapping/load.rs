@@ -29,6 +29,9 @@ pub struct Selection {
     pub paths: Vec<PathBuf>,
     /// Hold the user's files to the curation rules of the built-in list (`--strict`).
     pub strict: bool,
+    /// Only the files that declare repos (`repos:` at the top level): commands that look
+    /// up code but no article (`find`) skip parsing the articles.
+    pub repos_only: bool,
 }
 
 mod builtin {
@@ -75,9 +78,17 @@ pub fn load(selection: &Selection) -> Result<Mapping, MappingError> {
         })
         .map(|s| s.name.clone())
         .collect();
+    if selection.repos_only {
+        sources.retain(|s| declares_repos(&s.bytes));
+    }
     let mut mapping = load_sources(&sources)?;
     mapping.own_files = own;
     Ok(mapping)
+}
+
+/// A top-level `repos:` key: a line that starts with it.
+fn declares_repos(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"repos:") || memchr::memmem::find(bytes, b"\nrepos:").is_some()
 }
 
 /// One mapping file or folder alone, with every curation rule: what `--no-builtin --strict

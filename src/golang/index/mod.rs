@@ -9,6 +9,7 @@
 //! not read again. The files are in `store`; their bytes in `codec`.
 
 mod codec;
+pub mod mask;
 pub mod names;
 mod records;
 pub mod store;

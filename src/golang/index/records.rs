@@ -19,8 +19,13 @@ pub struct FileRecord {
 }
 
 impl FileRecord {
+    /// The record of a file, parsed with its function bodies blanked when that is safe
+    /// (`mask`): the ranges are the original's, the hashes are of the original text.
     pub fn parse(bytes: &[u8]) -> Self {
-        let file = extract(bytes);
+        let file = match super::mask::mask_bodies(bytes) {
+            Some(masked) => extract(&masked),
+            None => extract(bytes),
+        };
         let body_hashes = file
             .decls
             .iter()
