@@ -1,14 +1,30 @@
-//! Function bodies blanked before an index parse: most of a Go file's bytes are statements
-//! the index does not record, and tree-sitter reads blanks far faster than code. Every byte
-//! keeps its offset and every newline its line, so declarations parsed from the masked text
-//! have the original's ranges, and their text (signature, doc, body hash) is read from the
-//! original bytes.
+//! Function bodies (and other blocks that declare nothing) cut out before an index parse:
+//! most of a Go file's bytes are statements and fields the index does not record, and tree-sitter's time grows with the bytes it reads. Each
+//! body keeps only its newlines, so every declaration keeps its lines; its byte offsets are
+//! mapped back to the original's (`Masked::original`), and its text (signature, doc, body
+//! hash) is the original's.
 
-/// `bytes` with the inside of each top-level function body turned into spaces (newlines
-/// kept); `None` when the lexer is unsure (unbalanced braces, an unterminated string or
-/// comment): the caller parses the original then.
-pub fn mask_bodies(bytes: &[u8]) -> Option<Vec<u8>> {
-    let mut out = bytes.to_vec();
+/// A file's text with its function bodies cut down to their newlines.
+pub struct Masked {
+    pub text: Vec<u8>,
+    /// (offset in `text` where a cut body's newlines end, bytes cut up to there).
+    shifts: Vec<(usize, usize)>,
+}
+
+impl Masked {
+    /// The offset in the original of `offset` in `text`. Declarations start and end
+    /// outside bodies, where this is exact.
+    pub fn original(&self, offset: usize) -> usize {
+        let i = self.shifts.partition_point(|&(at, _)| at <= offset);
+        offset + i.checked_sub(1).map_or(0, |i| self.shifts[i].1)
+    }
+}
+
+/// `bytes` with the inside of each top-level function body cut down to its newlines;
+/// `None` when the lexer is unsure (unbalanced braces, an unterminated string or comment):
+/// the caller parses the original then.
+pub fn mask_bodies(bytes: &[u8]) -> Option<Masked> {
+    let mut bodies: Vec<(usize, usize)> = Vec::new();
     let mut lex = Lexer { bytes, i: 0 };
     // Top level: `func` at a line start opens a header; the first `{` of the header that is
     // not a type's (`struct{`, `interface{`, inside parentheses or brackets) opens the body.
@@ -37,13 +53,21 @@ pub fn mask_bodies(bytes: &[u8]) -> Option<Vec<u8>> {
             Token::Close(b')' | b']') => nesting = nesting.checked_sub(1)?,
             Token::Open(_) => {
                 let at = lex.i - 1;
-                if in_header && nesting == 0 && braces == 0 && !after_type_keyword(bytes, at) {
+                let body = in_header
+                    && nesting == 0
+                    && braces == 0
+                    && !after_keyword(bytes, at, b"struct")
+                    && !after_keyword(bytes, at, b"interface");
+                // Outside bodies, a block that runs over lines (a struct's fields, a
+                // composite literal, a function literal) declares nothing either and leaves
+                // every signature's first line alone; an interface's methods are
+                // declarations and stay.
+                let block = !in_header
+                    && bytes.get(at + 1) == Some(&b'\n')
+                    && !after_keyword(bytes, at, b"interface");
+                if body || block {
                     let close = lex.skip_block()?;
-                    for b in &mut out[at + 1..close] {
-                        if *b != b'\n' {
-                            *b = b' ';
-                        }
-                    }
+                    bodies.push((at + 1, close));
                     in_header = false;
                 } else {
                     braces += 1;
@@ -52,21 +76,55 @@ pub fn mask_bodies(bytes: &[u8]) -> Option<Vec<u8>> {
             Token::Close(_) => braces = braces.checked_sub(1)?,
         }
     }
-    (nesting == 0 && braces == 0).then_some(out)
+    if nesting != 0 || braces != 0 {
+        return None;
+    }
+    let mut text = Vec::with_capacity(bytes.len() / 2);
+    let mut shifts = Vec::with_capacity(bodies.len());
+    let mut copied = 0;
+    let mut cut = 0;
+    for (start, end) in bodies {
+        text.extend_from_slice(&bytes[copied..start]);
+        let body = &bytes[start..end];
+        let lines = memchr::memchr_iter(b'\n', body).count();
+        text.resize(text.len() + lines, b'\n');
+        cut += body.len() - lines;
+        shifts.push((text.len(), cut));
+        copied = end;
+    }
+    text.extend_from_slice(&bytes[copied..]);
+    Some(Masked { text, shifts })
+}
+
+/// A file's declarations as `extract` finds them, read from the masked text when that is
+/// safe. A file over the parse limit is left to `extract`, which says so.
+pub fn declarations(bytes: &[u8]) -> crate::golang::FileDecls {
+    let masked = (bytes.len() <= crate::golang::MAX_PARSE_BYTES)
+        .then(|| mask_bodies(bytes))
+        .flatten();
+    let Some(m) = masked else {
+        return crate::golang::extract(bytes);
+    };
+    let mut file = crate::golang::extract(&m.text);
+    for d in &mut file.decls {
+        d.start_byte = m.original(d.start_byte);
+        d.end_byte = m.original(d.end_byte);
+    }
+    file
 }
 
 fn at_line_start(bytes: &[u8], i: usize) -> bool {
     i == 0 || bytes[i - 1] == b'\n'
 }
 
-/// The `{` at `at` follows `struct` or `interface`: a type literal, not a body.
-fn after_type_keyword(bytes: &[u8], at: usize) -> bool {
+/// The `{` at `at` follows the keyword `word` (`struct{`, `interface {`).
+fn after_keyword(bytes: &[u8], at: usize, word: &[u8]) -> bool {
     let before = bytes[..at].trim_ascii_end();
-    (before.ends_with(b"struct") || before.ends_with(b"interface"))
+    before.ends_with(word)
         && !before
             .iter()
             .rev()
-            .nth(if before.ends_with(b"struct") { 6 } else { 9 })
+            .nth(word.len())
             .is_some_and(|&b| b == b'_' || b.is_ascii_alphanumeric())
 }
 
@@ -163,18 +221,29 @@ mod tests {
     use super::*;
 
     fn masked(src: &str) -> String {
-        String::from_utf8(mask_bodies(src.as_bytes()).expect("masks")).unwrap()
+        String::from_utf8(mask_bodies(src.as_bytes()).expect("masks").text).unwrap()
+    }
+
+    /// The whole parse's declarations, and the masked parse's mapped back.
+    fn both(src: &str) -> (Vec<crate::golang::Decl>, Vec<crate::golang::Decl>) {
+        assert!(mask_bodies(src.as_bytes()).is_some());
+        let whole = crate::golang::extract(src.as_bytes());
+        (whole.decls, declarations(src.as_bytes()).decls)
     }
 
     #[test]
     fn bodies_are_blank_and_everything_keeps_its_place() {
         let src = "package a\n\n// Run runs.\nfunc (s *S) Run(x int) error {\n\tif x > 0 { return nil }\n\treturn f(\"}\")\n}\n\ntype T struct{ A int }\n";
         let out = masked(src);
-        assert_eq!(out.len(), src.len());
+        assert!(out.len() < src.len());
         assert_eq!(out.lines().count(), src.lines().count());
-        assert!(out.contains("func (s *S) Run(x int) error {\n"), "{out}");
-        assert!(!out.contains("return"), "{out}");
-        assert!(out.contains("\n}\n\ntype T struct{ A int }\n"), "{out}");
+        assert!(
+            out.contains("func (s *S) Run(x int) error {\n\n\n}\n"),
+            "{out}"
+        );
+        assert!(out.ends_with("\n}\n\ntype T struct{ A int }\n"), "{out}");
+        let (whole, fast) = both(src);
+        assert_eq!(whole, fast);
     }
 
     #[test]
@@ -195,8 +264,24 @@ mod tests {
 
     #[test]
     fn a_function_without_a_body_leaves_the_next_literal_alone() {
-        let src = "package a\nfunc Add(x, y int) int\n\nvar V = T{\n\tA: 1,\n}\n";
+        let src = "package a\nfunc Add(x, y int) int\n\nvar V = T{A: 1}\n";
         assert_eq!(masked(src), src);
+    }
+
+    #[test]
+    fn fields_and_literals_go_and_interface_methods_stay() {
+        let src = "package a\n\n// T is.\ntype T struct {\n\t// A is.\n\tA int `json:\"a\"`\n}\n\ntype I interface {\n\tM(x int) error\n}\n\nvar table = map[string]int{\n\t\"a\": 1,\n}\n\nvar f = func() {\n\treturn\n}\n";
+        let out = masked(src);
+        assert!(out.contains("type T struct {\n\n\n}\n"), "{out}");
+        assert!(
+            out.contains("type I interface {\n\tM(x int) error\n}\n"),
+            "{out}"
+        );
+        assert!(out.contains("var table = map[string]int{\n\n}\n"), "{out}");
+        assert!(out.contains("var f = func() {\n\n}\n"), "{out}");
+        let (whole, fast) = both(src);
+        assert_eq!(whole.len(), 5, "T, I, I.M, table, f");
+        assert_eq!(whole, fast);
     }
 
     #[test]
@@ -214,8 +299,8 @@ mod tests {
     #[test]
     fn a_masked_parse_finds_what_the_whole_parse_finds() {
         let src = "package a\n\nimport \"fmt\"\n\n// T is.\ntype T struct{ A int }\n\n// M does.\nfunc (t *T) M(x int) (int, error) {\n\tfmt.Println(\"{\")\n\treturn x, nil\n}\n\nvar V = func() int { return 1 }()\n\nconst C = 3\n";
-        let whole = crate::golang::extract(src.as_bytes());
-        let masked = crate::golang::extract(&mask_bodies(src.as_bytes()).unwrap());
-        assert_eq!(whole.decls, masked.decls);
+        let (whole, fast) = both(src);
+        assert_eq!(whole.len(), 4, "T, M, V, C");
+        assert_eq!(whole, fast);
     }
 }

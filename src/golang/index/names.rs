@@ -39,6 +39,11 @@ pub fn rank(
 ) -> Option<(Match, usize)> {
     let leaf = name.rsplit_once('.').map_or(name, |(_, l)| l);
     let package = import_path.rsplit('/').next().unwrap_or(import_path);
+    // Every tier needs the query's letters in order in `package.name`: most of a tree's
+    // names fail that, checked without allocating anything.
+    if !in_order(lower_query.as_bytes(), package, name) {
+        return None;
+    }
     let forms = [leaf, name];
     let qualified = format!("{package}.{name}");
     let all = [leaf, name, qualified.as_str()];
@@ -69,6 +74,25 @@ pub fn rank(
         _ => &lower[2],
     };
     fuzzy(lower_query.as_bytes(), target.as_bytes()).map(|span| (Match::Fuzzy, span))
+}
+
+/// `query`'s bytes appear in order, ignoring ASCII case, in `package`, a dot, then `name`.
+fn in_order(query: &[u8], package: &str, name: &str) -> bool {
+    let mut want = query.iter().peekable();
+    for b in package
+        .bytes()
+        .chain(std::iter::once(b'.'))
+        .chain(name.bytes())
+    {
+        match want.peek() {
+            None => return true,
+            Some(&&q) if q == b.to_ascii_lowercase() => {
+                want.next();
+            }
+            Some(_) => {}
+        }
+    }
+    want.peek().is_none()
 }
 
 /// The shortest stretch of `text` holding `query`'s bytes in order (greedy from each start

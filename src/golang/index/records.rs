@@ -4,7 +4,7 @@
 use std::hash::{Hash as _, Hasher as _};
 
 use super::codec::{Reader, Writer};
-use crate::golang::{Decl, ParseFailure, extract};
+use crate::golang::{Decl, ParseFailure};
 use crate::item::{Kind, QualName};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,10 +22,7 @@ impl FileRecord {
     /// The record of a file, parsed with its function bodies blanked when that is safe
     /// (`mask`): the ranges are the original's, the hashes are of the original text.
     pub fn parse(bytes: &[u8]) -> Self {
-        let file = match super::mask::mask_bodies(bytes) {
-            Some(masked) => extract(&masked),
-            None => extract(bytes),
-        };
+        let file = super::mask::declarations(bytes);
         let body_hashes = file
             .decls
             .iter()
