@@ -10,7 +10,8 @@
 #     exported tree; peak RSS of the build;
 #   * warm: `find` exact and by bare name beside `readtags` on the ctags tags file; `check` of
 #     the whole built-in mapping (kubernetes + client-go) beside ctags; `guide` of every
-#     article (md, json); `bump` of the whole built-in mapping to NEW_VERSION (modules) beside
+#     article (md, json); `bump` of the whole mapping as pinned at v1.20.2 (this repository's
+#     history) to NEW_VERSION (modules) beside
 #     one `unzip -p | grep` for one definition in the new release's zip, cold and warm;
 #   * sizes: the index after v1.20.2, after NEW_VERSION too, and the ctags tags file.
 # Results: bench-results/index-* (gitignored). Knobs: BENCH_RUNS (10), BENCH_WARMUP (2).
@@ -58,34 +59,48 @@ log "cold: the index of v1.20.2 from scratch, beside ctags"
 hyperfine -N --warmup 0 --runs "${BENCH_COLD_RUNS:-3}" --export-json "$results/index-cold.json" \
   --export-markdown "$results/index-cold.md" \
   --prepare "rm -rf $(q "$work/cache/index")" \
-  -n "index build v1.20.2 (find, empty index)" "$b -q find k8s.io/kubernetes/pkg/scheduler.Scheduler.scheduleOne" \
+  -n "index build v1.20.2 (find, empty index)" "$b -q find k8s.io/kubernetes/pkg/scheduler.Scheduler.scheduleOne --at v1.20.2" \
   -n "ctags -R over the exported tree" "ctags -R --languages=Go -f /dev/null $(q "$tree")"
 rm -rf "$work/cache/index"
-build_rss=$(peak_rss_kb "$bin" -q find k8s.io/kubernetes/pkg/scheduler.Scheduler.scheduleOne)
+build_rss=$(peak_rss_kb "$bin" -q find k8s.io/kubernetes/pkg/scheduler.Scheduler.scheduleOne --at v1.20.2)
 old_bytes=$(du -sb "$work/cache/index" | cut -f1)
 # Leave exactly one build in the index for the size, then warm runs.
-"$bin" -q find scheduleOne >/dev/null
+"$bin" -q find scheduleOne --at v1.20.2 >/dev/null
 
-log "warm: find, check, guide"
+# The pins (v1.37.2 …) through Go modules: the tree ctags reads is the kubernetes zip's.
+pin_tree=$work/pin-tree
+mkdir -p "$pin_tree"
+unzip -q "$zip" -d "$pin_tree"
+K8S_STUDY_SOURCE=modules "$bin" -q check >/dev/null || true   # the pins indexed first
+modules() { printf 'env K8S_STUDY_SOURCE=modules %s' "$1"; }
+
+log "warm: find (v1.20.2, git), check and guide (the pins, modules)"
 hyperfine -N --warmup "$warmup" --runs "$runs" -i --export-json "$results/index-warm.json" \
   --export-markdown "$results/index-warm.md" \
   -n "readtags scheduleOne" "readtags -t $(q "$tags") scheduleOne" \
-  -n "find exact Scheduler.scheduleOne" "$b -q find k8s.io/kubernetes/pkg/scheduler.Scheduler.scheduleOne" \
-  -n "find bare scheduleOne" "$b -q find scheduleOne" \
-  -n "find bare scheduleOne --format json" "$b -q find scheduleOne --format json" \
-  -n "check --repo kubernetes --repo client-go (whole mapping)" "$b -q check --repo kubernetes --repo client-go" \
-  -n "guide md, every article" "$b -q guide --format md -o $(q "$work/g-md")" \
-  -n "guide json, every article" "$b -q guide --format json -o $(q "$work/g-json")" \
-  -n "ctags -R over the exported tree" "ctags -R --languages=Go -f /dev/null $(q "$tree")"
+  -n "find exact Scheduler.scheduleOne" "$b -q find k8s.io/kubernetes/pkg/scheduler.Scheduler.scheduleOne --at v1.20.2" \
+  -n "find bare scheduleOne" "$b -q find scheduleOne --at v1.20.2" \
+  -n "find bare scheduleOne --format json" "$b -q find scheduleOne --at v1.20.2 --format json" \
+  -n "check, whole built-in mapping at the pins" "$(modules "$b -q check")" \
+  -n "guide md, every article" "$(modules "$b -q guide --format md -o $(q "$work/g-md")")" \
+  -n "guide json, every article" "$(modules "$b -q guide --format json -o $(q "$work/g-json")")" \
+  -n "ctags -R over the v1.20.2 tree" "ctags -R --languages=Go -f /dev/null $(q "$tree")" \
+  -n "ctags -R over the $new tree" "ctags -R --languages=Go -f /dev/null $(q "$pin_tree")"
 
-log "bump of the whole mapping to $new (modules), cold and warm, beside unzip | grep"
+log "bump of the whole mapping from v1.20.2 to $new (modules), cold and warm, beside unzip | grep"
 export K8S_STUDY_SOURCE=modules
 unset K8S_STUDY_MIRROR
-"$bin" -q find scheduleOne >/dev/null || true   # v1.20.2 on modules indexed first
+# The built-in mapping is pinned at today's release now: bump the same mapping as it was
+# when pinned at v1.20.2 (our own files, from this repository's history).
+old_mapping=$work/mapping-v1.20.2
+mkdir -p "$old_mapping"
+git -C "$here" archive "${BENCH_OLD_MAPPING:-2540df5^}" mappings | tar -x -C "$old_mapping"
+export K8S_STUDY_NO_BUILTIN=1 K8S_STUDY_MAPPING=$old_mapping/mappings
+"$bin" -q find scheduleOne --at v1.20.2 >/dev/null || true   # v1.20.2 on modules indexed first
 before_new=$(du -sb "$work/cache/index" | cut -f1)
 hyperfine -N --warmup 0 --runs "${BENCH_COLD_RUNS:-3}" -i --export-json "$results/index-bump-cold.json" \
   --export-markdown "$results/index-bump-cold.md" \
-  --prepare "$b -q cache clean --index; $b -q find scheduleOne || true" \
+  --prepare "$b -q cache clean --index; $b -q find scheduleOne --at v1.20.2 || true" \
   -n "bump --to $new, new release not indexed" "$b -q bump --to $new --format json"
 "$bin" -q bump --to "$new" --format json >"$results/index-bump.json" || true
 after_new=$(du -sb "$work/cache/index" | cut -f1)

@@ -69,9 +69,21 @@ pub struct TreeIndex {
     by_import_path: HashMap<String, usize>,
     files: Vec<FileEntry>,
     /// Every declaration: `Receiver.Name` or `Name`, kind, file, line, place in its record.
-    names: Vec<u8>,
+    names: Names,
     /// This tree's listing file, dropped if a record it points at fails its check.
     listing: std::path::PathBuf,
+}
+
+/// The names section, inside the listing's bytes as read (or as just built).
+struct Names {
+    bytes: Vec<u8>,
+    range: std::ops::Range<usize>,
+}
+
+impl Names {
+    fn section(&self) -> &[u8] {
+        &self.bytes[self.range.clone()]
+    }
 }
 
 /// A declaration of the tree named by a search, before its record is read.
@@ -147,8 +159,8 @@ impl TreeIndex {
     }
 
     fn from_listing(store: &Store, key: &str, pack: Pack) -> Option<Self> {
-        let body = store.listing(key, &pack)?;
-        let mut r = Reader::new(&body);
+        let (listing, body) = store.listing(key, &pack)?;
+        let mut r = Reader::new(&listing[body.clone()]);
         let n_files = r.usize()?;
         let mut files = Vec::with_capacity(n_files.min(1 << 20));
         for _ in 0..n_files {
@@ -183,13 +195,18 @@ impl TreeIndex {
                 files: start..end,
             });
         }
-        let names = r.bytes()?.to_vec();
+        let names_len = r.usize()?;
+        let names_start = body.end.checked_sub(names_len)?;
+        r.take(names_len)?;
         r.done().then(|| Self {
             pack,
             packages,
             by_import_path,
             files,
-            names,
+            names: Names {
+                bytes: listing,
+                range: names_start..body.end,
+            },
             listing: store.listing_path(key),
         })
     }
@@ -238,7 +255,9 @@ impl TreeIndex {
         // Content ids: git lists them; a module zip's entries are hashed as they are read.
         let mut ids: Vec<Option<ContentId>> =
             order.iter().map(|&i| listed[i].1.content_id()).collect();
-        let mut records: Vec<Option<FileRecord>> = vec![None; order.len()];
+        // Each new file's names, encoded as it is parsed: the records themselves are dropped
+        // chunk by chunk, so memory stays flat over a whole tree.
+        let mut names_of: Vec<Option<Vec<u8>>> = vec![None; order.len()];
         for chunk in (0..order.len()).collect::<Vec<_>>().chunks(CHUNK) {
             let todo: Vec<usize> = chunk
                 .iter()
@@ -272,7 +291,7 @@ impl TreeIndex {
                     if !new.iter().any(|(n, _)| *n == id) {
                         new.push((id, encode(&record)));
                     }
-                    records[k] = Some(record);
+                    names_of[k] = Some(names_section(k, &record));
                 }
             }
             let appended = locked.append(&pack, &new)?;
@@ -320,19 +339,15 @@ impl TreeIndex {
         }
         let mut names = Writer::default();
         for (k, file) in files.iter().enumerate() {
-            let record = match records[k].take() {
-                Some(r) => r,
-                None => pack
-                    .read(file.slot, file.id)
-                    .and_then(|p| decode(&p))
-                    .ok_or_else(|| std::io::Error::other("a record of the pack is damaged"))?,
-            };
-            for (d, decl) in record.decls.iter().enumerate() {
-                names.str(&decl.name.to_string());
-                names.u8(records::kind_code(decl.kind));
-                names.len(k);
-                names.len(decl.start_line);
-                names.len(d);
+            match names_of[k].take() {
+                Some(section) => names.buf.extend_from_slice(&section),
+                None => {
+                    let record = pack
+                        .read(file.slot, file.id)
+                        .and_then(|p| decode(&p))
+                        .ok_or_else(|| std::io::Error::other("a record of the pack is damaged"))?;
+                    names.buf.extend_from_slice(&names_section(k, &record));
+                }
             }
         }
         w.bytes(&names.buf);
@@ -358,7 +373,10 @@ impl TreeIndex {
             packages,
             by_import_path,
             files,
-            names: names.buf,
+            names: Names {
+                range: 0..names.buf.len(),
+                bytes: names.buf,
+            },
             listing: store.listing_path(key),
         })
     }
@@ -435,7 +453,7 @@ impl TreeIndex {
     /// Every declaration whose `Receiver.Name` (or `Name`) and import path pass `keep`.
     pub fn names_in_packages(&self, keep: &mut dyn FnMut(&str, &str) -> bool) -> Vec<NameHit> {
         let mut out = Vec::new();
-        let mut r = Reader::new(&self.names);
+        let mut r = Reader::new(self.names.section());
         let package_of = self.package_of_files();
         while !r.done() {
             let (Some(name), Some(kind), Some(file), Some(line), Some(decl)) =
@@ -477,13 +495,26 @@ impl TreeIndex {
 
     /// How many files and declarations the listing holds.
     pub fn counts(&self) -> (usize, usize) {
-        let mut r = Reader::new(&self.names);
+        let mut r = Reader::new(self.names.section());
         let mut n = 0;
         while r.str().is_some() && r.take(13).is_some() {
             n += 1;
         }
         (self.files.len(), n)
     }
+}
+
+/// The listing's names of file `k`: per declaration its name, kind, file, line and place.
+fn names_section(k: usize, record: &FileRecord) -> Vec<u8> {
+    let mut names = Writer::default();
+    for (d, decl) in record.decls.iter().enumerate() {
+        names.str(&decl.name.to_string());
+        names.u8(records::kind_code(decl.kind));
+        names.len(k);
+        names.len(decl.start_line);
+        names.len(d);
+    }
+    names.buf
 }
 
 fn leaf(path: &str) -> &str {

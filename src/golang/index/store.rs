@@ -91,8 +91,9 @@ impl Store {
         Some(Pack { file, generation })
     }
 
-    /// The listing of `key`, if it is whole, ours and of `pack`'s generation.
-    pub fn listing(&self, key: &str, pack: &Pack) -> Option<Vec<u8>> {
+    /// The listing of `key`, if it is whole, ours and of `pack`'s generation: the file's
+    /// bytes and where its body is in them (read once, never copied: a listing is megabytes).
+    pub fn listing(&self, key: &str, pack: &Pack) -> Option<(Vec<u8>, std::ops::Range<usize>)> {
         let bytes = fs::read(self.listing_path(key)).ok()?;
         let mut r = Reader::new(&bytes);
         if r.take(8)? != LIST_MAGIC || r.u64()? != self.fingerprint || r.u64()? != pack.generation {
@@ -101,8 +102,11 @@ impl Store {
         let sum = r.u32()?;
         let stored_key = r.bytes()?;
         let body = r.bytes()?;
+        let start = body.as_ptr() as usize - bytes.as_ptr() as usize;
+        let range = start..start + body.len();
         (r.done() && stored_key == key.as_bytes() && checksum(&[stored_key, body]) == sum)
-            .then(|| body.to_vec())
+            .then_some(())?;
+        Some((bytes, range))
     }
 
     /// Wait for the folder's lock (creating the folder).
