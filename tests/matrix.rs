@@ -219,3 +219,60 @@ fn releases_not_in_the_cache_are_marked_not_read_without_fetch() {
     assert_eq!(columns[3]["version"], "v1.4.0");
     assert_eq!(v[0]["steps"][0]["states"][0], "unread");
 }
+
+#[test]
+fn svg_heat_map_written_to_a_file() {
+    let ws = setup();
+    let file = ws.path("out/line.svg");
+    let out = matrix(
+        &ws,
+        &[
+            "sched-line",
+            "--fetch",
+            "--format",
+            "svg",
+            "--output",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty(), "the picture goes to the file only");
+    let svg = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""),
+        "{svg}"
+    );
+    // Four releases: v1.1 and v1.2 hold a renamed step and a missing one (red), so do v1.3 and
+    // v1.4 (selectHost is gone).
+    for minor in ["v1.1", "v1.2", "v1.3", "v1.4"] {
+        assert!(svg.contains(&format!("\n{minor} (")), "{minor}: {svg}");
+    }
+    assert_eq!(svg.matches("rx=\"3\" fill=\"#cf222e\"").count(), 4, "{svg}");
+    // One article named: a strip per step, with the rename chain in the tooltips.
+    assert!(
+        svg.contains("v1.2: renamed — sched.findNodesThatFitPod"),
+        "{svg}"
+    );
+    assert!(svg.contains(">v1.3–v1.4</text>"), "{svg}");
+    // Text into a file carries no colour codes.
+    let text_file = ws.path("out/line.txt");
+    let out = ws
+        .cmd()
+        .env("K8S_STUDY_MAPPING", ws.path("sched.yaml"))
+        .env("CLICOLOR_FORCE", "1")
+        .args(["matrix", "sched-line", "--fetch", "-o"])
+        .arg(&text_file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = std::fs::read_to_string(&text_file).unwrap();
+    assert!(
+        text.contains("2/4 1r 1✗") && !text.contains('\u{1b}'),
+        "{text}"
+    );
+}

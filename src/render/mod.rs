@@ -4,6 +4,7 @@
 pub mod codetour;
 mod escape;
 mod flowchart;
+pub mod heatmap;
 mod highlight;
 pub mod html;
 pub mod json;
