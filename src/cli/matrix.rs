@@ -9,6 +9,7 @@ use clap::{Args, ValueEnum};
 use k8s_study::Error;
 use k8s_study::error::exit;
 use k8s_study::guide::Lang;
+use k8s_study::mapping::Article;
 use k8s_study::matrix::{Cell, Range, RepoLine, State, StepLine, matrix};
 use k8s_study::render::heatmap;
 
@@ -72,17 +73,7 @@ pub fn run(cx: &Context, args: &MatrixArgs) -> Result<u8, Error> {
         to: args.to.clone(),
         fetch: args.fetch,
     };
-    let progress = if cx.progress {
-        indicatif::ProgressBar::new(0).with_style(
-            indicatif::ProgressStyle::with_template("matrix {msg} [{bar:30}] {pos}/{len} releases")
-                .expect("a valid template")
-                .progress_chars("=> "),
-        )
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
-    let lines = matrix(&cx.sources, &cx.mapping, &articles, &range, &progress);
-    progress.finish_and_clear();
+    let lines = line(cx, &articles, &range);
     let steps = args.steps || articles.len() == 1;
     let mut out: Vec<u8> = Vec::new();
     match args.format {
@@ -119,6 +110,23 @@ pub fn run(cx: &Context, args: &MatrixArgs) -> Result<u8, Error> {
         .iter()
         .any(|l| l.columns.iter().any(|c| c.unread.is_some()));
     Ok(if unread { exit::MISSING } else { exit::OK })
+}
+
+/// The version line of `articles`, with a progress bar of releases read when the context
+/// shows progress (`guide` draws it too).
+pub fn line(cx: &Context, articles: &[&Article], range: &Range) -> Vec<RepoLine> {
+    let progress = if cx.progress {
+        indicatif::ProgressBar::new(0).with_style(
+            indicatif::ProgressStyle::with_template("matrix {msg} [{bar:30}] {pos}/{len} releases")
+                .expect("a valid template")
+                .progress_chars("=> "),
+        )
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let lines = matrix(&cx.sources, &cx.mapping, articles, range, &progress);
+    progress.finish_and_clear();
+    lines
 }
 
 /// The terminal's width (`COLUMNS`), else 100.

@@ -14,7 +14,8 @@ use crate::matrix::{ArticleLine, Cell, Column, RepoLine, State, StepLine};
 /// Sans-serif with the common CJK faces named, so Chinese titles never fall back to tofu.
 const SANS: &str = "system-ui, -apple-system, 'Segoe UI', 'Noto Sans', 'Noto Sans CJK SC', \
                     'Source Han Sans SC', 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', \
-                    'WenQuanYi Micro Hei', sans-serif";
+                    'WenQuanYi Micro Hei', 'Noto Color Emoji', 'Apple Color Emoji', 'Segoe UI Emoji', \
+                    sans-serif";
 const MONO: &str = "ui-monospace, 'SFMono-Regular', Menlo, Consolas, 'DejaVu Sans Mono', \
                     'Noto Sans Mono CJK SC', monospace";
 
@@ -71,19 +72,29 @@ fn state_word(l: &Words, state: State) -> &'static str {
     }]
 }
 
-/// Text for XML content or a quoted attribute: escaped, and the characters XML 1.0 forbids
-/// (controls other than tab and newline, U+FFFE, U+FFFF) replaced, so a hostile title can
-/// neither inject markup nor make the document ill-formed.
+/// Text for XML content or a quoted attribute, on one line: escaped, line breaks and tabs
+/// made spaces, and the other characters XML 1.0 forbids (controls, U+FFFE, U+FFFF)
+/// replaced. A hostile title can neither inject markup, nor make the document ill-formed, nor
+/// put a blank line into it (which would end an HTML block around it in Markdown).
 fn xml(s: &str) -> String {
     let clean: String = s
         .chars()
         .map(|c| match c {
-            '\t' | '\n' => c,
+            '\t' | '\n' | '\r' => ' ',
             c if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' => '\u{FFFD}',
             c => c,
         })
         .collect();
     esc(&clean)
+}
+
+/// A tooltip of several lines, each through [`xml`], joined by character references.
+fn tip<S: AsRef<str>>(lines: &[S]) -> String {
+    lines
+        .iter()
+        .map(|line| xml(line.as_ref()))
+        .collect::<Vec<_>>()
+        .join("&#10;")
 }
 
 /// A character's advance in tenths of the font size: CJK and other wide characters take a
@@ -221,7 +232,7 @@ fn repo_block(
 /// A release's head: bold at the pin, grey with the reason in its tooltip when not read.
 fn column_head(out: &mut String, c: &Column, pin: &str, x: usize, y: usize, l: &Words) {
     let is_pin = c.version.as_deref() == Some(pin);
-    let tip = match (&c.version, &c.unread) {
+    let head_tip = match (&c.version, &c.unread) {
         (_, Some(why)) => format!("{}: {} — {why}", c.minor, l.line_states[3]),
         (Some(version), None) if is_pin => format!("{version} ({})", l.line_pin),
         (Some(version), None) => version.clone(),
@@ -238,7 +249,7 @@ fn column_head(out: &mut String, c: &Column, pin: &str, x: usize, y: usize, l: &
         } else {
             ""
         },
-        xml(&tip),
+        xml(&head_tip),
         xml(&c.minor)
     );
 }
@@ -250,16 +261,13 @@ fn article_row(
     l: &Words,
     (label_w, left, y): (usize, usize, usize),
 ) {
-    let era = a
-        .era
-        .as_deref()
-        .map(|e| format!("\n{}: {e}", l.line_era))
-        .unwrap_or_default();
+    let mut label_tip = vec![format!("{} ({})", a.title, a.id)];
+    label_tip.extend(a.era.as_deref().map(|e| format!("{}: {e}", l.line_era)));
     let _ = writeln!(
         out,
         "<text x=\"{MARGIN}\" y=\"{}\"><title>{}</title>{}</text>",
         y + CELL_H / 2 + 4,
-        xml(&format!("{} ({}){era}", a.title, a.id)),
+        tip(&label_tip),
         xml(&fit(&a.title, FONT, label_w - MARGIN))
     );
     for (i, (c, col)) in a.cells.iter().zip(&line.columns).enumerate() {
@@ -271,16 +279,13 @@ fn article_row(
             .as_deref()
             .map(|v| format!(" ({v})"))
             .unwrap_or_default();
-        let tip = format!(
-            "{} ({})\n{}{version}{}\n{} {} · {} {} · {} {} · {} {} / {}",
-            a.title,
-            a.id,
-            col.minor,
-            if is_era {
-                format!(" · {}", l.line_era)
-            } else {
-                String::new()
-            },
+        let era = if is_era {
+            format!(" · {}", l.line_era)
+        } else {
+            String::new()
+        };
+        let counts = format!(
+            "{} {} · {} {} · {} {} · {} {} / {}",
             c.found,
             l.line_states[0],
             c.renamed,
@@ -291,6 +296,11 @@ fn article_row(
             l.line_states[3],
             l.steps(c.steps),
         );
+        let title = tip(&[
+            format!("{} ({})", a.title, a.id),
+            format!("{}{version}{era}", col.minor),
+            counts,
+        ]);
         // The era's cell is outlined: where the article was written.
         let outline = if is_era {
             " stroke=\"#1f2328\" stroke-width=\"2\""
@@ -302,7 +312,7 @@ fn article_row(
             "<g><title>{}</title><rect x=\"{x}\" y=\"{y}\" width=\"{CELL_W}\" height=\"{CELL_H}\" \
              rx=\"3\" fill=\"{fill}\"{outline}/><text x=\"{}\" y=\"{}\" text-anchor=\"middle\" \
              fill=\"{ink}\">{}</text></g>",
-            xml(&tip),
+            title,
             x + CELL_W / 2,
             y + CELL_H / 2 + 4,
             xml(&cell_label(c))
@@ -339,20 +349,16 @@ fn step_row(
             .and_then(Option::as_deref)
             .map(|n| format!(" — {}", short_symbol(n)))
             .unwrap_or_default();
-        let tip = format!(
-            "{} {} · {}\n{}: {}{name}",
-            l.step,
-            step.step,
-            short_symbol(&step.symbol),
-            col.minor,
-            state_word(l, *st)
-        );
+        let title = tip(&[
+            format!("{} {} · {}", l.step, step.step, short_symbol(&step.symbol)),
+            format!("{}: {}{name}", col.minor, state_word(l, *st)),
+        ]);
         let _ = writeln!(
             out,
             "<g><title>{}</title><rect x=\"{x}\" y=\"{y}\" width=\"{CELL_W}\" height=\"{STEP_H}\" \
              rx=\"2\" fill=\"{fill}\" fill-opacity=\"0.85\"/><text x=\"{}\" y=\"{}\" \
              text-anchor=\"middle\" font-size=\"{}\" fill=\"{ink}\">{}</text></g>",
-            xml(&tip),
+            title,
             x + CELL_W / 2,
             y + STEP_H / 2 + 4,
             FONT - 1,
@@ -411,66 +417,7 @@ fn legend(out: &mut String, l: &Words, steps: bool, y: usize) -> (usize, usize) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::matrix::Column;
-
-    fn column(minor: &str, version: Option<&str>) -> Column {
-        Column {
-            minor: minor.into(),
-            version: version.map(Into::into),
-            unread: version
-                .is_none()
-                .then(|| "no v1.2 release in the cache".into()),
-        }
-    }
-
-    fn cell(found: usize, renamed: usize, missing: usize, unread: usize) -> Cell {
-        Cell {
-            found,
-            renamed,
-            missing,
-            unread,
-            steps: found + renamed + missing + unread,
-        }
-    }
-
-    /// Three releases (the middle one not read), one article in each of the four states.
-    fn report(title: &str) -> Vec<RepoLine> {
-        use State::{Found, Missing, Renamed, Unread};
-        let step =
-            |n: usize, symbol: &str, states: Vec<State>, names: Vec<Option<String>>| StepLine {
-                article: "sched-line".into(),
-                step: n,
-                symbol: format!("example.com/sched/sched.{symbol}"),
-                states,
-                names,
-                since: Some("v1.1".into()),
-                until: Some("v1.3".into()),
-            };
-        vec![RepoLine {
-            repo: "sched".into(),
-            pin: "v1.3.4".into(),
-            columns: vec![
-                column("v1.1", Some("v1.1.9")),
-                column("v1.2", None),
-                column("v1.3", Some("v1.3.4")),
-            ],
-            articles: vec![ArticleLine {
-                id: "sched-line".into(),
-                title: title.into(),
-                era: Some("v1.1".into()),
-                cells: vec![cell(1, 1, 0, 0), cell(0, 0, 0, 2), cell(1, 0, 1, 0)],
-            }],
-            steps: vec![
-                step(1, "Run", vec![Found, Unread, Found], vec![None, None, None]),
-                step(
-                    2,
-                    "Scheduler.fit",
-                    vec![Renamed, Unread, Missing],
-                    vec![Some("example.com/sched/sched.fitOld".into()), None, None],
-                ),
-            ],
-        }]
-    }
+    use crate::render::fixture::line as report;
 
     fn en(steps: bool) -> Options {
         Options {
@@ -577,7 +524,7 @@ mod tests {
         // Counts by state in the tooltip, the exact version and the era.
         assert!(
             svg.contains(
-                "<title>The scheduler (sched-line)\nv1.1 (v1.1.9) · the article&#39;s era\n\
+                "<title>The scheduler (sched)&#10;v1.1 (v1.1.9) · the article&#39;s era&#10;\
                  1 found · 1 renamed · 0 missing · 0 not read / 2 steps</title>"
             ),
             "{svg}"
@@ -606,7 +553,7 @@ mod tests {
         assert!(svg.contains(" 2 sched.Scheduler.fit</text>"), "{svg}");
         assert!(
             svg.contains(
-                "<title>step 2 · sched.Scheduler.fit\nv1.1: renamed — sched.fitOld</title>"
+                "<title>step 2 · sched.Scheduler.fit&#10;v1.1: renamed — sched.fitOld</title>"
             ),
             "{svg}"
         );
@@ -617,13 +564,17 @@ mod tests {
 
     #[test]
     fn hostile_titles_stay_text_and_the_document_well_formed() {
-        let hostile = "<script>alert(1)</script> & \"q\" 'a' \u{1}\u{FFFF}]]>";
+        let hostile = "<script>alert(1)</script> & \"q\" 'a' \u{1}\u{FFFF}]]>\n\n# x";
         let svg = svg(&report(hostile), en(true));
         well_formed(&svg).unwrap();
         assert!(!svg.contains("<script"), "{svg}");
         assert!(svg.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot;"));
         assert!(!svg.contains('\u{1}'));
         assert!(!svg.contains('\u{FFFF}'));
+        assert!(
+            !svg.contains("\n\n"),
+            "no blank line to end an HTML block in Markdown"
+        );
     }
 
     #[test]
@@ -641,7 +592,7 @@ mod tests {
         assert!(label.ends_with('…') && width(&label, FONT) <= LABEL_MAX);
         assert!(svg.contains(&format!(">{label}</text>")));
         // Whole in the tooltip.
-        assert!(svg.contains(&format!("<title>{title} (sched-line)")));
+        assert!(svg.contains(&format!("<title>{title} (sched)")));
         assert!(svg.contains("'Noto Sans CJK SC'") && svg.contains("'Microsoft YaHei'"));
         assert!(svg.contains("存在"), "the legend in the book's language");
         // Wide characters count a full em: 10 of them are as wide as ~17 Latin ones.
