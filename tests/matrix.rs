@@ -247,10 +247,9 @@ fn svg_heat_map_written_to_a_file() {
         svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""),
         "{svg}"
     );
-    // Four releases: v1.1 and v1.2 hold a renamed step and a missing one (red), so do v1.3 and
-    // v1.4 (selectHost is gone).
+    // Four releases, each red: ScheduleOne is missing before v1.3, selectHost from v1.3.
     for minor in ["v1.1", "v1.2", "v1.3", "v1.4"] {
-        assert!(svg.contains(&format!("\n{minor} (")), "{minor}: {svg}");
+        assert!(svg.contains(&format!("&#10;{minor} (")), "{minor}: {svg}");
     }
     assert_eq!(svg.matches("rx=\"3\" fill=\"#cf222e\"").count(), 4, "{svg}");
     // One article named: a strip per step, with the rename chain in the tooltips.
@@ -275,4 +274,68 @@ fn svg_heat_map_written_to_a_file() {
         text.contains("2/4 1r 1✗") && !text.contains('\u{1b}'),
         "{text}"
     );
+}
+
+#[test]
+fn mdbook_with_a_version_line() {
+    let ws = setup();
+    let book = ws.path("book");
+    let guide = |extra: &[&str]| {
+        ws.cmd()
+            .env("K8S_STUDY_MAPPING", ws.path("sched.yaml"))
+            .args(["guide", "scheduler", "-o"])
+            .arg(&book)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = guide(&["--format", "mdbook", "--fetch"]);
+    // 1: selectHost is gone at the pin (unresolved there, as without the line).
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let read = |p: &str| std::fs::read_to_string(book.join(p)).unwrap();
+    assert!(
+        read("src/SUMMARY.md").contains(
+            "- [Version line](line/scheduler.md)\n- [The scheduler over time](sched-line.md)"
+        ),
+        "{}",
+        read("src/SUMMARY.md")
+    );
+    let chapter = read("src/line/scheduler.md");
+    assert!(chapter.contains("<svg xmlns"), "{chapter}");
+    assert!(chapter.contains(">v1.4</text>"), "era to pin: {chapter}");
+    assert!(chapter.contains("](../sched-line.md) — the article's era: v1.1"));
+    let page = read("src/sched-line.md");
+    let section = &page[page
+        .find("## Version line")
+        .expect("a version line section")..];
+    // The chain and the spans of the synthetic history, as `matrix` finds them.
+    assert!(
+        section.contains(
+            "| 2 | `sched.Scheduler.findNodesThatFitPod` | v1.1 | v1.4 | `sched.findNodesThatFit` → `sched.findNodesThatFitPod` |"
+        ),
+        "{section}"
+    );
+    assert!(
+        section.contains("| 3 | `sched.selectHost` | v1.1 | v1.2 |"),
+        "{section}"
+    );
+    assert!(
+        section.contains("| 4 | `sched.Scheduler.ScheduleOne` | v1.3 | v1.4 |"),
+        "{section}"
+    );
+    // --from narrows it.
+    guide(&["--format", "mdbook", "--fetch", "--from", "v1.3"]);
+    let chapter = read("src/line/scheduler.md");
+    assert!(!chapter.contains(">v1.2</text>") && chapter.contains(">v1.3</text>"));
+    // Without the flags the book has no line; with another format they are refused.
+    guide(&["--format", "mdbook"]);
+    assert!(!book.join("src/line").exists());
+    let out = guide(&["--format", "md", "--from", "v1.3"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("only --format mdbook"));
 }

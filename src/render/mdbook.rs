@@ -1,7 +1,7 @@
 //! An mdBook: `book.toml`, `src/SUMMARY.md` (parts = components, chapters = articles in
 //! reading order) and one chapter per article, rendered by [`super::markdown`]. With a version
 //! line, each part opens with its component's heat map and each chapter ends with its steps'
-//! since and until ([`super::line_md`]).
+//! since and until (`render::line_md`).
 
 use std::io::Write;
 
