@@ -24,11 +24,15 @@ pub(crate) fn only(lines: &[RepoLine], ids: &[&str]) -> Vec<RepoLine> {
 }
 
 /// The SVG as a raw HTML block: a blank line before and after, and none inside (a blank
-/// line would end the block and turn the rest into text).
+/// line would end the block and turn the rest into text). A line of thirty releases is wider
+/// than the page: it scrolls inside its box rather than shrinking to unreadable.
 fn figure(out: &mut impl Write, lines: &[RepoLine], opts: Options) -> std::io::Result<()> {
     let svg = heatmap::svg(lines, opts);
     debug_assert!(!svg.contains("\n\n"));
-    writeln!(out, "\n<div class=\"version-line\">\n{svg}</div>\n")
+    writeln!(
+        out,
+        "\n<div class=\"version-line\" style=\"overflow-x: auto\">\n{svg}</div>\n"
+    )
 }
 
 /// A component's chapter (one folder below the articles' chapters): the heat map of its
@@ -74,8 +78,8 @@ pub(crate) fn article_section(
     figure(out, &mine, Options { steps: true, lang })?;
     writeln!(
         out,
-        "| {} | {} | {} | {} | {} |\n|---:|---|---|---|---|",
-        l.step, l.symbol, l.since, l.until, l.earlier_names
+        "| # | {} | {} | {} | {} |\n|---:|---|---|---|---|",
+        l.symbol, l.since, l.until, l.earlier_names
     )?;
     for s in mine.iter().flat_map(|line| &line.steps) {
         let dash = || "–".to_string();

@@ -261,6 +261,24 @@ mod tests {
                 }
             }
         }
+        // In Chinese: the chapter, the table and the figure's legend.
+        let zh = site(&SiteInput {
+            guides: &guides,
+            components: &components,
+            lang: Lang::Zh,
+            line: &line,
+        })
+        .unwrap();
+        let zh_page = |name: &str| {
+            String::from_utf8(zh.iter().find(|(p, _)| p == name).unwrap().1.clone()).unwrap()
+        };
+        assert!(zh_page("src/line/scheduler.md").starts_with("# scheduler: 版本线\n"));
+        let page = zh_page("src/sched.md");
+        assert!(
+            page.contains("| # | 符号 | 起始版本 | 最后版本 | 曾用名 |"),
+            "{page}"
+        );
+        assert!(page.contains(">✓ 存在</text>"), "{page}");
         // Without a line, neither the chapter nor the section.
         let plain = site(&SiteInput {
             guides: &guides,
