@@ -219,3 +219,123 @@ fn releases_not_in_the_cache_are_marked_not_read_without_fetch() {
     assert_eq!(columns[3]["version"], "v1.4.0");
     assert_eq!(v[0]["steps"][0]["states"][0], "unread");
 }
+
+#[test]
+fn svg_heat_map_written_to_a_file() {
+    let ws = setup();
+    let file = ws.path("out/line.svg");
+    let out = matrix(
+        &ws,
+        &[
+            "sched-line",
+            "--fetch",
+            "--format",
+            "svg",
+            "--output",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty(), "the picture goes to the file only");
+    let svg = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""),
+        "{svg}"
+    );
+    // Four releases, each red: ScheduleOne is missing before v1.3, selectHost from v1.3.
+    for minor in ["v1.1", "v1.2", "v1.3", "v1.4"] {
+        assert!(svg.contains(&format!("&#10;{minor} (")), "{minor}: {svg}");
+    }
+    assert_eq!(svg.matches("rx=\"3\" fill=\"#cf222e\"").count(), 4, "{svg}");
+    // One article named: a strip per step, with the rename chain in the tooltips.
+    assert!(
+        svg.contains("v1.2: renamed — sched.findNodesThatFitPod"),
+        "{svg}"
+    );
+    assert!(svg.contains(">v1.3–v1.4</text>"), "{svg}");
+    // Text into a file carries no colour codes.
+    let text_file = ws.path("out/line.txt");
+    let out = ws
+        .cmd()
+        .env("K8S_STUDY_MAPPING", ws.path("sched.yaml"))
+        .env("CLICOLOR_FORCE", "1")
+        .args(["matrix", "sched-line", "--fetch", "-o"])
+        .arg(&text_file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = std::fs::read_to_string(&text_file).unwrap();
+    assert!(
+        text.contains("2/4 1r 1✗") && !text.contains('\u{1b}'),
+        "{text}"
+    );
+}
+
+#[test]
+fn mdbook_with_a_version_line() {
+    let ws = setup();
+    let book = ws.path("book");
+    let guide = |extra: &[&str]| {
+        ws.cmd()
+            .env("K8S_STUDY_MAPPING", ws.path("sched.yaml"))
+            .args(["guide", "scheduler", "-o"])
+            .arg(&book)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = guide(&["--format", "mdbook", "--fetch"]);
+    // 1: selectHost is gone at the pin (unresolved there, as without the line).
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let read = |p: &str| std::fs::read_to_string(book.join(p)).unwrap();
+    assert!(
+        read("src/SUMMARY.md").contains(
+            "- [Version line](line/scheduler.md)\n- [The scheduler over time](sched-line.md)"
+        ),
+        "{}",
+        read("src/SUMMARY.md")
+    );
+    let chapter = read("src/line/scheduler.md");
+    assert!(chapter.contains("<svg xmlns"), "{chapter}");
+    assert!(chapter.contains(">v1.4</text>"), "era to pin: {chapter}");
+    assert!(chapter.contains("](../sched-line.md) — the article's era: v1.1"));
+    let page = read("src/sched-line.md");
+    let section = &page[page
+        .find("## Version line")
+        .expect("a version line section")..];
+    // The chain and the spans of the synthetic history, as `matrix` finds them.
+    assert!(
+        section.contains(
+            "| 2 | `sched.Scheduler.findNodesThatFitPod` | v1.1 | v1.4 | `sched.findNodesThatFit` → `sched.findNodesThatFitPod` |"
+        ),
+        "{section}"
+    );
+    assert!(
+        section.contains("| 3 | `sched.selectHost` | v1.1 | v1.2 |"),
+        "{section}"
+    );
+    assert!(
+        section.contains("| 4 | `sched.Scheduler.ScheduleOne` | v1.3 | v1.4 |"),
+        "{section}"
+    );
+    // --from narrows it.
+    guide(&["--format", "mdbook", "--fetch", "--from", "v1.3"]);
+    let chapter = read("src/line/scheduler.md");
+    assert!(!chapter.contains(">v1.2</text>") && chapter.contains(">v1.3</text>"));
+    // Without the flags the book has no line; with another format they are refused.
+    guide(&["--format", "mdbook"]);
+    assert!(!book.join("src/line").exists());
+    let out = guide(&["--format", "md", "--from", "v1.3"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("only --format mdbook"));
+}

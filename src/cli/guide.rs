@@ -6,6 +6,7 @@ use k8s_study::error::exit;
 use k8s_study::guide::{self, Era, Lang};
 use k8s_study::lookup::component_articles;
 use k8s_study::mapping::Article;
+use k8s_study::matrix::Range;
 use k8s_study::output::write_dir_atomic;
 use k8s_study::render::{self, SiteInput};
 use k8s_study::resolve::Status;
@@ -19,6 +20,7 @@ Examples:
   k8s-study guide informer-zhonglinzhang --format md -o guide
   k8s-study guide scheduler kubelet --format html --lang zh -o site
   k8s-study guide --format mdbook -o book && mdbook build book
+  k8s-study guide scheduler --format mdbook --from v1.18 -o book   # + the version line
   k8s-study guide --format codetour -o .        # .tours/*.tour for VS Code's CodeTour
   k8s-study fetch kubernetes@v1.13.0 && k8s-study guide scheduler -o guide   # + changes since v1.13
 
@@ -39,6 +41,17 @@ pub struct GuideArgs {
     /// article"): from the cache only, fetching it, or not at all.
     #[arg(long, value_enum, default_value_t = EraArg::Cached)]
     pub era: EraArg,
+    /// Draw the version line from this minor release, as `matrix` does (mdBook: a chapter
+    /// per component, each step's since and until). Any of --from, --to, --fetch draws it.
+    #[arg(long, value_name = "VERSION")]
+    pub from: Option<String>,
+    /// Last minor release of the version line (default: the pin's).
+    #[arg(long, value_name = "VERSION")]
+    pub to: Option<String>,
+    /// Draw the version line (era to pin unless --from/--to), downloading the releases that
+    /// are not in the cache (as `matrix --fetch`).
+    #[arg(long)]
+    pub fetch: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -121,6 +134,24 @@ pub fn select<'m>(cx: &'m Context, names: &[String]) -> Result<Vec<&'m Article>,
 
 pub fn run(cx: &Context, args: &GuideArgs) -> Result<u8, Error> {
     let articles = select(cx, &args.select)?;
+    // Any of the three asks for the line (`--fetch` alone: era to pin, as `matrix --fetch`).
+    let wants_line = args.from.is_some() || args.to.is_some() || args.fetch;
+    if wants_line && args.format != GuideFormat::Mdbook {
+        return Err(Error::usage(
+            "--from, --to and --fetch draw the version line, which only --format mdbook shows",
+            Some("`k8s-study matrix` shows it on its own".into()),
+        ));
+    }
+    let line = if wants_line {
+        let range = Range {
+            from: args.from.clone(),
+            to: args.to.clone(),
+            fetch: args.fetch,
+        };
+        super::matrix::line(cx, &articles, &range)
+    } else {
+        Vec::new()
+    };
     let lang = Lang::from(args.lang);
     // A repo or file that cannot be read is written as unresolved, or without an excerpt,
     // with the reason; it is named on stderr at the end (exit 1, as for any unresolved step).
@@ -130,6 +161,7 @@ pub fn run(cx: &Context, args: &GuideArgs) -> Result<u8, Error> {
         guides: &guides,
         components: &cx.mapping.components,
         lang,
+        line: &line,
     };
     let files = match args.format {
         GuideFormat::Md => render::markdown::site(&input)?,

@@ -1,5 +1,5 @@
-//! `matrix`: the version line of articles and components, as a terminal table, JSON or
-//! Markdown (`k8s_study::matrix` computes it).
+//! `matrix`: the version line of articles and components, as a terminal table, JSON,
+//! Markdown or an SVG heat map (`k8s_study::matrix` computes it, `render::heatmap` draws it).
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -8,7 +8,10 @@ use anstyle::AnsiColor;
 use clap::{Args, ValueEnum};
 use k8s_study::Error;
 use k8s_study::error::exit;
+use k8s_study::guide::Lang;
+use k8s_study::mapping::Article;
 use k8s_study::matrix::{Cell, Range, RepoLine, State, StepLine, matrix};
+use k8s_study::render::heatmap;
 
 use super::Context;
 use super::output::paint;
@@ -26,7 +29,8 @@ Examples:
   k8s-study matrix informer-zhonglinzhang
   k8s-study matrix scheduler --from v1.18
   k8s-study matrix --fetch --format md > matrix.md
-  k8s-study matrix kube-scheduler-zhonglinzhang --format json")]
+  k8s-study matrix kube-scheduler-zhonglinzhang --format json
+  k8s-study matrix scheduler --format svg -o scheduler.svg")]
 pub struct MatrixArgs {
     /// Article ids or components (default: every article).
     pub names: Vec<String>,
@@ -45,6 +49,9 @@ pub struct MatrixArgs {
     pub steps: bool,
     #[arg(long, value_enum, default_value_t)]
     pub format: MatrixFormat,
+    /// Write to this file (replaced atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -54,6 +61,9 @@ pub enum MatrixFormat {
     Json,
     /// A Markdown table per repo, and the steps below it.
     Md,
+    /// A heat map: releases across, articles down, cells coloured by their worst state,
+    /// tooltips with the counts; with --steps (or one article) a row per step.
+    Svg,
 }
 
 pub fn run(cx: &Context, args: &MatrixArgs) -> Result<u8, Error> {
@@ -63,6 +73,48 @@ pub fn run(cx: &Context, args: &MatrixArgs) -> Result<u8, Error> {
         to: args.to.clone(),
         fetch: args.fetch,
     };
+    let lines = line(cx, &articles, &range);
+    let steps = args.steps || articles.len() == 1;
+    let mut out: Vec<u8> = Vec::new();
+    match args.format {
+        MatrixFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &lines).map_err(std::io::Error::from)?;
+            writeln!(out)?;
+        }
+        MatrixFormat::Text => write_text(&mut out, &lines, steps, width())?,
+        MatrixFormat::Md => write_md(&mut out, &lines)?,
+        MatrixFormat::Svg => {
+            let opts = heatmap::Options {
+                steps,
+                lang: Lang::En,
+            };
+            out.extend_from_slice(heatmap::svg(&lines, opts).as_bytes());
+        }
+    }
+    match &args.output {
+        Some(path) => {
+            // Colour is for a terminal, never for a file.
+            let bytes = if args.format == MatrixFormat::Text {
+                anstream::adapter::strip_bytes(&out).into_vec()
+            } else {
+                out
+            };
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)?;
+            }
+            k8s_study::output::write_file_atomic(path, &bytes)?;
+        }
+        None => std::io::stdout().lock().write_all(&out)?,
+    }
+    let unread = lines
+        .iter()
+        .any(|l| l.columns.iter().any(|c| c.unread.is_some()));
+    Ok(if unread { exit::MISSING } else { exit::OK })
+}
+
+/// The version line of `articles`, with a progress bar of releases read when the context
+/// shows progress (`guide` draws it too).
+pub fn line(cx: &Context, articles: &[&Article], range: &Range) -> Vec<RepoLine> {
     let progress = if cx.progress {
         indicatif::ProgressBar::new(0).with_style(
             indicatif::ProgressStyle::with_template("matrix {msg} [{bar:30}] {pos}/{len} releases")
@@ -72,24 +124,9 @@ pub fn run(cx: &Context, args: &MatrixArgs) -> Result<u8, Error> {
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let lines = matrix(&cx.sources, &cx.mapping, &articles, &range, &progress);
+    let lines = matrix(&cx.sources, &cx.mapping, articles, range, &progress);
     progress.finish_and_clear();
-    let mut out = std::io::stdout().lock();
-    match args.format {
-        MatrixFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &lines).map_err(std::io::Error::from)?;
-            writeln!(out)?;
-        }
-        MatrixFormat::Text => {
-            let steps = args.steps || articles.len() == 1;
-            write_text(&mut out, &lines, steps, width())?;
-        }
-        MatrixFormat::Md => write_md(&mut out, &lines)?,
-    }
-    let unread = lines
-        .iter()
-        .any(|l| l.columns.iter().any(|c| c.unread.is_some()));
-    Ok(if unread { exit::MISSING } else { exit::OK })
+    lines
 }
 
 /// The terminal's width (`COLUMNS`), else 100.

@@ -4,9 +4,11 @@
 pub mod codetour;
 mod escape;
 mod flowchart;
+pub mod heatmap;
 mod highlight;
 pub mod html;
 pub mod json;
+mod line_md;
 pub mod markdown;
 pub mod mdbook;
 pub mod words;
@@ -25,6 +27,9 @@ pub struct SiteInput<'a> {
     /// Component → one-line description, for indexes.
     pub components: &'a BTreeMap<String, String>,
     pub lang: Lang,
+    /// The version line of the guides' articles when one was asked for (`--from`/`--to`),
+    /// else empty.
+    pub line: &'a [crate::matrix::RepoLine],
 }
 
 /// Articles per component in reading order, for indexes: (component, indices into guides).
@@ -85,6 +90,7 @@ pub mod fixture {
     use crate::item::Kind as DeclKind;
     use crate::item::Language;
     use crate::mapping::Kind;
+    use crate::matrix::{ArticleLine, Cell, Column, RepoLine, State, StepLine};
     use crate::resolve::Status;
 
     /// # Panics
@@ -172,5 +178,65 @@ pub mod fixture {
             commit: Some("b313d3f8ff8f0000000000000000000000000000".into()),
             steps: vec![s1, s2, s3],
         }
+    }
+
+    fn column(minor: &str, version: Option<&str>) -> Column {
+        Column {
+            minor: minor.into(),
+            version: version.map(Into::into),
+            unread: version
+                .is_none()
+                .then(|| "no v1.2 release in the cache".into()),
+        }
+    }
+
+    fn cell(found: usize, renamed: usize, missing: usize, unread: usize) -> Cell {
+        Cell {
+            found,
+            renamed,
+            missing,
+            unread,
+            steps: found + renamed + missing + unread,
+        }
+    }
+
+    /// A version line of three releases (the middle one not read) for [`guide`]'s article,
+    /// with two steps: one found, one renamed then missing; cells in each of the four states.
+    pub fn line(title: &str) -> Vec<RepoLine> {
+        use State::{Found, Missing, Renamed, Unread};
+        let step =
+            |n: usize, symbol: &str, states: Vec<State>, names: Vec<Option<String>>| StepLine {
+                article: "sched".into(),
+                step: n,
+                symbol: format!("example.com/sched/sched.{symbol}"),
+                states,
+                names,
+                since: Some("v1.1".into()),
+                until: Some("v1.3".into()),
+            };
+        vec![RepoLine {
+            repo: "sched".into(),
+            pin: "v1.3.4".into(),
+            columns: vec![
+                column("v1.1", Some("v1.1.9")),
+                column("v1.2", None),
+                column("v1.3", Some("v1.3.4")),
+            ],
+            articles: vec![ArticleLine {
+                id: "sched".into(),
+                title: title.into(),
+                era: Some("v1.1".into()),
+                cells: vec![cell(1, 1, 0, 0), cell(0, 0, 0, 2), cell(1, 0, 1, 0)],
+            }],
+            steps: vec![
+                step(1, "Run", vec![Found, Unread, Found], vec![None, None, None]),
+                step(
+                    2,
+                    "Scheduler.fit",
+                    vec![Renamed, Unread, Missing],
+                    vec![Some("example.com/sched/sched.fitOld".into()), None, None],
+                ),
+            ],
+        }]
     }
 }

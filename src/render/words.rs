@@ -60,6 +60,18 @@ pub struct Words {
     pub era_stated: &'static str,
     pub era_dated: &'static str,
     pub counterpart: &'static str,
+    /// The version line (`matrix`): its title, a sentence on what it shows, the states in
+    /// the order found, renamed, missing, not read, and its column heads.
+    pub version_line: &'static str,
+    pub version_line_lede: &'static str,
+    pub line_states: [&'static str; 4],
+    pub line_era: &'static str,
+    pub line_pin: &'static str,
+    pub line_never: &'static str,
+    pub symbol: &'static str,
+    pub since: &'static str,
+    pub until: &'static str,
+    pub earlier_names: &'static str,
     lang: Lang,
 }
 
@@ -106,6 +118,16 @@ const EN: Words = Words {
     era_stated: "stated in the article",
     era_dated: "dated from the post",
     counterpart: "Rust counterpart",
+    version_line: "Version line",
+    version_line_lede: "Each article at every minor release (its newest patch): steps there under their current name, only under an older name, or missing. Hover a cell for its counts.",
+    line_states: ["found", "renamed", "missing", "not read"],
+    line_era: "the article's era",
+    line_pin: "pin",
+    line_never: "never found",
+    symbol: "Symbol",
+    since: "Since",
+    until: "Until",
+    earlier_names: "Earlier names",
     lang: Lang::En,
 };
 
@@ -152,6 +174,16 @@ const ZH: Words = Words {
     era_stated: "原文注明",
     era_dated: "按发表日期推定",
     counterpart: "Rust 对应实现",
+    version_line: "版本线",
+    version_line_lede: "每篇文章在每个次版本（取其最新补丁版本）中的情况：步骤以现名存在、仅以旧名存在或已不存在。鼠标悬停在格子上可看计数。",
+    line_states: ["存在", "已改名", "不存在", "未读取"],
+    line_era: "原文版本",
+    line_pin: "对照版本",
+    line_never: "从未找到",
+    symbol: "符号",
+    since: "起始版本",
+    until: "最后版本",
+    earlier_names: "曾用名",
     lang: Lang::Zh,
 };
 

@@ -368,6 +368,7 @@ fn index_groups_by_component_and_links_pages() {
         guides: &guides,
         components: &components,
         lang: Lang::En,
+        line: &[],
     });
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(
