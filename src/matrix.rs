@@ -75,6 +75,30 @@ pub struct Cell {
 }
 
 impl Cell {
+    /// `11/12 ✓ · 1 renamed`: steps there (under any name) of the article's steps, then how
+    /// many only under an older name, missing or not read; `not read` for a whole column.
+    pub fn summary(&self) -> String {
+        if self.unread == self.steps {
+            return "not read".into();
+        }
+        let mut parts = vec![format!(
+            "{}/{}{}",
+            self.found + self.renamed,
+            self.steps,
+            if self.missing == 0 { " ✓" } else { "" }
+        )];
+        if self.renamed > 0 {
+            parts.push(format!("{} renamed", self.renamed));
+        }
+        if self.missing > 0 {
+            parts.push(format!("{} missing", self.missing));
+        }
+        if self.unread > 0 {
+            parts.push(format!("{} not read", self.unread));
+        }
+        parts.join(" · ")
+    }
+
     /// The worst state in the cell: what colours it.
     pub fn worst(&self) -> State {
         if self.missing > 0 {

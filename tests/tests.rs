@@ -17,4 +17,5 @@ mod modules;
 mod real_modules;
 mod real_source;
 mod rust_items;
+mod site;
 mod util;

@@ -3,9 +3,11 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use k8s_study::Error;
 use k8s_study::error::exit;
+use k8s_study::guide::line::build_line;
 use k8s_study::guide::{self, Era, Lang};
 use k8s_study::lookup::component_articles;
 use k8s_study::mapping::Article;
+use k8s_study::matrix::Range;
 use k8s_study::output::write_dir_atomic;
 use k8s_study::render::{self, SiteInput};
 use k8s_study::resolve::Status;
@@ -20,6 +22,8 @@ Examples:
   k8s-study guide scheduler kubelet --format html --lang zh -o site
   k8s-study guide --format mdbook -o book && mdbook build book
   k8s-study guide --format codetour -o .        # .tours/*.tour for VS Code's CodeTour
+  k8s-study guide scheduler --format html --line -o site   # + every release from the era to the pin
+  k8s-study guide informer --format html --from v1.20 --to v1.30 --fetch -o site
   k8s-study fetch kubernetes@v1.13.0 && k8s-study guide scheduler -o guide   # + changes since v1.13
 
 The output folder is replaced atomically. Unresolved steps are written with their reason;
@@ -39,6 +43,21 @@ pub struct GuideArgs {
     /// article"): from the cache only, fetching it, or not at all.
     #[arg(long, value_enum, default_value_t = EraArg::Cached)]
     pub era: EraArg,
+    /// HTML only: also write each article at every minor release of its version line (from
+    /// its era to the pin, as `matrix` reads it), with a release selector, each step's state
+    /// there, its code across releases side by side, and the matrix.
+    #[arg(long)]
+    pub line: bool,
+    /// First minor release of the line (implies --line).
+    #[arg(long, value_name = "VERSION")]
+    pub from: Option<String>,
+    /// Last minor release of the line (implies --line).
+    #[arg(long, value_name = "VERSION")]
+    pub to: Option<String>,
+    /// Download releases of the line that are not in the cache (as `matrix --fetch`);
+    /// without it they are listed as not read.
+    #[arg(long)]
+    pub fetch: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -120,12 +139,31 @@ pub fn select<'m>(cx: &'m Context, names: &[String]) -> Result<Vec<&'m Article>,
 }
 
 pub fn run(cx: &Context, args: &GuideArgs) -> Result<u8, Error> {
+    let wants_line = args.line || args.from.is_some() || args.to.is_some() || args.fetch;
+    if wants_line && args.format != GuideFormat::Html {
+        return Err(Error::usage(
+            "--line, --from, --to and --fetch need --format html".to_string(),
+            Some("the version line is a view of the HTML site; `matrix` prints it as text, JSON or Markdown".to_string()),
+        ));
+    }
     let articles = select(cx, &args.select)?;
     let lang = Lang::from(args.lang);
     // A repo or file that cannot be read is written as unresolved, or without an excerpt,
     // with the reason; it is named on stderr at the end (exit 1, as for any unresolved step).
-    let (guides, skipped) =
+    let (guides, mut skipped) =
         guide::build(&cx.sources, &cx.mapping, &articles, lang, args.era.into());
+    let line = wants_line.then(|| {
+        let range = Range {
+            from: args.from.clone(),
+            to: args.to.clone(),
+            fetch: args.fetch,
+        };
+        let progress = super::matrix::progress_bar(cx);
+        let (line, s) = build_line(&cx.sources, &cx.mapping, &articles, lang, &range, &progress);
+        progress.finish_and_clear();
+        skipped.extend(s);
+        line
+    });
     let input = SiteInput {
         guides: &guides,
         components: &cx.mapping.components,
@@ -134,7 +172,10 @@ pub fn run(cx: &Context, args: &GuideArgs) -> Result<u8, Error> {
     let files = match args.format {
         GuideFormat::Md => render::markdown::site(&input)?,
         GuideFormat::Mdbook => render::mdbook::site(&input)?,
-        GuideFormat::Html => render::html::site(&input),
+        GuideFormat::Html => match &line {
+            Some(line) => render::html::site_with_line(&input, line),
+            None => render::html::site(&input),
+        },
         GuideFormat::Json => render::json::site(&input)?,
         GuideFormat::Codetour => render::codetour::site(&input)?,
     };

@@ -63,15 +63,7 @@ pub fn run(cx: &Context, args: &MatrixArgs) -> Result<u8, Error> {
         to: args.to.clone(),
         fetch: args.fetch,
     };
-    let progress = if cx.progress {
-        indicatif::ProgressBar::new(0).with_style(
-            indicatif::ProgressStyle::with_template("matrix {msg} [{bar:30}] {pos}/{len} releases")
-                .expect("a valid template")
-                .progress_chars("=> "),
-        )
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
+    let progress = progress_bar(cx);
     let lines = matrix(&cx.sources, &cx.mapping, &articles, &range, &progress);
     progress.finish_and_clear();
     let mut out = std::io::stdout().lock();
@@ -90,6 +82,20 @@ pub fn run(cx: &Context, args: &MatrixArgs) -> Result<u8, Error> {
         .iter()
         .any(|l| l.columns.iter().any(|c| c.unread.is_some()));
     Ok(if unread { exit::MISSING } else { exit::OK })
+}
+
+/// The bar over the releases of a line (hidden when stderr is not a terminal); `guide
+/// --line` shows the same.
+pub fn progress_bar(cx: &Context) -> indicatif::ProgressBar {
+    if cx.progress {
+        indicatif::ProgressBar::new(0).with_style(
+            indicatif::ProgressStyle::with_template("matrix {msg} [{bar:30}] {pos}/{len} releases")
+                .expect("a valid template")
+                .progress_chars("=> "),
+        )
+    } else {
+        indicatif::ProgressBar::hidden()
+    }
 }
 
 /// The terminal's width (`COLUMNS`), else 100.
@@ -120,29 +126,6 @@ fn short_cell(c: &Cell) -> String {
         let _ = write!(s, " {}-", c.unread);
     }
     s
-}
-
-/// `11/12 ✓ · 1 renamed`, as the Markdown shows it.
-fn long_cell(c: &Cell) -> String {
-    if c.unread == c.steps {
-        return "not read".into();
-    }
-    let mut parts = vec![format!(
-        "{}/{}{}",
-        c.found + c.renamed,
-        c.steps,
-        if c.missing == 0 { " ✓" } else { "" }
-    )];
-    if c.renamed > 0 {
-        parts.push(format!("{} renamed", c.renamed));
-    }
-    if c.missing > 0 {
-        parts.push(format!("{} missing", c.missing));
-    }
-    if c.unread > 0 {
-        parts.push(format!("{} not read", c.unread));
-    }
-    parts.join(" · ")
 }
 
 fn colour(state: State) -> AnsiColor {
@@ -308,7 +291,7 @@ fn write_md(out: &mut impl std::io::Write, lines: &[RepoLine]) -> std::io::Resul
         for a in &line.articles {
             write!(out, "| {} |", md_text(&a.id))?;
             for c in &a.cells {
-                write!(out, " {} |", long_cell(c))?;
+                write!(out, " {} |", c.summary())?;
             }
             writeln!(out)?;
         }

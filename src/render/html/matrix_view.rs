@@ -1,0 +1,113 @@
+//! `matrix.html`: the version line as an HTML table per repo, one row per article and one
+//! column per minor release. A cell's colour is its worst state and its text says the same
+//! (`11/12 ✓ · 1 renamed`), so the table reads without colour; each read cell links to the
+//! article's page at that release.
+
+use std::io::{self, Write};
+
+use super::line::{column_href, state_class};
+use super::page_name;
+use crate::guide::Lang;
+use crate::guide::line::SiteLine;
+use crate::matrix::State;
+use crate::render::escape::esc;
+use crate::render::words::line_words;
+
+pub(super) fn write_matrix(out: &mut impl Write, lang: Lang, line: &SiteLine) -> io::Result<()> {
+    let t = line_words(lang);
+    let l = crate::render::words(lang);
+    super::head(out, lang, &format!("{} · k8s-study", t.matrix_title), true)?;
+    writeln!(
+        out,
+        "<nav class=\"back\"><a href=\"index.html\">← {}</a></nav>",
+        l.all_guides
+    )?;
+    writeln!(
+        out,
+        "<header>\n<h1>{}</h1>\n<p class=\"lede\">{}</p>\n</header>",
+        t.matrix_title, t.matrix_lede
+    )?;
+    writeln!(out, "<ul class=\"matrix-legend\">")?;
+    for (state, word) in [
+        (State::Found, t.found),
+        (State::Renamed, t.renamed),
+        (State::Missing, t.missing),
+        (State::Unread, t.not_read),
+    ] {
+        writeln!(
+            out,
+            "<li><span class=\"swatch cell-{}\"></span>{word}</li>",
+            state_class(state)
+        )?;
+    }
+    writeln!(out, "</ul>")?;
+    for repo in &line.repos {
+        writeln!(
+            out,
+            "<section class=\"line\" id=\"line-{}\">\n<h2>{} <span class=\"meta\">({} {})</span></h2>",
+            esc(&super::slug(&repo.repo)),
+            esc(&repo.repo),
+            t.pin,
+            esc(&repo.pin)
+        )?;
+        writeln!(
+            out,
+            "<div class=\"matrix-wrap\">\n<table class=\"matrix\">\n<caption>{}: {} … {}</caption>",
+            esc(&repo.repo),
+            esc(&repo.columns[0].minor),
+            esc(&repo.columns[repo.columns.len() - 1].minor)
+        )?;
+        write!(out, "<thead><tr><th scope=\"col\">{}</th>", t.article)?;
+        for c in &repo.columns {
+            let title = c
+                .version
+                .as_deref()
+                .map_or_else(|| t.not_read.to_string(), esc);
+            write!(
+                out,
+                "<th scope=\"col\" title=\"{title}\">{}</th>",
+                esc(&c.minor)
+            )?;
+        }
+        writeln!(out, "</tr></thead>\n<tbody>")?;
+        for a in &repo.articles {
+            write!(
+                out,
+                "<tr><th scope=\"row\"><a href=\"{}\" title=\"{}\">{}</a></th>",
+                esc(&page_name(&a.id)),
+                esc(&a.title),
+                esc(&a.id)
+            )?;
+            for (col, cell) in a.cells.iter().enumerate() {
+                let era = a.era.as_deref() == Some(repo.columns[col].minor.as_str());
+                let class = format!(
+                    "cell-{}{}",
+                    state_class(cell.worst()),
+                    if era { " era" } else { "" }
+                );
+                let text = esc(&cell.summary());
+                match column_href(repo, &a.id, col) {
+                    Some(href) => write!(
+                        out,
+                        "<td class=\"{class}\"><a href=\"{}\">{text}</a></td>",
+                        esc(&href)
+                    )?,
+                    None => write!(out, "<td class=\"{class}\">{text}</td>")?,
+                }
+            }
+            writeln!(out, "</tr>")?;
+        }
+        writeln!(out, "</tbody>\n</table>\n</div>")?;
+        for c in repo.columns.iter().filter(|c| c.unread.is_some()) {
+            writeln!(
+                out,
+                "<p class=\"meta\">{} {}: {}</p>",
+                esc(&c.minor),
+                t.not_read,
+                esc(c.unread.as_deref().unwrap_or_default())
+            )?;
+        }
+        writeln!(out, "</section>")?;
+    }
+    writeln!(out, "</main>\n</body>\n</html>")
+}
