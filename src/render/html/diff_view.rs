@@ -5,6 +5,7 @@
 //! Both views show the lines Go-highlighted by the same highlighter as the guides: each
 //! release's body is highlighted once, line by line, and a diff only chooses lines.
 
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use serde::Serialize;
@@ -129,14 +130,15 @@ fn pick(out: &mut impl Write, bodies: &[Body], t: &LineWords) -> io::Result<()> 
         bodies
             .iter()
             .enumerate()
-            .map(|(i, b)| {
-                format!(
+            .fold(String::new(), |mut html, (i, b)| {
+                let _ = write!(
+                    html,
                     "<option value=\"{i}\"{}>{}</option>",
                     if i == selected { " selected" } else { "" },
                     esc(&b.label)
-                )
+                );
+                html
             })
-            .collect()
     };
     writeln!(
         out,

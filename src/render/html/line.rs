@@ -135,49 +135,48 @@ fn selector(line: &RepoLine, guide: &ArticleGuide, at: Option<usize>, t: &LineWo
     let mut options = String::new();
     let mut links = String::new();
     for col in 0..line.columns.len() {
-        let label = esc(&column_label(line, &guide.id, col, t));
-        let here = current == Some(col);
-        match column_href(line, &guide.id, col) {
-            Some(href) => {
-                let href = esc(&href);
-                let _ = writeln!(
-                    options,
-                    "<option value=\"{href}\"{}>{label}</option>",
-                    if here { " selected" } else { "" }
-                );
-                if here {
-                    let _ = writeln!(links, "<li aria-current=\"page\">{label}</li>");
-                } else {
-                    let _ = writeln!(links, "<li><a href=\"{href}\">{label}</a></li>");
-                }
-            }
-            None => {
-                let _ = writeln!(options, "<option disabled>{label}</option>");
-                let _ = writeln!(links, "<li class=\"unread\">{label}</li>");
-            }
-        }
+        let label = column_label(line, &guide.id, col, t);
+        let href = column_href(line, &guide.id, col);
+        entry(
+            &mut options,
+            &mut links,
+            &label,
+            href.as_deref(),
+            current == Some(col),
+        );
     }
     if pin_column.is_none() {
         // The line stops before the pin (`--to`): the pin's page is one more release.
-        let label = esc(&format!("{} · {}", line.pin, t.pin));
-        let href = esc(&page_name(&guide.id));
-        let here = at.is_none();
-        let _ = writeln!(
-            options,
-            "<option value=\"{href}\"{}>{label}</option>",
-            if here { " selected" } else { "" }
-        );
-        if here {
-            let _ = writeln!(links, "<li aria-current=\"page\">{label}</li>");
-        } else {
-            let _ = writeln!(links, "<li><a href=\"{href}\">{label}</a></li>");
-        }
+        let label = format!("{} · {}", line.pin, t.pin);
+        let href = page_name(&guide.id);
+        entry(&mut options, &mut links, &label, Some(&href), at.is_none());
     }
     format!(
         "<nav class=\"releases\" aria-label=\"{release}\">\n<label for=\"release-select\">{release}</label>\n<select id=\"release-select\" hidden>\n{options}</select>\n<ul class=\"release-links\">\n{links}</ul>\n<a class=\"to-matrix\" href=\"matrix.html\">{matrix}</a>\n</nav>\n",
         release = t.release,
         matrix = t.matrix_title,
     )
+}
+
+/// One release in the selector's options and in its plain links: the current one is marked,
+/// one that was not read is listed without a link.
+fn entry(options: &mut String, links: &mut String, label: &str, href: Option<&str>, here: bool) {
+    let label = esc(label);
+    let Some(href) = href.map(esc) else {
+        let _ = writeln!(options, "<option disabled>{label}</option>");
+        let _ = writeln!(links, "<li class=\"unread\">{label}</li>");
+        return;
+    };
+    let selected = if here { " selected" } else { "" };
+    let _ = writeln!(
+        options,
+        "<option value=\"{href}\"{selected}>{label}</option>"
+    );
+    if here {
+        let _ = writeln!(links, "<li aria-current=\"page\">{label}</li>");
+    } else {
+        let _ = writeln!(links, "<li><a href=\"{href}\">{label}</a></li>");
+    }
 }
 
 /// Each step's state at column `col` (or only its span when `col` is `None`), its first and

@@ -375,6 +375,8 @@ fn index_groups_by_component_and_links_pages() {
         [
             "index.html",
             "style.css",
+            "site.js",
+            "search-index.js",
             "inf-1.html",
             "sched-1.html",
             "inf-2.html",
@@ -397,6 +399,39 @@ fn index_groups_by_component_and_links_pages() {
     assert_eq!(index.matches("path inferred</span>").count(), 1, "{index}");
     assert!(pos("href=\"sched-1.html\"") < pos("path inferred</span>"));
     assert!(index.contains("series · 1 step"), "{index}");
+    // The search box is there for the script to show; nothing loads from the network.
+    assert!(index.contains("<form class=\"search\" role=\"search\" id=\"search-form\" hidden>"));
+    assert!(index.contains("<script src=\"search-index.js\" defer></script>"));
+    assert!(!index.contains("src=\"http"), "{index}");
+}
+
+#[test]
+fn the_search_index_is_a_script_no_title_can_break_out_of() {
+    let mut g = guide("evil", "informer", vec![step(1, "k8s.io/x.F")]);
+    g.title = "调度 </script><script>alert(1)</script>".to_string();
+    g.steps[0].was = Some("k8s.io/x.OldF".to_string());
+    let components = BTreeMap::new();
+    let files = site(&SiteInput {
+        guides: std::slice::from_ref(&g),
+        components: &components,
+        lang: Lang::En,
+    });
+    let (_, js) = files
+        .iter()
+        .find(|(n, _)| n == "search-index.js")
+        .expect("search-index.js");
+    let js = String::from_utf8(js.clone()).unwrap();
+    assert!(!js.contains('<'), "{js}");
+    let json = js
+        .split_once("window.K8S_STUDY_SEARCH = ")
+        .and_then(|(_, rest)| rest.trim_end().strip_suffix(';'))
+        .expect("one assignment");
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(v[0]["title"], g.title);
+    assert_eq!(v[0]["page"], "evil.html");
+    assert_eq!(v[0]["symbols"][0], "k8s.io/x.F");
+    assert_eq!(v[0]["was"][0], "k8s.io/x.OldF");
+    assert_eq!(v[0]["components"][0], "informer");
 }
 
 #[test]
