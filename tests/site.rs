@@ -228,7 +228,13 @@ impl Page {
                     Some(format!("console.error: {:?}", e.params.args))
                 }
                 Event::RuntimeExceptionThrown(e) => {
-                    Some(format!("exception: {:?}", e.params.exception_details))
+                    let d = &e.params.exception_details;
+                    Some(format!(
+                        "{} at {}:{}",
+                        d.text,
+                        d.url.as_deref().unwrap_or_default(),
+                        d.line_number
+                    ))
                 }
                 Event::LogEntryAdded(e)
                     if e.params.entry.level
@@ -278,6 +284,25 @@ impl Page {
         panic!("never true: {js}");
     }
 
+    /// The fonts the browser drew the first `selector` element with: family and glyph count.
+    fn fonts_of(&self, selector: &str) -> Vec<(String, f64)> {
+        use headless_chrome::protocol::cdp::{CSS, DOM};
+        self.tab
+            .call_method(DOM::Enable {
+                include_whitespace: None,
+            })
+            .unwrap();
+        self.tab.call_method(CSS::Enable(None)).unwrap();
+        let node_id = self.tab.find_element(selector).unwrap().node_id;
+        self.tab
+            .call_method(CSS::GetPlatformFontsForNode { node_id })
+            .unwrap()
+            .fonts
+            .into_iter()
+            .map(|f| (f.family_name, f.glyph_count))
+            .collect()
+    }
+
     /// The links of the search results after typing `query` in the box.
     fn search(&self, query: &str) -> Vec<String> {
         let box_ = self.tab.find_element("#search").unwrap();
@@ -317,6 +342,15 @@ fn in_a_browser_the_selector_search_and_diff_work_without_console_errors() {
         links.iter().all(|l| l.contains("/blob/v1.3.0/")),
         "{links:?}"
     );
+
+    // Chinese without tofu: the title's Han glyphs come from a CJK font of the stack.
+    page.goto(&site.join("sched-line.html"));
+    let fonts = page.fonts_of("h1");
+    let han = fonts
+        .iter()
+        .find(|(family, _)| family.contains("CJK"))
+        .unwrap_or_else(|| panic!("no CJK font draws the title: {fonts:?}"));
+    assert!(han.1 >= 6.0, "调度流程分析 is six glyphs: {fonts:?}");
 
     // One search box for titles (Chinese too), symbols and old names.
     page.goto(&site.join("index.html"));
