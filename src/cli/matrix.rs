@@ -1,14 +1,13 @@
 //! `matrix`: the version line of articles and components, as a terminal table, JSON or
 //! Markdown (`k8s_study::matrix` computes it).
 
-use std::fmt::Write as _;
 use std::io::Write as _;
 
 use anstyle::AnsiColor;
 use clap::{Args, ValueEnum};
 use k8s_study::Error;
 use k8s_study::error::exit;
-use k8s_study::matrix::{Cell, Range, RepoLine, State, StepLine, matrix};
+use k8s_study::matrix::{Range, RepoLine, State, StepLine, matrix};
 
 use super::Context;
 use super::output::paint;
@@ -107,27 +106,6 @@ fn width() -> usize {
         .unwrap_or(100)
 }
 
-/// `11/12 1r 1✗`, `12/12 ✓`, `-` for a release not read.
-fn short_cell(c: &Cell) -> String {
-    if c.unread == c.steps {
-        return "-".into();
-    }
-    let mut s = format!("{}/{}", c.found, c.steps);
-    if c.found == c.steps {
-        s.push_str(" ✓");
-    }
-    if c.renamed > 0 {
-        let _ = write!(s, " {}r", c.renamed);
-    }
-    if c.missing > 0 {
-        let _ = write!(s, " {}✗", c.missing);
-    }
-    if c.unread > 0 {
-        let _ = write!(s, " {}-", c.unread);
-    }
-    s
-}
-
 fn colour(state: State) -> AnsiColor {
     match state {
         State::Found => AnsiColor::Green,
@@ -169,7 +147,7 @@ fn write_text(
         let cell_width = line
             .articles
             .iter()
-            .flat_map(|a| a.cells.iter().map(|c| short_cell(c).chars().count()))
+            .flat_map(|a| a.cells.iter().map(|c| c.short().chars().count()))
             .chain(line.columns.iter().map(|c| c.minor.len()))
             .max()
             .unwrap_or(5);
@@ -186,7 +164,7 @@ fn write_text(
                 let id: String = a.id.chars().take(label).collect();
                 write!(out, "  {id:label$}")?;
                 for c in &a.cells[start..end] {
-                    let text = format!("{:>cell_width$}", short_cell(c));
+                    let text = format!("{:>cell_width$}", c.short());
                     write!(out, "  {}", paint(&text, colour(c.worst())))?;
                 }
                 writeln!(out)?;

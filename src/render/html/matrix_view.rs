@@ -1,7 +1,7 @@
 //! `matrix.html`: the version line as an HTML table per repo, one row per article and one
 //! column per minor release. A cell's colour is its worst state and its text says the same
-//! (`11/12 ✓ · 1 renamed`), so the table reads without colour; each read cell links to the
-//! article's page at that release.
+//! (`11/12 1r`, spelled out as `11/12 ✓ · 1 renamed` for screen readers and on hover), so the
+//! table reads without colour; each read cell links to the article's page at that release.
 
 use std::io::{self, Write};
 
@@ -28,15 +28,15 @@ pub(super) fn write_matrix(out: &mut impl Write, lang: Lang, line: &SiteLine) ->
         t.matrix_title, t.matrix_lede
     )?;
     writeln!(out, "<ul class=\"matrix-legend\">")?;
-    for (state, word) in [
-        (State::Found, t.found),
-        (State::Renamed, t.renamed),
-        (State::Missing, t.missing),
-        (State::Unread, t.not_read),
+    for (state, mark, word) in [
+        (State::Found, "n/m", t.found),
+        (State::Renamed, "r", t.renamed),
+        (State::Missing, "✗", t.missing),
+        (State::Unread, "-", t.not_read),
     ] {
         writeln!(
             out,
-            "<li><span class=\"swatch cell-{}\"></span>{word}</li>",
+            "<li><span class=\"swatch cell-{}\"></span><code>{mark}</code> {word}</li>",
             state_class(state)
         )?;
     }
@@ -85,14 +85,20 @@ pub(super) fn write_matrix(out: &mut impl Write, lang: Lang, line: &SiteLine) ->
                     state_class(cell.worst()),
                     if era { " era" } else { "" }
                 );
-                let text = esc(&cell.summary());
+                // Short in sight (the legend says what r and ✗ are), spelled out for
+                // screen readers and on hover.
+                let long = esc(&cell.summary());
+                let text = format!(
+                    "<span aria-hidden=\"true\">{}</span><span class=\"sr\">{long}</span>",
+                    esc(&cell.short())
+                );
                 match column_href(repo, &a.id, col) {
                     Some(href) => write!(
                         out,
-                        "<td class=\"{class}\"><a href=\"{}\">{text}</a></td>",
+                        "<td class=\"{class}\" title=\"{long}\"><a href=\"{}\">{text}</a></td>",
                         esc(&href)
                     )?,
-                    None => write!(out, "<td class=\"{class}\">{text}</td>")?,
+                    None => write!(out, "<td class=\"{class}\" title=\"{long}\">{text}</td>")?,
                 }
             }
             writeln!(out, "</tr>")?;
