@@ -19,6 +19,10 @@ use crate::render::highlight::highlight_lines;
 use crate::render::words::{LineWords, line_words};
 use crate::resolve::Status;
 
+/// Line number and code, old then new: fixed widths, so the code gets the room.
+const COLUMNS: &str =
+    "<colgroup><col class=\"ln\"><col class=\"code\"><col class=\"ln\"><col class=\"code\"></colgroup>";
+
 /// Unchanged lines kept around each change; longer unchanged runs fold into one row.
 const CONTEXT: usize = 3;
 
@@ -179,7 +183,7 @@ fn pair_html(out: &mut impl Write, old: &Body, new: &Body, t: &LineWords) -> io:
     let rows = side_by_side(&joined(old), &joined(new));
     writeln!(
         out,
-        "<table class=\"diff\" id=\"{}\">\n<caption>{} → {}</caption>",
+        "<table class=\"diff\" id=\"{}\">\n<caption>{} → {}</caption>\n{COLUMNS}",
         esc(&id),
         esc(&old.label),
         esc(&new.label)

@@ -171,6 +171,13 @@
     var caption = document.createElement("caption");
     caption.textContent = old.label + " → " + now.label;
     table.appendChild(caption);
+    var cols = document.createElement("colgroup");
+    ["ln", "code", "ln", "code"].forEach(function (c) {
+      var col = document.createElement("col");
+      col.className = c;
+      cols.appendChild(col);
+    });
+    table.appendChild(cols);
     var thead = document.createElement("thead");
     var tr = document.createElement("tr");
     tr.appendChild(head(old));
