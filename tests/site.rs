@@ -102,7 +102,7 @@ fn every_release_has_its_own_pages_permalinks_and_step_states() {
     assert!(!v12.contains("/blob/v1.4.0/"), "{v12}");
     assert!(
         v12.contains(
-            "At v1.2: renamed found as <code>example.com/sched/sched.findNodesThatFitPod</code>"
+            "At v1.2: renamed, found as <code>example.com/sched/sched.findNodesThatFitPod</code>"
         ),
         "{v12}"
     );

@@ -20,8 +20,7 @@ use crate::render::words::{LineWords, line_words};
 use crate::resolve::Status;
 
 /// Line number and code, old then new: fixed widths, so the code gets the room.
-const COLUMNS: &str =
-    "<colgroup><col class=\"ln\"><col class=\"code\"><col class=\"ln\"><col class=\"code\"></colgroup>";
+const COLUMNS: &str = "<colgroup><col class=\"ln\"><col class=\"code\"><col class=\"ln\"><col class=\"code\"></colgroup>";
 
 /// Unchanged lines kept around each change; longer unchanged runs fold into one row.
 const CONTEXT: usize = 3;

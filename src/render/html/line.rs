@@ -204,7 +204,7 @@ fn step_states(
                 let what = match state {
                     State::Found => t.found.to_string(),
                     State::Renamed => format!(
-                        "{} {} <code>{}</code>",
+                        "{}, {} <code>{}</code>",
                         t.renamed,
                         t.found_as,
                         esc(sl.names[col].as_deref().unwrap_or_default())
