@@ -87,18 +87,18 @@ pub(super) fn write_matrix(out: &mut impl Write, lang: Lang, line: &SiteLine) ->
                 );
                 // Short in sight (the legend says what r and ✗ are), spelled out for
                 // screen readers and on hover.
-                let long = esc(&cell.summary());
+                let spelled = esc(&cell.summary());
                 let text = format!(
-                    "<span aria-hidden=\"true\">{}</span><span class=\"sr\">{long}</span>",
+                    "<span aria-hidden=\"true\">{}</span><span class=\"sr\">{spelled}</span>",
                     esc(&cell.short())
                 );
                 match column_href(repo, &a.id, col) {
                     Some(href) => write!(
                         out,
-                        "<td class=\"{class}\" title=\"{long}\"><a href=\"{}\">{text}</a></td>",
+                        "<td class=\"{class}\" title=\"{spelled}\"><a href=\"{}\">{text}</a></td>",
                         esc(&href)
                     )?,
-                    None => write!(out, "<td class=\"{class}\" title=\"{long}\">{text}</td>")?,
+                    None => write!(out, "<td class=\"{class}\" title=\"{spelled}\">{text}</td>")?,
                 }
             }
             writeln!(out, "</tr>")?;
