@@ -58,16 +58,22 @@ pub fn build_line(
     let mut skipped = Vec::new();
     let mut views = Vec::with_capacity(repos.len());
     for line in &repos {
+        // The bar goes on over the views, each as long as a release of the matrix.
+        progress.set_length(progress.length().unwrap_or(0) + line.columns.len() as u64);
+        progress.set_message(format!("{} guides", line.repo));
         let built: Vec<Option<(Vec<ArticleGuide>, Vec<Skipped>)>> = (0..line.columns.len())
             .into_par_iter()
             .map(|col| {
-                let view = at_column(mapping, line, col)?;
-                let refs: Vec<&Article> = view
-                    .articles
-                    .iter()
-                    .filter(|a| line.articles.iter().any(|l| l.id == a.id))
-                    .collect();
-                Some(build(sources, &view, &refs, lang, Era::Off))
+                let built = at_column(mapping, line, col).map(|view| {
+                    let refs: Vec<&Article> = view
+                        .articles
+                        .iter()
+                        .filter(|a| line.articles.iter().any(|l| l.id == a.id))
+                        .collect();
+                    build(sources, &view, &refs, lang, Era::Off)
+                });
+                progress.inc(1);
+                built
             })
             .collect();
         views.push(
