@@ -17,8 +17,8 @@ use crate::source::Sources;
 /// The version line of some articles and their guides at each release.
 pub struct SiteLine {
     pub repos: Vec<RepoLine>,
-    /// Per repo line, per column: the guides of the line's articles at that release, in the
-    /// line's article order; `None` when the column was not read, and for the pin's own
+    /// Per repo line, per column: the guides of the line's articles at that release (in
+    /// mapping order, which may not be the line's); `None` when the column was not read, and for the pin's own
     /// release, whose view is the guide at the pin (with its era and counterparts).
     pub views: Vec<Vec<Option<Vec<ArticleGuide>>>>,
 }
@@ -30,8 +30,12 @@ impl SiteLine {
             .iter()
             .zip(&self.views)
             .find_map(|(line, views)| {
-                let at = line.articles.iter().position(|a| a.id == article)?;
-                views.get(column)?.as_ref()?.get(at)
+                line.articles.iter().find(|a| a.id == article)?;
+                views
+                    .get(column)?
+                    .as_ref()?
+                    .iter()
+                    .find(|g| g.id == article)
             })
     }
 
