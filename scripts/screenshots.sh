@@ -27,6 +27,6 @@ shot() {
     --screenshot="$PWD/docs/img/$2" "file://$PWD/$site/$1" 2>/dev/null
 }
 mkdir -p docs/img
-shot matrix.html site-matrix.png 1400,560
+shot matrix.html site-matrix.png 1400,640
 shot kube-scheduler-zhonglinzhang.step-5.html site-diff.png 1280,900
 echo "wrote docs/img/site-matrix.png and docs/img/site-diff.png"

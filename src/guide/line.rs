@@ -18,8 +18,9 @@ use crate::source::Sources;
 pub struct SiteLine {
     pub repos: Vec<RepoLine>,
     /// Per repo line, per column: the guides of the line's articles at that release (in
-    /// mapping order, which may not be the line's); `None` when the column was not read, and for the pin's own
-    /// release, whose view is the guide at the pin (with its era and counterparts).
+    /// mapping order, which may not be the line's); `None` when the column was not read,
+    /// and for the pin's own release, whose view is the guide at the pin (with its era and
+    /// counterparts).
     pub views: Vec<Vec<Option<Vec<ArticleGuide>>>>,
 }
 
