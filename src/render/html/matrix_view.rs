@@ -40,7 +40,11 @@ pub(super) fn write_matrix(out: &mut impl Write, lang: Lang, line: &SiteLine) ->
             state_class(state)
         )?;
     }
-    writeln!(out, "</ul>")?;
+    writeln!(
+        out,
+        "<li><span class=\"swatch era-mark\"></span>{}</li>\n</ul>",
+        t.era
+    )?;
     for repo in &line.repos {
         writeln!(
             out,
