@@ -11,7 +11,7 @@ use crate::guide::Lang;
 use crate::guide::line::SiteLine;
 use crate::matrix::State;
 use crate::render::escape::esc;
-use crate::render::words::line_words;
+use crate::render::words::{LineWords, line_words};
 
 pub(super) fn write_matrix(out: &mut impl Write, lang: Lang, line: &SiteLine) -> io::Result<()> {
     let t = line_words(lang);
@@ -27,24 +27,7 @@ pub(super) fn write_matrix(out: &mut impl Write, lang: Lang, line: &SiteLine) ->
         "<header>\n<h1>{}</h1>\n<p class=\"lede\">{}</p>\n</header>",
         t.matrix_title, t.matrix_lede
     )?;
-    writeln!(out, "<ul class=\"matrix-legend\">")?;
-    for (state, mark, word) in [
-        (State::Found, "n/m", t.found),
-        (State::Renamed, "r", t.renamed),
-        (State::Missing, "✗", t.missing),
-        (State::Unread, "-", t.not_read),
-    ] {
-        writeln!(
-            out,
-            "<li><span class=\"swatch cell-{}\"></span><code>{mark}</code> {word}</li>",
-            state_class(state)
-        )?;
-    }
-    writeln!(
-        out,
-        "<li><span class=\"swatch era-mark\"></span>{}</li>\n</ul>",
-        t.era
-    )?;
+    legend(out, t)?;
     for repo in &line.repos {
         writeln!(
             out,
@@ -120,4 +103,26 @@ pub(super) fn write_matrix(out: &mut impl Write, lang: Lang, line: &SiteLine) ->
         writeln!(out, "</section>")?;
     }
     writeln!(out, "</main>\n</body>\n</html>")
+}
+
+/// What a colour and a mark say; the outline marks the article's own release.
+fn legend(out: &mut impl Write, t: &LineWords) -> io::Result<()> {
+    writeln!(out, "<ul class=\"matrix-legend\">")?;
+    for (state, mark, word) in [
+        (State::Found, "n/m", t.found),
+        (State::Renamed, "r", t.renamed),
+        (State::Missing, "✗", t.missing),
+        (State::Unread, "-", t.not_read),
+    ] {
+        writeln!(
+            out,
+            "<li><span class=\"swatch cell-{}\"></span><code>{mark}</code> {word}</li>",
+            state_class(state)
+        )?;
+    }
+    writeln!(
+        out,
+        "<li><span class=\"swatch era-mark\"></span>{}</li>\n</ul>",
+        t.era
+    )
 }
