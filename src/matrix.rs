@@ -75,7 +75,7 @@ pub struct Cell {
 }
 
 impl Cell {
-    /// `11/12 1r 1✗`, `12/12 ✓`, `-` for a release not read: found under the pin name of the
+    /// `10/12 1r 1✗`, `12/12 ✓`, `-` for a release not read: found under the pin name of the
     /// article's steps, then renamed, missing and not read counts.
     pub fn short(&self) -> String {
         use std::fmt::Write as _;

@@ -1,7 +1,8 @@
 //! `matrix.html`: the version line as an HTML table per repo, one row per article and one
 //! column per minor release. A cell's colour is its worst state and its text says the same
-//! (`11/12 1r`, spelled out as `11/12 ✓ · 1 renamed` for screen readers and on hover), so the
-//! table reads without colour; each read cell links to the article's page at that release.
+//! (`10/12 1r 1✗`, spelled out as `11/12 · 1 renamed · 1 missing` for screen readers and on
+//! hover), so the table reads without colour; each read cell links to the article's page at
+//! that release.
 
 use std::io::{self, Write};
 
