@@ -75,6 +75,49 @@ pub struct Cell {
 }
 
 impl Cell {
+    /// `10/12 1r 1✗`, `12/12 ✓`, `-` for a release not read: found under the pin name of the
+    /// article's steps, then renamed, missing and not read counts.
+    pub fn short(&self) -> String {
+        use std::fmt::Write as _;
+        if self.unread == self.steps {
+            return "-".into();
+        }
+        let mut s = format!("{}/{}", self.found, self.steps);
+        if self.found == self.steps {
+            s.push_str(" ✓");
+        }
+        for (n, mark) in [(self.renamed, "r"), (self.missing, "✗"), (self.unread, "-")] {
+            if n > 0 {
+                let _ = write!(s, " {n}{mark}");
+            }
+        }
+        s
+    }
+
+    /// `11/12 ✓ · 1 renamed`: steps there (under any name) of the article's steps, then how
+    /// many only under an older name, missing or not read; `not read` for a whole column.
+    pub fn summary(&self) -> String {
+        if self.unread == self.steps {
+            return "not read".into();
+        }
+        let mut parts = vec![format!(
+            "{}/{}{}",
+            self.found + self.renamed,
+            self.steps,
+            if self.missing == 0 { " ✓" } else { "" }
+        )];
+        if self.renamed > 0 {
+            parts.push(format!("{} renamed", self.renamed));
+        }
+        if self.missing > 0 {
+            parts.push(format!("{} missing", self.missing));
+        }
+        if self.unread > 0 {
+            parts.push(format!("{} not read", self.unread));
+        }
+        parts.join(" · ")
+    }
+
     /// The worst state in the cell: what colours it.
     pub fn worst(&self) -> State {
         if self.missing > 0 {

@@ -56,7 +56,9 @@ func (s *Scheduler) findNodesThatFitPod() int {
 func (s *Scheduler) ScheduleOne() {}
 ";
 
-fn setup() -> Workspace {
+/// `mirrors/acme/sched`: tags v1.1.0 (V1), v1.2.0 (V2), v1.3.0 and v1.4.0 (V3); also the
+/// history of the HTML site's tests (tests/site.rs).
+pub(crate) fn sched_history() -> Workspace {
     let ws = Workspace::new();
     let root = ws.path("mirrors/acme/sched");
     let repo = Repository::init(&root).unwrap();
@@ -70,6 +72,11 @@ fn setup() -> Workspace {
         write(&root, "sched/sched.go", text);
         commit_and_tag(&repo, tag);
     }
+    ws
+}
+
+fn setup() -> Workspace {
+    let ws = sched_history();
     let step = |s: &str, was: Option<&str>| {
         let was = was
             .map(|w| format!("        was: example.com/sched/sched.{w}\n"))
@@ -337,5 +344,8 @@ fn mdbook_with_a_version_line() {
     assert!(!book.join("src/line").exists());
     let out = guide(&["--format", "md", "--from", "v1.3"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("only --format mdbook"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("which --format html and --format mdbook show")
+    );
 }

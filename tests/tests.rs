@@ -18,4 +18,5 @@ mod modules;
 mod real_modules;
 mod real_source;
 mod rust_items;
+mod site;
 mod util;

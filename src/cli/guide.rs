@@ -3,6 +3,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use k8s_study::Error;
 use k8s_study::error::exit;
+use k8s_study::guide::line::build_line;
 use k8s_study::guide::{self, Era, Lang};
 use k8s_study::lookup::component_articles;
 use k8s_study::mapping::Article;
@@ -22,6 +23,8 @@ Examples:
   k8s-study guide --format mdbook -o book && mdbook build book
   k8s-study guide scheduler --format mdbook --from v1.18 -o book   # + the version line
   k8s-study guide --format codetour -o .        # .tours/*.tour for VS Code's CodeTour
+  k8s-study guide scheduler --format html --line -o site   # + every release from the era to the pin
+  k8s-study guide informer --format html --from v1.20 --to v1.30 --fetch -o site
   k8s-study fetch kubernetes@v1.13.0 && k8s-study guide scheduler -o guide   # + changes since v1.13
 
 The output folder is replaced atomically. Unresolved steps are written with their reason;
@@ -41,15 +44,20 @@ pub struct GuideArgs {
     /// article"): from the cache only, fetching it, or not at all.
     #[arg(long, value_enum, default_value_t = EraArg::Cached)]
     pub era: EraArg,
-    /// Draw the version line from this minor release, as `matrix` does (mdBook: a chapter
-    /// per component, each step's since and until). Any of --from, --to, --fetch draws it.
+    /// Also draw the version line of each article, from its era to the pin as `matrix`
+    /// reads it. HTML: every article at every minor release, with a release selector, each
+    /// step's state there, its code across releases side by side, the matrix and its heat
+    /// map. mdBook: a chapter per component, and each step's since and until.
+    #[arg(long)]
+    pub line: bool,
+    /// First minor release of the line (implies --line).
     #[arg(long, value_name = "VERSION")]
     pub from: Option<String>,
-    /// Last minor release of the version line (default: the pin's).
+    /// Last minor release of the line (implies --line; default: the pin's).
     #[arg(long, value_name = "VERSION")]
     pub to: Option<String>,
-    /// Draw the version line (era to pin unless --from/--to), downloading the releases that
-    /// are not in the cache (as `matrix --fetch`).
+    /// Download releases of the line that are not in the cache (as `matrix --fetch`);
+    /// without it they are listed as not read (implies --line).
     #[arg(long)]
     pub fetch: bool,
 }
@@ -133,40 +141,50 @@ pub fn select<'m>(cx: &'m Context, names: &[String]) -> Result<Vec<&'m Article>,
 }
 
 pub fn run(cx: &Context, args: &GuideArgs) -> Result<u8, Error> {
-    let articles = select(cx, &args.select)?;
-    // Any of the three asks for the line (`--fetch` alone: era to pin, as `matrix --fetch`).
-    let wants_line = args.from.is_some() || args.to.is_some() || args.fetch;
-    if wants_line && args.format != GuideFormat::Mdbook {
+    let wants_line = args.line || args.from.is_some() || args.to.is_some() || args.fetch;
+    if wants_line && !matches!(args.format, GuideFormat::Html | GuideFormat::Mdbook) {
         return Err(Error::usage(
-            "--from, --to and --fetch draw the version line, which only --format mdbook shows",
-            Some("`k8s-study matrix` shows it on its own".into()),
+            "--line, --from, --to and --fetch draw the version line, which --format html and --format mdbook show".to_string(),
+            Some("`k8s-study matrix` prints it as text, JSON, Markdown or SVG".to_string()),
         ));
     }
-    let line = if wants_line {
-        let range = Range {
-            from: args.from.clone(),
-            to: args.to.clone(),
-            fetch: args.fetch,
-        };
-        super::matrix::line(cx, &articles, &range)
-    } else {
-        Vec::new()
-    };
+    let articles = select(cx, &args.select)?;
     let lang = Lang::from(args.lang);
     // A repo or file that cannot be read is written as unresolved, or without an excerpt,
     // with the reason; it is named on stderr at the end (exit 1, as for any unresolved step).
-    let (guides, skipped) =
+    let (guides, mut skipped) =
         guide::build(&cx.sources, &cx.mapping, &articles, lang, args.era.into());
+    let range = Range {
+        from: args.from.clone(),
+        to: args.to.clone(),
+        fetch: args.fetch,
+    };
+    // HTML reads every article at every release of the line; mdBook needs the matrix only.
+    let site_line = (wants_line && args.format == GuideFormat::Html).then(|| {
+        let progress = super::matrix::progress_bar(cx);
+        let (line, s) = build_line(&cx.sources, &cx.mapping, &articles, lang, &range, &progress);
+        progress.finish_and_clear();
+        skipped.extend(s);
+        line
+    });
+    let matrix_line = match &site_line {
+        Some(_) => Vec::new(),
+        None if wants_line => super::matrix::line(cx, &articles, &range),
+        None => Vec::new(),
+    };
     let input = SiteInput {
         guides: &guides,
         components: &cx.mapping.components,
         lang,
-        line: &line,
+        line: site_line.as_ref().map_or(&matrix_line, |l| &l.repos),
     };
     let files = match args.format {
         GuideFormat::Md => render::markdown::site(&input)?,
         GuideFormat::Mdbook => render::mdbook::site(&input)?,
-        GuideFormat::Html => render::html::site(&input),
+        GuideFormat::Html => match &site_line {
+            Some(line) => render::html::site_with_line(&input, line),
+            None => render::html::site(&input),
+        },
         GuideFormat::Json => render::json::site(&input)?,
         GuideFormat::Codetour => render::codetour::site(&input)?,
     };

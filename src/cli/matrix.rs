@@ -1,7 +1,6 @@
 //! `matrix`: the version line of articles and components, as a terminal table, JSON,
 //! Markdown or an SVG heat map (`k8s_study::matrix` computes it, `render::heatmap` draws it).
 
-use std::fmt::Write as _;
 use std::io::Write as _;
 
 use anstyle::AnsiColor;
@@ -10,7 +9,7 @@ use k8s_study::Error;
 use k8s_study::error::exit;
 use k8s_study::guide::Lang;
 use k8s_study::mapping::Article;
-use k8s_study::matrix::{Cell, Range, RepoLine, State, StepLine, matrix};
+use k8s_study::matrix::{Range, RepoLine, State, StepLine, matrix};
 use k8s_study::render::heatmap;
 
 use super::Context;
@@ -115,7 +114,16 @@ pub fn run(cx: &Context, args: &MatrixArgs) -> Result<u8, Error> {
 /// The version line of `articles`, with a progress bar of releases read when the context
 /// shows progress (`guide` draws it too).
 pub fn line(cx: &Context, articles: &[&Article], range: &Range) -> Vec<RepoLine> {
-    let progress = if cx.progress {
+    let progress = progress_bar(cx);
+    let lines = matrix(&cx.sources, &cx.mapping, articles, range, &progress);
+    progress.finish_and_clear();
+    lines
+}
+
+/// The bar over the releases of a line (hidden when stderr is not a terminal); `guide
+/// --line` shows the same.
+pub fn progress_bar(cx: &Context) -> indicatif::ProgressBar {
+    if cx.progress {
         indicatif::ProgressBar::new(0).with_style(
             indicatif::ProgressStyle::with_template("matrix {msg} [{bar:30}] {pos}/{len} releases")
                 .expect("a valid template")
@@ -123,10 +131,7 @@ pub fn line(cx: &Context, articles: &[&Article], range: &Range) -> Vec<RepoLine>
         )
     } else {
         indicatif::ProgressBar::hidden()
-    };
-    let lines = matrix(&cx.sources, &cx.mapping, articles, range, &progress);
-    progress.finish_and_clear();
-    lines
+    }
 }
 
 /// The terminal's width (`COLUMNS`), else 100.
@@ -136,50 +141,6 @@ fn width() -> usize {
         .and_then(|c| c.parse().ok())
         .filter(|&w: &usize| w >= 40)
         .unwrap_or(100)
-}
-
-/// `11/12 1r 1✗`, `12/12 ✓`, `-` for a release not read.
-fn short_cell(c: &Cell) -> String {
-    if c.unread == c.steps {
-        return "-".into();
-    }
-    let mut s = format!("{}/{}", c.found, c.steps);
-    if c.found == c.steps {
-        s.push_str(" ✓");
-    }
-    if c.renamed > 0 {
-        let _ = write!(s, " {}r", c.renamed);
-    }
-    if c.missing > 0 {
-        let _ = write!(s, " {}✗", c.missing);
-    }
-    if c.unread > 0 {
-        let _ = write!(s, " {}-", c.unread);
-    }
-    s
-}
-
-/// `11/12 ✓ · 1 renamed`, as the Markdown shows it.
-fn long_cell(c: &Cell) -> String {
-    if c.unread == c.steps {
-        return "not read".into();
-    }
-    let mut parts = vec![format!(
-        "{}/{}{}",
-        c.found + c.renamed,
-        c.steps,
-        if c.missing == 0 { " ✓" } else { "" }
-    )];
-    if c.renamed > 0 {
-        parts.push(format!("{} renamed", c.renamed));
-    }
-    if c.missing > 0 {
-        parts.push(format!("{} missing", c.missing));
-    }
-    if c.unread > 0 {
-        parts.push(format!("{} not read", c.unread));
-    }
-    parts.join(" · ")
 }
 
 fn colour(state: State) -> AnsiColor {
@@ -223,7 +184,7 @@ fn write_text(
         let cell_width = line
             .articles
             .iter()
-            .flat_map(|a| a.cells.iter().map(|c| short_cell(c).chars().count()))
+            .flat_map(|a| a.cells.iter().map(|c| c.short().chars().count()))
             .chain(line.columns.iter().map(|c| c.minor.len()))
             .max()
             .unwrap_or(5);
@@ -240,7 +201,7 @@ fn write_text(
                 let id: String = a.id.chars().take(label).collect();
                 write!(out, "  {id:label$}")?;
                 for c in &a.cells[start..end] {
-                    let text = format!("{:>cell_width$}", short_cell(c));
+                    let text = format!("{:>cell_width$}", c.short());
                     write!(out, "  {}", paint(&text, colour(c.worst())))?;
                 }
                 writeln!(out)?;
@@ -345,7 +306,7 @@ fn write_md(out: &mut impl std::io::Write, lines: &[RepoLine]) -> std::io::Resul
         for a in &line.articles {
             write!(out, "| {} |", md_text(&a.id))?;
             for c in &a.cells {
-                write!(out, " {} |", long_cell(c))?;
+                write!(out, " {} |", c.summary())?;
             }
             writeln!(out)?;
         }

@@ -15,7 +15,7 @@
 //!   and the one bump loop ([`bump`]);
 //! - `compare`: comparison and classification ([`compare()`], the thresholds
 //!   [`RENAME_THRESHOLD`], [`CONFIDENT`], [`TIE_MARGIN`]);
-//! - `textdiff`: [`line_changes`] and [`unified_diff`];
+//! - `textdiff`: [`line_changes`], [`unified_diff`] and [`side_by_side`] rows;
 //! - [`similarity`]: the score of a candidate; [`rewrite`]: the mapping edited for a bump.
 //!
 //! Which tag of each repo a Kubernetes version means is [`crate::versions`].
@@ -37,7 +37,7 @@ use crate::mapping::{Article, Mapping};
 use crate::source::{SourceError, Sources};
 pub use compare::{CONFIDENT, RENAME_THRESHOLD, TIE_MARGIN, compare};
 pub use path::PathBreak;
-pub use textdiff::{line_changes, unified_diff};
+pub use textdiff::{Row, RowTag, line_changes, side_by_side, unified_diff};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]

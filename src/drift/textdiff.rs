@@ -47,9 +47,100 @@ pub fn unified_diff(c: &Compared) -> String {
         .to_string()
 }
 
+/// How a row of a side-by-side diff differs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowTag {
+    Equal,
+    /// An old line replaced by a new one.
+    Changed,
+    Removed,
+    Added,
+}
+
+/// One row of a side-by-side diff: 0-based line indices into the old and the new text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Row {
+    pub old: Option<usize>,
+    pub new: Option<usize>,
+    pub tag: RowTag,
+}
+
+/// The rows of a side-by-side diff of `old` and `new`, by line: a replaced run pairs its
+/// lines in order, and the longer side's rest is removed or added.
+pub fn side_by_side(old: &str, new: &str) -> Vec<Row> {
+    let diff = similar::TextDiff::from_lines(old, new);
+    let mut rows = Vec::new();
+    let row = |old, new, tag| Row { old, new, tag };
+    for op in diff.ops() {
+        match *op {
+            similar::DiffOp::Equal {
+                old_index,
+                new_index,
+                len,
+            } => rows.extend(
+                (0..len).map(|k| row(Some(old_index + k), Some(new_index + k), RowTag::Equal)),
+            ),
+            similar::DiffOp::Delete {
+                old_index, old_len, ..
+            } => rows.extend((0..old_len).map(|k| row(Some(old_index + k), None, RowTag::Removed))),
+            similar::DiffOp::Insert {
+                new_index, new_len, ..
+            } => rows.extend((0..new_len).map(|k| row(None, Some(new_index + k), RowTag::Added))),
+            similar::DiffOp::Replace {
+                old_index,
+                old_len,
+                new_index,
+                new_len,
+            } => {
+                for k in 0..old_len.max(new_len) {
+                    let (o, n) = (k < old_len, k < new_len);
+                    let tag = match (o, n) {
+                        (true, true) => RowTag::Changed,
+                        (true, false) => RowTag::Removed,
+                        _ => RowTag::Added,
+                    };
+                    rows.push(row(
+                        o.then_some(old_index + k),
+                        n.then_some(new_index + k),
+                        tag,
+                    ));
+                }
+            }
+        }
+    }
+    rows
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn side_by_side_pairs_replaced_lines_and_keeps_the_rest_in_order() {
+        let rows = side_by_side("a\nb\nc\n", "a\nB\nC2\nextra\nc\n");
+        let tags: Vec<RowTag> = rows.iter().map(|r| r.tag).collect();
+        assert_eq!(
+            tags,
+            [
+                RowTag::Equal,
+                RowTag::Changed,
+                RowTag::Added,
+                RowTag::Added,
+                RowTag::Equal
+            ]
+        );
+        assert_eq!((rows[1].old, rows[1].new), (Some(1), Some(1)));
+        assert_eq!((rows[4].old, rows[4].new), (Some(2), Some(4)));
+        let gone = side_by_side("x\ny\n", "x\n");
+        assert_eq!(
+            gone[1],
+            Row {
+                old: Some(1),
+                new: None,
+                tag: RowTag::Removed
+            }
+        );
+    }
 
     #[test]
     fn line_changes_count_both_ways() {

@@ -2,6 +2,7 @@
 //! excerpts, permalinks and "calls next" edges. Renderers (`crate::render`) only format it.
 
 mod excerpt;
+pub mod line;
 
 use std::collections::{BTreeMap, HashMap};
 

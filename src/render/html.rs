@@ -1,14 +1,18 @@
 //! Static HTML site: an index grouped by component and one page per article, with the
 //! reading path drawn as inline SVG and excerpts highlighted by tree-sitter-highlight.
 //!
-//! Self-contained on purpose (no scripts, no CDN, no web fonts): the folder opens from disk
-//! and stays readable offline. Every string taken from the mapping or the Go source is
-//! escaped, and a link that is not http(s) is shown as text, never put in an `href`.
+//! Self-contained on purpose (no CDN, no web fonts, no network at view time): the folder
+//! opens from disk and stays readable offline. The one script, `site.js`, only adds the search
+//! box and, on a site of the version line ([`line`]), the release selector and the diff of any
+//! two releases: every page and link works without it. Every string taken from the mapping or
+//! the Go source is escaped, and a link that is not http(s) is shown as text, never put in an
+//! `href`.
 
 use std::io::{self, Write};
 
 use super::escape::{esc, link};
 use super::highlight::code_block;
+use super::words::line_words;
 use super::{OutFile, SiteInput, Words, by_component, flowchart, words};
 
 use crate::guide::{ArticleGuide, Lang, StepGuide};
@@ -16,16 +20,22 @@ use crate::item::EdgeKind;
 use crate::mapping::Kind;
 use crate::resolve::Status;
 
-/// Every file of the site: `index.html`, `style.css` and one page per article.
+/// Every file of the site: `index.html` (with the search box), `style.css`, `site.js`,
+/// `search-index.js` and one page per article.
 pub fn site(input: &SiteInput<'_>) -> Vec<OutFile> {
-    let mut files = Vec::with_capacity(input.guides.len() + 2);
+    let mut files = Vec::with_capacity(input.guides.len() + 4);
     // Writing into a Vec cannot fail, so the io::Results below are always Ok.
     let mut index = Vec::new();
-    let _ = write_index(&mut index, input);
+    let _ = write_index(&mut index, input, false);
     files.push(("index.html".to_string(), index));
     files.push((
         "style.css".to_string(),
         format!("{STYLE}{}", flowchart::FLOWCHART_CSS).into_bytes(),
+    ));
+    files.push(("site.js".to_string(), SCRIPT.as_bytes().to_vec()));
+    files.push((
+        "search-index.js".to_string(),
+        search::index_js(input, None).into_bytes(),
     ));
     for guide in input.guides {
         let mut page = Vec::new();
@@ -35,15 +45,41 @@ pub fn site(input: &SiteInput<'_>) -> Vec<OutFile> {
     files
 }
 
+/// What a page of the version line adds to an article page.
+#[derive(Default)]
+struct Extras {
+    /// Written after the back link: the release selector.
+    nav: String,
+    /// Per step (index `step - 1`), written under its heading: its state at this release.
+    steps: Vec<String>,
+    /// The page loads `site.js` (the selector needs it).
+    script: bool,
+}
+
 /// One article's page.
 pub fn write_article(out: &mut impl Write, guide: &ArticleGuide, lang: Lang) -> io::Result<()> {
+    write_article_with(out, guide, lang, &Extras::default())
+}
+
+fn write_article_with(
+    out: &mut impl Write,
+    guide: &ArticleGuide,
+    lang: Lang,
+    extras: &Extras,
+) -> io::Result<()> {
     let l = words(lang);
-    head(out, lang, &format!("{} · k8s-study", guide.title))?;
+    head(
+        out,
+        lang,
+        &format!("{} · k8s-study", guide.title),
+        extras.script,
+    )?;
     writeln!(
         out,
         "<nav class=\"back\"><a href=\"index.html\">← {}</a></nav>",
         l.all_guides
     )?;
+    out.write_all(extras.nav.as_bytes())?;
     header(out, guide, l)?;
     if guide.kind == Kind::NoCode || !guide.entry_points.is_empty() {
         no_code(out, guide, l)?;
@@ -62,7 +98,8 @@ pub fn write_article(out: &mut impl Write, guide: &ArticleGuide, lang: Lang) -> 
         writeln!(out, "</ul>\n</div>\n</section>")?;
         writeln!(out, "<section class=\"steps\">")?;
         for step in &guide.steps {
-            step_html(out, step, &guide.steps, l)?;
+            let state = extras.steps.get(step.step - 1).map_or("", String::as_str);
+            step_html(out, step, &guide.steps, l, state)?;
         }
         writeln!(out, "</section>")?;
     }
@@ -99,11 +136,22 @@ fn slug(s: &str) -> String {
     }
 }
 
-fn write_index(out: &mut impl Write, input: &SiteInput<'_>) -> io::Result<()> {
+/// The index: the search box, a link to the version line's matrix when the site has one,
+/// and the articles by component.
+fn write_index(out: &mut impl Write, input: &SiteInput<'_>, matrix: bool) -> io::Result<()> {
     let l = words(input.lang);
-    head(out, input.lang, l.title)?;
+    let t = line_words(input.lang);
+    head(out, input.lang, l.title, true)?;
     writeln!(out, "<header>\n<h1>{}</h1>", l.title)?;
     writeln!(out, "<p class=\"lede\">{}</p>\n</header>", l.index_lede)?;
+    search::search_box(out, t)?;
+    if matrix {
+        writeln!(
+            out,
+            "<p class=\"to-matrix\"><a href=\"matrix.html\">{}</a></p>",
+            t.matrix_link
+        )?;
+    }
     let mut groups = by_component(input);
     let listed: Vec<bool> = {
         let mut seen = vec![false; input.guides.len()];
@@ -182,7 +230,8 @@ fn write_index(out: &mut impl Write, input: &SiteInput<'_>) -> io::Result<()> {
     writeln!(out, "</main>\n</body>\n</html>")
 }
 
-fn head(out: &mut impl Write, lang: Lang, title: &str) -> io::Result<()> {
+/// The page's head; `script` loads `site.js` (and the search index it reads), deferred.
+fn head(out: &mut impl Write, lang: Lang, title: &str, script: bool) -> io::Result<()> {
     let code = match lang {
         Lang::En => "en",
         Lang::Zh => "zh",
@@ -197,10 +246,16 @@ fn head(out: &mut impl Write, lang: Lang, title: &str) -> io::Result<()> {
     )?;
     writeln!(
         out,
-        "<title>{}</title>\n<link rel=\"stylesheet\" href=\"style.css\">\n</head>",
+        "<title>{}</title>\n<link rel=\"stylesheet\" href=\"style.css\">",
         esc(title)
     )?;
-    writeln!(out, "<body>\n<main>")
+    if script {
+        writeln!(
+            out,
+            "<script src=\"search-index.js\" defer></script>\n<script src=\"site.js\" defer></script>"
+        )?;
+    }
+    writeln!(out, "</head>\n<body>\n<main>")
 }
 
 fn header(out: &mut impl Write, g: &ArticleGuide, l: &Words) -> io::Result<()> {
@@ -308,11 +363,14 @@ fn no_code(out: &mut impl Write, g: &ArticleGuide, l: &Words) -> io::Result<()> 
     writeln!(out, "</section>")
 }
 
+/// One step; `state` is its state at the page's release on the version line (HTML, may be
+/// empty).
 fn step_html(
     out: &mut impl Write,
     s: &StepGuide,
     steps: &[StepGuide],
     l: &Words,
+    state: &str,
 ) -> io::Result<()> {
     let found = s.status == Status::Found;
     let class = if found { "step" } else { "step unresolved" };
@@ -325,6 +383,7 @@ fn step_html(
         esc(package),
         esc(name)
     )?;
+    out.write_all(state.as_bytes())?;
     if !found {
         let reason = s
             .reason
@@ -527,6 +586,15 @@ fn step_links(
 }
 
 const STYLE: &str = include_str!("style.css");
+/// The selector, the search and the two-release diff; every page works without it.
+const SCRIPT: &str = include_str!("html/site.js");
+
+mod diff_view;
+mod line;
+mod matrix_view;
+mod search;
+
+pub use line::site_with_line;
 
 #[cfg(test)]
 mod tests;

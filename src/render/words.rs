@@ -194,6 +194,105 @@ pub fn words(lang: Lang) -> &'static Words {
     }
 }
 
+/// Fixed words of the HTML site's version line (release selector, matrix, diffs, search),
+/// per language. Plain text.
+pub struct LineWords {
+    pub release: &'static str,
+    /// Beside the article's own release in the selector.
+    pub era: &'static str,
+    /// Beside the pinned release.
+    pub pin: &'static str,
+    pub not_read: &'static str,
+    pub matrix_title: &'static str,
+    pub matrix_lede: &'static str,
+    pub matrix_link: &'static str,
+    /// Column header of the matrix's article column.
+    pub article: &'static str,
+    /// Cell states, as the matrix colours them.
+    pub found: &'static str,
+    pub renamed: &'static str,
+    pub missing: &'static str,
+    /// "At v1.24" before a step's state there.
+    pub at: &'static str,
+    /// Before the name a step has at a release where it is renamed.
+    pub found_as: &'static str,
+    pub exists: &'static str,
+    pub never_found: &'static str,
+    pub compare: &'static str,
+    pub diff_title: &'static str,
+    pub diff_lede: &'static str,
+    pub diff_pick: &'static str,
+    pub from: &'static str,
+    pub to: &'static str,
+    pub unchanged: &'static str,
+    pub no_body: &'static str,
+    pub search_label: &'static str,
+    pub search_placeholder: &'static str,
+}
+
+const LINE_EN: LineWords = LineWords {
+    release: "Release",
+    era: "article's era",
+    pin: "pin",
+    not_read: "not read",
+    matrix_title: "The version line",
+    matrix_lede: "Each article at every minor release from its era to the pin: steps there (under their pin name or an older one) of its steps, how many only under an older name, how many missing. A cell opens the article at that release.",
+    matrix_link: "The version line: every article at every release",
+    article: "Article",
+    found: "found",
+    renamed: "renamed",
+    missing: "missing",
+    at: "At",
+    found_as: "found as",
+    exists: "exists",
+    never_found: "never found on this line",
+    compare: "compare across releases",
+    diff_title: "across releases",
+    diff_lede: "The declaration at each release where it is found, side by side between two of them.",
+    diff_pick: "Compare any two releases",
+    from: "from",
+    to: "to",
+    unchanged: "unchanged",
+    no_body: "not found at any release of the line",
+    search_label: "Search",
+    search_placeholder: "titles, components, symbols, old names",
+};
+
+const LINE_ZH: LineWords = LineWords {
+    release: "版本",
+    era: "文章的版本",
+    pin: "固定版本",
+    not_read: "未读取",
+    matrix_title: "版本线",
+    matrix_lede: "每篇文章从其版本到固定版本之间的每个小版本：仍在的步骤数（现名或旧名）/ 步骤总数，其中仅以旧名存在的个数、缺失的个数。点击单元格打开该版本下的文章。",
+    matrix_link: "版本线：每篇文章在每个版本下的情况",
+    article: "文章",
+    found: "存在",
+    renamed: "已改名",
+    missing: "缺失",
+    at: "在",
+    found_as: "名为",
+    exists: "存在于",
+    never_found: "在这条版本线上从未找到",
+    compare: "跨版本比较",
+    diff_title: "跨版本",
+    diff_lede: "该声明在每个能找到它的版本中的代码，任选两个版本并排比较。",
+    diff_pick: "任选两个版本比较",
+    from: "从",
+    to: "到",
+    unchanged: "未变",
+    no_body: "在这条版本线的任何版本中都未找到",
+    search_label: "搜索",
+    search_placeholder: "标题、组件、符号、旧名",
+};
+
+pub fn line_words(lang: Lang) -> &'static LineWords {
+    match lang {
+        Lang::En => &LINE_EN,
+        Lang::Zh => &LINE_ZH,
+    }
+}
+
 impl Words {
     /// How an article's era is known, in this language.
     pub fn era_source(&self, era: Option<crate::mapping::EraSource>) -> Option<&'static str> {

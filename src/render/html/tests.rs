@@ -376,6 +376,8 @@ fn index_groups_by_component_and_links_pages() {
         [
             "index.html",
             "style.css",
+            "site.js",
+            "search-index.js",
             "inf-1.html",
             "sched-1.html",
             "inf-2.html",
@@ -398,6 +400,39 @@ fn index_groups_by_component_and_links_pages() {
     assert_eq!(index.matches("path inferred</span>").count(), 1, "{index}");
     assert!(pos("href=\"sched-1.html\"") < pos("path inferred</span>"));
     assert!(index.contains("series · 1 step"), "{index}");
+    // The search box is there for the script to show; nothing loads from the network.
+    assert!(index.contains("<form class=\"search\" role=\"search\" id=\"search-form\" hidden>"));
+    assert!(index.contains("<script src=\"search-index.js\" defer></script>"));
+    assert!(!index.contains("src=\"http"), "{index}");
+}
+
+#[test]
+fn the_search_index_is_a_script_no_title_can_break_out_of() {
+    let mut g = guide("evil", "informer", vec![step(1, "k8s.io/x.F")]);
+    g.title = "调度 </script><script>alert(1)</script>".to_string();
+    g.steps[0].was = Some("k8s.io/x.OldF".to_string());
+    let components = BTreeMap::new();
+    let files = site(&SiteInput {
+        guides: std::slice::from_ref(&g),
+        components: &components,
+        lang: Lang::En,
+    });
+    let (_, js) = files
+        .iter()
+        .find(|(n, _)| n == "search-index.js")
+        .expect("search-index.js");
+    let js = String::from_utf8(js.clone()).unwrap();
+    assert!(!js.contains('<'), "{js}");
+    let json = js
+        .split_once("window.K8S_STUDY_SEARCH = ")
+        .and_then(|(_, rest)| rest.trim_end().strip_suffix(';'))
+        .expect("one assignment");
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(v[0]["title"], g.title);
+    assert_eq!(v[0]["page"], "evil.html");
+    assert_eq!(v[0]["symbols"][0], "k8s.io/x.F");
+    assert_eq!(v[0]["was"][0], "k8s.io/x.OldF");
+    assert_eq!(v[0]["components"][0], "informer");
 }
 
 #[test]
@@ -478,4 +513,96 @@ fn interface_calls_show_where_they_may_dispatch_and_runs_edges_are_labelled() {
     flowchart::flowchart(&mut svg, &steps).unwrap();
     let svg = String::from_utf8(svg).unwrap();
     assert_eq!(svg.matches("<path class=\"call\"").count(), 2, "{svg}");
+}
+
+/// A line of two releases (v1.29, the pin v1.30) for one article whose body at v1.29 holds
+/// markup that must not escape: the pages of the line and the diff's embedded bodies.
+#[test]
+fn the_line_pages_escape_what_they_embed() {
+    use crate::guide::line::SiteLine;
+    use crate::matrix::{ArticleLine, Cell, Column, RepoLine, State, StepLine};
+    let pin = guide("evil", "informer", vec![step(1, "k8s.io/x.F")]);
+    let mut old = pin.clone();
+    old.version = "v1.29.0".to_string();
+    let code = "func F() {\n\ts := \"</script><script>alert(1)</script>\"\n}";
+    old.steps[0].excerpt = Some(Excerpt {
+        text: code.to_string(),
+        elided_lines: 0,
+        full: code.to_string(),
+        language: Language::Go,
+    });
+    let column = |minor: &str, version: &str| Column {
+        minor: minor.to_string(),
+        version: Some(version.to_string()),
+        unread: None,
+    };
+    let cell = Cell {
+        found: 0,
+        renamed: 1,
+        missing: 0,
+        unread: 0,
+        steps: 1,
+    };
+    let line = SiteLine {
+        repos: vec![RepoLine {
+            repo: "kubernetes".to_string(),
+            pin: "v1.30.0".to_string(),
+            columns: vec![column("v1.29", "v1.29.0"), column("v1.30", "v1.30.0")],
+            articles: vec![ArticleLine {
+                id: "evil".to_string(),
+                title: "<b>t</b>".to_string(),
+                era: Some("v1.29".to_string()),
+                cells: vec![cell.clone(), cell],
+            }],
+            steps: vec![StepLine {
+                article: "evil".to_string(),
+                step: 1,
+                symbol: "k8s.io/x.F".to_string(),
+                states: vec![State::Renamed, State::Found],
+                names: vec![Some("k8s.io/x.<i>Old</i>".to_string()), None],
+                since: Some("v1.29".to_string()),
+                until: Some("v1.30".to_string()),
+            }],
+        }],
+        views: vec![vec![Some(vec![old]), None]],
+    };
+    let components = BTreeMap::new();
+    let files = site_with_line(
+        &SiteInput {
+            guides: std::slice::from_ref(&pin),
+            components: &components,
+            lang: Lang::En,
+        },
+        &line,
+    );
+    let page = |name: &str| {
+        let (_, bytes) = files
+            .iter()
+            .find(|(n, _)| n == name)
+            .unwrap_or_else(|| panic!("no {name}"));
+        String::from_utf8(bytes.clone()).unwrap()
+    };
+    let view = page("evil.v1.29.html");
+    assert!(
+        view.contains("found as <code>k8s.io/x.&lt;i&gt;Old&lt;/i&gt;</code>"),
+        "{view}"
+    );
+    assert!(
+        view.contains("&lt;/script&gt;&lt;script&gt;alert(1)"),
+        "{view}"
+    );
+    let diff = page("evil.step-1.html");
+    // Our two script tags and the JSON block; nothing from the body closes or opens one.
+    assert_eq!(diff.matches("<script").count(), 3, "{diff}");
+    assert_eq!(diff.matches("</script>").count(), 3, "{diff}");
+    assert!(
+        diff.contains("\\u003c/script>\\u003cscript>alert(1)"),
+        "{diff}"
+    );
+    let matrix = page("matrix.html");
+    assert!(
+        matrix.contains("title=\"&lt;b&gt;t&lt;/b&gt;\""),
+        "{matrix}"
+    );
+    assert!(!matrix.contains("<b>"), "{matrix}");
 }
