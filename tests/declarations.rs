@@ -458,15 +458,15 @@ fn the_index_parse_with_bodies_cut_finds_what_the_whole_parse_finds() {
         .unwrap();
     let outcomes: Vec<(bool, Option<String>)> = read
         .par_iter()
-        .map(|(path, bytes)| match mask_bodies(bytes) {
-            None => (false, None),
-            Some(_) => {
-                let whole = extract(bytes);
-                let fast = declarations(bytes);
-                let differs = whole.decls != fast.decls
-                    || whole.unparsed.is_some() != fast.unparsed.is_some();
-                (true, differs.then(|| path.clone()))
+        .map(|(path, bytes)| {
+            if mask_bodies(bytes).is_none() {
+                return (false, None);
             }
+            let whole = extract(bytes);
+            let fast = declarations(bytes);
+            let differs =
+                whole.decls != fast.decls || whole.unparsed.is_some() != fast.unparsed.is_some();
+            (true, differs.then(|| path.clone()))
         })
         .collect();
     let masked = outcomes.iter().filter(|(m, _)| *m).count();

@@ -167,10 +167,10 @@ pub fn run(cx: &Context, args: &GuideArgs) -> Result<u8, Error> {
         skipped.extend(s);
         line
     });
-    let matrix_line = match &site_line {
-        Some(_) => Vec::new(),
-        None if wants_line => super::matrix::line(cx, &articles, &range),
-        None => Vec::new(),
+    let matrix_line = if wants_line && site_line.is_none() {
+        super::matrix::line(cx, &articles, &range)
+    } else {
+        Vec::new()
     };
     let input = SiteInput {
         guides: &guides,

@@ -31,7 +31,7 @@ pub fn mask_bodies(bytes: &[u8]) -> Option<Masked> {
     let mut in_header = false;
     let mut nesting = 0usize; // ( and [ in a header
     let mut braces = 0usize; // { } outside bodies: type literals, composite literals
-    while let Some(token) = lex.next()? {
+    while let Some(token) = lex.next().ok()? {
         match token {
             Token::Word(start, end) => {
                 if braces == 0
@@ -128,6 +128,9 @@ fn after_keyword(bytes: &[u8], at: usize, word: &[u8]) -> bool {
             .is_some_and(|&b| b == b'_' || b.is_ascii_alphanumeric())
 }
 
+/// The lexer cannot tell where a comment or literal ends.
+struct Unsure;
+
 enum Token {
     Newline,
     Word(usize, usize),
@@ -141,9 +144,9 @@ struct Lexer<'a> {
 }
 
 impl Lexer<'_> {
-    /// The next word or bracket outside comments and literals; `Ok(None)`-like `Some(None)`
-    /// at the end, `None` when a comment or literal never ends.
-    fn next(&mut self) -> Option<Option<Token>> {
+    /// The next word or bracket outside comments and literals; `Ok(None)` at the end,
+    /// `Err` when a comment or literal never ends.
+    fn next(&mut self) -> Result<Option<Token>, Unsure> {
         let b = self.bytes;
         while self.i < b.len() {
             let c = b[self.i];
@@ -152,21 +155,22 @@ impl Lexer<'_> {
                     self.i = memchr::memchr(b'\n', &b[self.i..]).map_or(b.len(), |n| self.i + n);
                 }
                 b'/' if b.get(self.i + 1) == Some(&b'*') => {
-                    self.i = memchr::memmem::find(&b[self.i + 2..], b"*/")? + self.i + 4;
+                    self.i =
+                        memchr::memmem::find(&b[self.i + 2..], b"*/").ok_or(Unsure)? + self.i + 4;
                 }
                 b'\n' => {
                     self.i += 1;
-                    return Some(Some(Token::Newline));
+                    return Ok(Some(Token::Newline));
                 }
-                b'"' | b'\'' => self.i = quoted_end(b, self.i, c)?,
-                b'`' => self.i = memchr::memchr(b'`', &b[self.i + 1..])? + self.i + 2,
+                b'"' | b'\'' => self.i = quoted_end(b, self.i, c).ok_or(Unsure)?,
+                b'`' => self.i = memchr::memchr(b'`', &b[self.i + 1..]).ok_or(Unsure)? + self.i + 2,
                 b'(' | b'[' | b'{' => {
                     self.i += 1;
-                    return Some(Some(Token::Open(c)));
+                    return Ok(Some(Token::Open(c)));
                 }
                 b')' | b']' | b'}' => {
                     self.i += 1;
-                    return Some(Some(Token::Close(c)));
+                    return Ok(Some(Token::Close(c)));
                 }
                 _ if c == b'_' || c.is_ascii_alphabetic() => {
                     let start = self.i;
@@ -175,19 +179,19 @@ impl Lexer<'_> {
                     {
                         self.i += 1;
                     }
-                    return Some(Some(Token::Word(start, self.i)));
+                    return Ok(Some(Token::Word(start, self.i)));
                 }
                 _ => self.i += 1,
             }
         }
-        Some(None)
+        Ok(None)
     }
 
     /// Past the `}` that closes the block just opened; its offset.
     fn skip_block(&mut self) -> Option<usize> {
         let mut depth = 1usize;
         loop {
-            match self.next()?? {
+            match self.next().ok()?? {
                 Token::Open(b'{') => depth += 1,
                 Token::Close(b'}') => {
                     depth -= 1;

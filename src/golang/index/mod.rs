@@ -339,15 +339,14 @@ impl TreeIndex {
         }
         let mut names = Writer::default();
         for (k, file) in files.iter().enumerate() {
-            match names_of[k].take() {
-                Some(section) => names.buf.extend_from_slice(&section),
-                None => {
-                    let record = pack
-                        .read(file.slot, file.id)
-                        .and_then(|p| decode(&p))
-                        .ok_or_else(|| std::io::Error::other("a record of the pack is damaged"))?;
-                    names.buf.extend_from_slice(&names_section(k, &record));
-                }
+            if let Some(section) = names_of[k].take() {
+                names.buf.extend_from_slice(&section);
+            } else {
+                let record = pack
+                    .read(file.slot, file.id)
+                    .and_then(|p| decode(&p))
+                    .ok_or_else(|| std::io::Error::other("a record of the pack is damaged"))?;
+                names.buf.extend_from_slice(&names_section(k, &record));
             }
         }
         w.bytes(&names.buf);

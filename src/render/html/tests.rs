@@ -416,6 +416,7 @@ fn the_search_index_is_a_script_no_title_can_break_out_of() {
         guides: std::slice::from_ref(&g),
         components: &components,
         lang: Lang::En,
+        line: &[],
     });
     let (_, js) = files
         .iter()
@@ -572,6 +573,7 @@ fn the_line_pages_escape_what_they_embed() {
             guides: std::slice::from_ref(&pin),
             components: &components,
             lang: Lang::En,
+            line: &line.repos,
         },
         &line,
     );
