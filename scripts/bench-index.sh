@@ -46,7 +46,7 @@ modcache=$(go env GOMODCACHE)
 zip=$modcache/cache/download/k8s.io/kubernetes/@v/$new.zip
 [ -f "$zip" ] || die "$zip missing: run scripts/download-modules.sh"
 
-"$bin" -q fetch kubernetes client-go >/dev/null
+"$bin" -q fetch kubernetes@v1.20.2 >/dev/null
 tree=$work/tree
 mkdir -p "$tree"
 git --git-dir="$mirrors/kubernetes/kubernetes.git" archive v1.20.2 | tar -x -C "$tree"
@@ -71,21 +71,31 @@ old_bytes=$(du -sb "$work/cache/index" | cut -f1)
 pin_tree=$work/pin-tree
 mkdir -p "$pin_tree"
 unzip -q "$zip" -d "$pin_tree"
-K8S_STUDY_SOURCE=modules "$bin" -q check >/dev/null || true   # the pins indexed first
+K8S_STUDY_SOURCE=modules "$bin" -q check --era off >/dev/null || true   # the pins indexed first
 modules() { printf 'env K8S_STUDY_SOURCE=modules %s' "$1"; }
 
 log "warm: find (v1.20.2, git), check and guide (the pins, modules)"
+# The Go repos the module cache serves (the git-only ones need GitHub, kube its crates mirror).
+repos="--repo kubernetes --repo client-go --repo controller-runtime --repo kubebuilder"
 hyperfine -N --warmup "$warmup" --runs "$runs" -i --export-json "$results/index-warm.json" \
   --export-markdown "$results/index-warm.md" \
   -n "readtags scheduleOne" "readtags -t $(q "$tags") scheduleOne" \
-  -n "find exact Scheduler.scheduleOne" "$b -q find k8s.io/kubernetes/pkg/scheduler.Scheduler.scheduleOne --at v1.20.2" \
-  -n "find bare scheduleOne" "$b -q find scheduleOne --at v1.20.2" \
-  -n "find bare scheduleOne --format json" "$b -q find scheduleOne --at v1.20.2 --format json" \
-  -n "check, whole built-in mapping at the pins" "$(modules "$b -q check")" \
-  -n "guide md, every article" "$(modules "$b -q guide --format md -o $(q "$work/g-md")")" \
-  -n "guide json, every article" "$(modules "$b -q guide --format json -o $(q "$work/g-json")")" \
+  -n "find exact Scheduler.scheduleOne (v1.20.2, git)" "$b -q find k8s.io/kubernetes/pkg/scheduler.Scheduler.scheduleOne --at v1.20.2" \
+  -n "find bare scheduleOne (v1.20.2, git)" "$b -q find scheduleOne --at v1.20.2" \
+  -n "find bare scheduleOne --format json (v1.20.2, git)" "$b -q find scheduleOne --at v1.20.2 --format json" \
+  -n "find exact Scheduler.ScheduleOne (pin, modules)" "$(modules "$b -q find k8s.io/kubernetes/pkg/scheduler.Scheduler.ScheduleOne")" \
+  -n "find bare scheduleOne (pin, modules)" "$(modules "$b -q find scheduleOne")" \
+  -n "check --era off, the Go repos' steps at the pins" "$(modules "$b -q check --era off $repos")" \
+  -n "guide md --era off, every article" "$(modules "$b -q guide --era off --format md -o $(q "$work/g-md")")" \
+  -n "guide json --era off, every article" "$(modules "$b -q guide --era off --format json -o $(q "$work/g-json")")" \
   -n "ctags -R over the v1.20.2 tree" "ctags -R --languages=Go -f /dev/null $(q "$tree")" \
   -n "ctags -R over the $new tree" "ctags -R --languages=Go -f /dev/null $(q "$pin_tree")"
+
+log "warm, with every article's era read too (the default of check and guide)"
+hyperfine -N --warmup 0 --runs "${BENCH_ERA_RUNS:-3}" -i --export-json "$results/index-era.json" \
+  --export-markdown "$results/index-era.md" \
+  -n "check (eras cached), the Go repos" "$(modules "$b -q check $repos")" \
+  -n "guide md (eras cached), every article" "$(modules "$b -q guide --format md -o $(q "$work/g-md")")"
 
 log "bump of the whole mapping from v1.20.2 to $new (modules), cold and warm, beside unzip | grep"
 export K8S_STUDY_SOURCE=modules
@@ -98,7 +108,7 @@ git -C "$here" archive "${BENCH_OLD_MAPPING:-2540df5^}" mappings | tar -x -C "$o
 export K8S_STUDY_NO_BUILTIN=1 K8S_STUDY_MAPPING=$old_mapping/mappings
 "$bin" -q find scheduleOne --at v1.20.2 >/dev/null || true   # v1.20.2 on modules indexed first
 before_new=$(du -sb "$work/cache/index" | cut -f1)
-hyperfine -N --warmup 0 --runs "${BENCH_COLD_RUNS:-3}" -i --export-json "$results/index-bump-cold.json" \
+hyperfine --warmup 0 --runs "${BENCH_COLD_RUNS:-3}" -i --export-json "$results/index-bump-cold.json" \
   --export-markdown "$results/index-bump-cold.md" \
   --prepare "$b -q cache clean --index; $b -q find scheduleOne --at v1.20.2 || true" \
   -n "bump --to $new, new release not indexed" "$b -q bump --to $new --format json"
@@ -119,4 +129,4 @@ index after $new too: $after_new
 peak RSS of the v1.20.2 build (KiB): $build_rss
 peak RSS of the warm bump (KiB): $bump_rss
 SIZES
-cat "$results"/index-cold.md "$results"/index-warm.md "$results"/index-bump-cold.md "$results"/index-bump-warm.md "$results/index-sizes.txt"
+cat "$results"/index-cold.md "$results"/index-warm.md "$results"/index-era.md "$results"/index-bump-cold.md "$results"/index-bump-warm.md "$results/index-sizes.txt"
