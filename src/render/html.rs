@@ -23,26 +23,36 @@ use crate::resolve::Status;
 /// Every file of the site: `index.html` (with the search box), `style.css`, `site.js`,
 /// `search-index.js` and one page per article.
 pub fn site(input: &SiteInput<'_>) -> Vec<OutFile> {
-    let mut files = Vec::with_capacity(input.guides.len() + 4);
-    // Writing into a Vec cannot fail, so the io::Results below are always Ok.
-    let mut index = Vec::new();
-    let _ = write_index(&mut index, input, false);
-    files.push(("index.html".to_string(), index));
-    files.push((
-        "style.css".to_string(),
-        format!("{STYLE}{}", flowchart::FLOWCHART_CSS).into_bytes(),
-    ));
-    files.push(("site.js".to_string(), SCRIPT.as_bytes().to_vec()));
-    files.push((
-        "search-index.js".to_string(),
-        search::index_js(input, None).into_bytes(),
-    ));
+    let mut files = shared_files(input, None);
     for guide in input.guides {
         let mut page = Vec::new();
         let _ = write_article(&mut page, guide, input.lang);
         files.push((page_name(&guide.id), page));
     }
     files
+}
+
+/// The files every site has: the index (linking the matrix when there is a line), the
+/// stylesheet, the script and the search index.
+fn shared_files(
+    input: &SiteInput<'_>,
+    line: Option<&crate::guide::line::SiteLine>,
+) -> Vec<OutFile> {
+    // Writing into a Vec cannot fail, so the io::Results below are always Ok.
+    let mut index = Vec::new();
+    let _ = write_index(&mut index, input, line.is_some());
+    vec![
+        ("index.html".to_string(), index),
+        (
+            "style.css".to_string(),
+            format!("{STYLE}{}", flowchart::FLOWCHART_CSS).into_bytes(),
+        ),
+        ("site.js".to_string(), SCRIPT.as_bytes().to_vec()),
+        (
+            "search-index.js".to_string(),
+            search::index_js(input, line).into_bytes(),
+        ),
+    ]
 }
 
 /// What a page of the version line adds to an article page.

@@ -7,33 +7,19 @@
 
 use std::fmt::Write as _;
 
-use super::{Extras, OutFile, SCRIPT, STYLE, diff_view, matrix_view, page_name, search, slug};
+use super::{Extras, OutFile, diff_view, matrix_view, page_name, slug};
 use crate::guide::ArticleGuide;
 use crate::guide::line::SiteLine;
 use crate::matrix::{RepoLine, State};
 use crate::render::SiteInput;
 use crate::render::escape::esc;
-use crate::render::flowchart;
 use crate::render::words::{LineWords, line_words};
 
 /// Every file of a site with a version line: the pin's site, the matrix, a page per article
 /// per read release, and a page per step across releases.
 pub fn site_with_line(input: &SiteInput<'_>, line: &SiteLine) -> Vec<OutFile> {
     let t = line_words(input.lang);
-    let mut files = Vec::new();
-    let mut index = Vec::new();
-    // Writing into a Vec cannot fail.
-    let _ = super::write_index(&mut index, input, true);
-    files.push(("index.html".to_string(), index));
-    files.push((
-        "style.css".to_string(),
-        format!("{STYLE}{}", flowchart::FLOWCHART_CSS).into_bytes(),
-    ));
-    files.push(("site.js".to_string(), SCRIPT.as_bytes().to_vec()));
-    files.push((
-        "search-index.js".to_string(),
-        search::index_js(input, Some(line)).into_bytes(),
-    ));
+    let mut files = super::shared_files(input, Some(line));
     let mut matrix = Vec::new();
     let _ = matrix_view::write_matrix(&mut matrix, input.lang, line);
     files.push(("matrix.html".to_string(), matrix));
