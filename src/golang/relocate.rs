@@ -89,21 +89,32 @@ pub fn search(
         let Some(import_path) = modules.import_path_of(dir) else {
             continue;
         };
-        let text = bytes_of
-            .get(located.file.as_str())
-            .and_then(|b| b.get(located.decl.start_byte..located.decl.end_byte))
-            .map(|b| String::from_utf8_lossy(b).into_owned())
-            .unwrap_or_default();
-        out.entry(located.decl.name.name.clone())
-            .or_default()
-            .push(Found {
-                import_path,
-                located,
-                text,
-            });
+        let bytes = bytes_of.get(located.file.as_str()).copied();
+        add_found(&mut out, import_path, located, bytes);
     }
     sort(&mut out);
     Ok(out)
+}
+
+/// A declaration found by name, with its text from its file's bytes (empty when the file
+/// could not be read).
+fn add_found(
+    out: &mut BTreeMap<String, Vec<Found>>,
+    import_path: String,
+    located: Located,
+    file_bytes: Option<&[u8]>,
+) {
+    let text = file_bytes
+        .and_then(|b| b.get(located.decl.start_byte..located.decl.end_byte))
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .unwrap_or_default();
+    out.entry(located.decl.name.name.clone())
+        .or_default()
+        .push(Found {
+            import_path,
+            located,
+            text,
+        });
 }
 
 /// [`search`] answered from the tree's declaration index: no file is parsed, and only the
@@ -130,18 +141,12 @@ pub fn search_indexed(
         if !bytes_of.contains_key(&hit.file) {
             bytes_of.insert(hit.file.clone(), snapshot.read(&hit.file)?);
         }
-        let text = bytes_of[&hit.file]
-            .as_deref()
-            .and_then(|b| b.get(located.decl.start_byte..located.decl.end_byte))
-            .map(|b| String::from_utf8_lossy(b).into_owned())
-            .unwrap_or_default();
-        out.entry(located.decl.name.name.clone())
-            .or_default()
-            .push(Found {
-                import_path: hit.import_path,
-                located,
-                text,
-            });
+        add_found(
+            &mut out,
+            hit.import_path,
+            located,
+            bytes_of[&hit.file].as_deref(),
+        );
     }
     sort(&mut out);
     Ok(out)
