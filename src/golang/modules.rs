@@ -19,6 +19,9 @@ pub struct Module {
 pub struct ModuleMap {
     /// Longest module path first, so the most specific module wins.
     modules: Vec<Module>,
+    /// Read from module zips, which hold no `vendor/`: only the root's `vendor/P`, where a
+    /// required module is mounted, can hold a package.
+    root_vendor_only: bool,
 }
 
 impl ModuleMap {
@@ -32,7 +35,11 @@ impl ModuleMap {
                     .map(|(path, dir)| Module { path, dir })
                     .collect(),
             );
-            map.add_gopath_staging(snapshot)?;
+            map.root_vendor_only = true;
+            // A root with a go.mod replaces each staging folder by its module already.
+            if snapshot.gopath_era() {
+                map.add_gopath_staging(snapshot)?;
+            }
             return Ok(map);
         }
         let mut modules = Vec::new();
@@ -86,7 +93,10 @@ impl ModuleMap {
 
     pub fn from_modules(mut modules: Vec<Module>) -> Self {
         modules.sort_by(|a, b| b.path.len().cmp(&a.path.len()).then(a.dir.cmp(&b.dir)));
-        Self { modules }
+        Self {
+            modules,
+            root_vendor_only: false,
+        }
     }
 
     /// Add a module the tree does not declare (a GOPATH-era root). A folder that already
@@ -97,7 +107,10 @@ impl ModuleMap {
         }
         let mut modules = std::mem::take(&mut self.modules);
         modules.push(module);
-        *self = Self::from_modules(modules);
+        *self = Self {
+            root_vendor_only: self.root_vendor_only,
+            ..Self::from_modules(modules)
+        };
     }
 
     pub fn modules(&self) -> &[Module] {
@@ -114,6 +127,10 @@ impl ModuleMap {
             {
                 dirs.push(join(&m.dir, rest.trim_start_matches('/')));
             }
+        }
+        if self.root_vendor_only {
+            dirs.push(join("vendor", import_path));
+            return dirs;
         }
         let mut roots: Vec<&Module> = self.modules.iter().collect();
         roots.sort_by_key(|m| m.dir.len());
@@ -148,9 +165,18 @@ impl ModuleMap {
 
     /// The folder of `import_path` in this tree, if any.
     pub fn locate(&self, snapshot: &Snapshot, import_path: &str) -> Option<String> {
+        self.locate_by(import_path, &mut |d| snapshot.is_dir(d))
+    }
+
+    /// The first candidate folder of `import_path` that `is_dir` accepts.
+    pub fn locate_by(
+        &self,
+        import_path: &str,
+        is_dir: &mut dyn FnMut(&str) -> bool,
+    ) -> Option<String> {
         self.candidate_dirs(import_path)
             .into_iter()
-            .find(|d| snapshot.is_dir(d))
+            .find(|d| is_dir(d))
     }
 }
 

@@ -174,10 +174,19 @@ impl<'s> Resolver<'s> {
                 // A git tree's index lists every package of the tree: one it lacks is not
                 // there, and walking the tree's go.mod files to say so again costs a tree
                 // walk. A module tree mounts further modules on demand: ask it.
-                let dir = if whole_tree_indexed {
-                    None
-                } else {
-                    self.modules()?.locate(self.snapshot, split.import_path)
+                let dir = match &self.index {
+                    _ if whole_tree_indexed => None,
+                    // The index answers for the tree's own code it read whole; a required
+                    // module's mount (or own code that could not be read) is asked.
+                    Some(index) => {
+                        self.modules()?
+                            .locate_by(split.import_path, &mut |d| match self.snapshot.own_mount(d)
+                            {
+                                Some(own) if index.read_whole(&own) => index.has_package_under(d),
+                                _ => self.snapshot.is_dir(d),
+                            })
+                    }
+                    None => self.modules()?.locate(self.snapshot, split.import_path),
                 };
                 dir_of.insert(split.import_path.to_string(), dir);
             }

@@ -141,7 +141,7 @@ impl Sources {
     /// The user's Go environment, asked once per run.
     pub fn go_env(&self) -> std::sync::Arc<GoEnv> {
         self.go
-            .get_or_init(|| std::sync::Arc::new(GoEnv::detect()))
+            .get_or_init(|| std::sync::Arc::new(GoEnv::detect(Some(&self.root))))
             .clone()
     }
 
@@ -429,6 +429,8 @@ impl Sources {
     pub fn fetch(&self, repo: &RepoSpec, version: &str) -> Result<FetchOutcome, SourceError> {
         if self.uses_modules(repo) {
             let started = Instant::now();
+            // Asked for by name: what was refused before is asked for again.
+            self.go_env().forget_refusals();
             let (snapshot, mut outcome) = self.module_snapshot(repo, version, true)?;
             snapshot.files_with_suffix(".go", &[])?;
             outcome.unavailable = snapshot.unreadable();

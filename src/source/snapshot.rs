@@ -120,7 +120,7 @@ impl Snapshot {
             Tree::Git(t) => t.read(path),
             Tree::Modules(t) => match t.file(path) {
                 Some(id) => t.read(id).map(Some).map_err(|e| self.zip_error(e)),
-                None => Ok(None),
+                None => t.root_error().map_or(Ok(None), |e| Err(self.zip_error(e))),
             },
         }
     }
@@ -234,6 +234,32 @@ impl Snapshot {
 
     /// The Go modules of a module tree and their folders (root first); `None` for git, whose
     /// modules are found from its go.mod files.
+    /// A module tree whose root has no go.mod (Kubernetes before v1.15): its staging
+    /// folders are packages through GOPATH, not modules it declares.
+    pub fn gopath_era(&self) -> bool {
+        match &self.tree {
+            Tree::Git(_) => false,
+            Tree::Modules(t) => t.gopath_era(),
+        }
+    }
+
+    /// The folder of the tree's own code that holds `dir`: the whole tree for git, the root
+    /// or a replaced staging folder for modules; `None` for a required module's mount.
+    pub fn own_mount(&self, dir: &str) -> Option<String> {
+        match &self.tree {
+            Tree::Git(_) => Some(String::new()),
+            Tree::Modules(t) => t.own_mount(dir).map(str::to_string),
+        }
+    }
+
+    /// Folders of the tree's own code that whole-tree walks could not read.
+    pub fn unreadable_dirs(&self) -> Vec<String> {
+        match &self.tree {
+            Tree::Git(_) => Vec::new(),
+            Tree::Modules(t) => t.unreadable_dirs(),
+        }
+    }
+
     pub fn declared_modules(&self) -> Option<Vec<(String, String)>> {
         match &self.tree {
             Tree::Git(_) => None,

@@ -70,6 +70,9 @@ pub struct TreeIndex {
     files: Vec<FileEntry>,
     /// Every declaration: `Receiver.Name` or `Name`, kind, file, line, place in its record.
     names: Names,
+    /// Folders of the tree's own code the build could not read (a staging module the proxy
+    /// refused): the index does not answer for them.
+    left_out: Vec<String>,
     /// This tree's listing file, dropped if a record it points at fails its check.
     listing: std::path::PathBuf,
 }
@@ -195,6 +198,11 @@ impl TreeIndex {
                 files: start..end,
             });
         }
+        let n_left_out = r.usize()?;
+        let mut left_out = Vec::with_capacity(n_left_out.min(1 << 10));
+        for _ in 0..n_left_out {
+            left_out.push(r.str()?.to_string());
+        }
         let names_len = r.usize()?;
         let names_start = body.end.checked_sub(names_len)?;
         r.take(names_len)?;
@@ -207,6 +215,7 @@ impl TreeIndex {
                 bytes: listing,
                 range: names_start..body.end,
             },
+            left_out,
             listing: store.listing_path(key),
         })
     }
@@ -337,6 +346,11 @@ impl TreeIndex {
             w.len(range.start);
             w.len(range.end);
         }
+        let left_out = snapshot.unreadable_dirs();
+        w.len(left_out.len());
+        for dir in &left_out {
+            w.str(dir);
+        }
         let mut names = Writer::default();
         for (k, file) in files.iter().enumerate() {
             if let Some(section) = names_of[k].take() {
@@ -376,6 +390,7 @@ impl TreeIndex {
                 range: 0..names.buf.len(),
                 bytes: names.buf,
             },
+            left_out,
             listing: store.listing_path(key),
         })
     }
@@ -385,6 +400,24 @@ impl TreeIndex {
         self.by_import_path
             .get(import_path)
             .map(|&i| self.packages[i].dir.as_str())
+    }
+
+    /// Whether the build read all of the tree's own folder `own` (see `Snapshot::own_mount`):
+    /// then a package that is not in the index is not there.
+    pub fn read_whole(&self, own: &str) -> bool {
+        !self.left_out.iter().any(|d| d == own)
+    }
+
+    /// Whether some package of the index lies in folder `dir` or below it.
+    pub fn has_package_under(&self, dir: &str) -> bool {
+        // Packages are in folder order.
+        let start = self.packages.partition_point(|p| p.dir.as_str() < dir);
+        self.packages[start..]
+            .iter()
+            .take_while(|p| p.dir.starts_with(dir))
+            .any(|p| {
+                dir.is_empty() || p.dir.len() == dir.len() || p.dir.as_bytes()[dir.len()] == b'/'
+            })
     }
 
     /// Every declaration of package `import_path` with the files that may hide some; `None`

@@ -25,7 +25,7 @@ use super::codec::{Reader, Writer, checksum};
 use crate::source::ContentId;
 
 /// Bumped whenever the record or listing layout changes.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 const PACK: &str = "decls.pack";
 const TREES: &str = "trees";
 const LOCK: &str = "lock";

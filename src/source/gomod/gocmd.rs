@@ -9,6 +9,8 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Deserialize;
 
+use super::memo::{self, REFUSAL_TTL, Refusals};
+
 /// The module cache and the go command that fills it.
 #[derive(Clone, Debug)]
 pub struct GoEnv {
@@ -18,6 +20,8 @@ pub struct GoEnv {
     pub go: Option<PathBuf>,
     /// `go env GOPROXY`, only to explain a failed download.
     pub goproxy: String,
+    /// Downloads refused before, not asked for again for a while (`None`: every time).
+    pub refusals: Option<Refusals>,
 }
 
 /// A module the cache holds: its zip, and the `h1:` hash go.sum records for it.
@@ -62,11 +66,27 @@ pub enum Download {
 }
 
 impl GoEnv {
-    /// Ask the go command (`go env -json`). Without one, read the cache where Go would have
-    /// put it: `$GOMODCACHE`, else the first `$GOPATH` entry's `pkg/mod`, else `~/go/pkg/mod`.
-    pub fn detect() -> Self {
+    /// Ask the go command (`go env -json`), or recall its answer from `memo_dir` (our cache)
+    /// when nothing it depends on has changed. Without a go command, read the cache where Go
+    /// would have put it: `$GOMODCACHE`, else the first `$GOPATH` entry's `pkg/mod`, else
+    /// `~/go/pkg/mod`. With `memo_dir`, refused downloads are remembered there too.
+    pub fn detect(memo_dir: Option<&Path>) -> Self {
         let go =
             std::env::var_os("K8S_STUDY_GO").map_or_else(|| PathBuf::from("go"), PathBuf::from);
+        let refusals = memo_dir.map(|d| Refusals::new(d.join("modules-refused.tsv"), REFUSAL_TTL));
+        let memo = memo_dir
+            .zip(memo::go_env_stamp(&go))
+            .map(|(d, stamp)| (d.join("go-env"), stamp));
+        if let Some((file, stamp)) = &memo
+            && let Some((modcache, goproxy)) = memo::recall_go_env(file, stamp)
+        {
+            return Self {
+                modcache: PathBuf::from(modcache),
+                go: Some(go),
+                goproxy,
+                refusals,
+            };
+        }
         let asked = Command::new(&go)
             .args(["env", "-json", "GOMODCACHE", "GOPROXY"])
             .stdin(Stdio::null())
@@ -77,10 +97,14 @@ impl GoEnv {
             && let Ok(env) = serde_json::from_slice::<GoEnvJson>(&out.stdout)
             && !env.gomodcache.is_empty()
         {
+            if let Some((file, stamp)) = &memo {
+                memo::remember_go_env(file, stamp, &env.gomodcache, &env.goproxy);
+            }
             return Self {
                 modcache: PathBuf::from(env.gomodcache),
                 go: Some(go),
                 goproxy: env.goproxy,
+                refusals,
             };
         }
         let modcache = std::env::var_os("GOMODCACHE")
@@ -98,6 +122,7 @@ impl GoEnv {
             modcache,
             go: None,
             goproxy: std::env::var("GOPROXY").unwrap_or_default(),
+            refusals: None,
         }
     }
 
@@ -121,6 +146,14 @@ impl GoEnv {
         let sum = std::fs::read_to_string(stem.with_extension(ext(&stem, "ziphash"))).ok()?;
         let sum = sum.trim().to_string();
         (zip.is_file() && sum.starts_with("h1:")).then_some(CachedModule { zip, sum })
+    }
+
+    /// The `.mod` file the go command keeps beside a cached zip: the module's go.mod (checked
+    /// against go.sum like the zip), or `module PATH` written by the go command for a module
+    /// without one. Reading it spares opening a large zip just for its go.mod.
+    pub fn cached_go_mod(&self, module: &str, version: &str) -> Option<Vec<u8>> {
+        let stem = self.stem(module, version)?;
+        std::fs::read(stem.with_extension(ext(&stem, "mod"))).ok()
     }
 
     /// The newest cached version of `module` that starts with `prefix` (a bare minor such as
@@ -249,19 +282,71 @@ impl GoEnv {
     }
 
     /// Run `go mod download -json` for every `MODULE@QUERY` at once. One answer per request,
-    /// in order; a query such as `v1.13` comes back as the version it resolved to.
-    #[allow(clippy::missing_panics_doc)] // the progress template is static
+    /// in order; a query such as `v1.13` comes back as the version it resolved to. A request
+    /// refused within [`REFUSAL_TTL`] is answered from memory, without the go command.
     pub fn download(
         &self,
         wanted: &[(String, String)],
         progress: bool,
     ) -> Result<Vec<Download>, String> {
-        let Some(go) = &self.go else {
-            return Err("no go command was found".into());
+        let Some(refusals) = &self.refusals else {
+            return self.download_now(wanted, progress);
         };
+        let recalled: Vec<Option<String>> = wanted
+            .iter()
+            .map(|(m, v)| {
+                refusals
+                    .recall(m, v)
+                    .map(|r| r.explain(m, v, refusals.ttl()))
+            })
+            .collect();
+        let ask: Vec<(String, String)> = wanted
+            .iter()
+            .zip(&recalled)
+            .filter(|(_, r)| r.is_none())
+            .map(|(w, _)| w.clone())
+            .collect();
+        let mut answers = self.download_now(&ask, progress)?.into_iter();
+        let mut failed = Vec::new();
+        let mut served = Vec::new();
+        let mut out = Vec::with_capacity(wanted.len());
+        for ((module, query), recalled) in wanted.iter().zip(recalled) {
+            if let Some(why) = recalled {
+                out.push(Download::Failed(why));
+                continue;
+            }
+            let Some(answer) = answers.next() else {
+                break;
+            };
+            match &answer {
+                Download::Failed(why) => failed.push((module.clone(), query.clone(), why.clone())),
+                Download::Ok { .. } => served.push((module.clone(), query.clone())),
+            }
+            out.push(answer);
+        }
+        refusals.update(&failed, &served);
+        Ok(out)
+    }
+
+    /// Ask again for everything refused before (an explicit `fetch`).
+    pub fn forget_refusals(&self) {
+        if let Some(r) = &self.refusals {
+            r.forget_all();
+        }
+    }
+
+    #[allow(clippy::missing_panics_doc)] // the progress template is static
+    fn download_now(
+        &self,
+        wanted: &[(String, String)],
+        progress: bool,
+    ) -> Result<Vec<Download>, String> {
         if wanted.is_empty() {
             return Ok(Vec::new());
         }
+        let Some(go) = &self.go else {
+            return Err("no go command was found".into());
+        };
         let bar = progress.then(|| {
             let bar = ProgressBar::new_spinner().with_message(match wanted {
                 [(m, v)] => format!("{m}@{v}"),
@@ -413,6 +498,7 @@ mod tests {
             modcache: dir.path().to_path_buf(),
             go: None,
             goproxy: String::new(),
+            refusals: None,
         };
         let at = dir.path().join("cache/download/example.com/!m/@v");
         std::fs::create_dir_all(&at).unwrap();

@@ -18,6 +18,7 @@
 mod gocmd;
 mod gomodfile;
 pub mod hosting;
+mod memo;
 mod zipmod;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -116,29 +117,31 @@ impl ModuleTree {
                 None => return Err(unavailable("go mod download gave no answer".into())),
             },
         };
-        let root = ZipModule::open(&cached.zip, module, &version).map_err(|detail| {
-            SourceError::ModuleZip {
+        // The go.mod from the cache's `.mod` file when there is one: the root zip (20 MB for
+        // kubernetes) is then opened only when a file of the root is read.
+        let (root, go_mod) = if let Some(text) = env.cached_go_mod(module, &version) {
+            let synthesized = is_synthesized_go_mod(&text, module);
+            (OnceLock::new(), (!synthesized).then_some(text))
+        } else {
+            let zip_error = |detail| SourceError::ModuleZip {
                 module: module.to_string(),
                 version: version.clone(),
                 zip: cached.zip.clone(),
                 detail,
-            }
-        })?;
-        let go_mod = match root.file("go.mod") {
-            Some(i) => Some(root.read(i).map_err(|detail| SourceError::ModuleZip {
-                module: module.to_string(),
-                version: version.clone(),
-                zip: cached.zip.clone(),
-                detail,
-            })?),
-            None => None,
+            };
+            let root = ZipModule::open(&cached.zip, module, &version).map_err(zip_error)?;
+            let go_mod = match root.file("go.mod") {
+                Some(i) => Some(root.read(i).map_err(zip_error)?),
+                None => None,
+            };
+            (OnceLock::from(Ok(Arc::new(root))), go_mod)
         };
         let mut mounts = vec![Mount {
             dir: String::new(),
             import_path: module.to_string(),
             source: Ok((module.to_string(), version.clone())),
             local: true,
-            zip: OnceLock::from(Ok(Arc::new(root))),
+            zip: root,
         }];
         if let Some(go_mod) = &go_mod {
             let parsed = GoMod::parse(go_mod);
@@ -355,7 +358,12 @@ impl ModuleTree {
             None => Some(format!(
                 "{import_path} is in no module that {module}@{version}'s go.mod requires"
             )),
-            Some(i) => self.zip(i).err(),
+            // A module in the cache is not opened just to say why a package is not in it.
+            Some(i) => match (self.mounts[i].zip.get(), &self.mounts[i].source) {
+                (Some(opened), _) => opened.as_ref().err().cloned(),
+                (None, Ok((m, v))) if self.env.cached(m, v).is_some() => None,
+                _ => self.zip(i).err(),
+            },
         }
     }
 
@@ -404,11 +412,13 @@ impl ModuleTree {
 
     pub fn is_dir(&self, dir: &str) -> bool {
         let (i, rel) = self.at(dir);
-        // Module zips hold no vendor/: asking for one must not open (or download) the mount.
-        if i != 0 && (rel == "vendor" || rel.starts_with("vendor/")) {
+        // Module zips hold no vendor/: asking for one must not open (or download) the mount,
+        // the root's included (`vendor/P` of a required module is that module's mount).
+        let in_vendor = rel == "vendor" || rel.starts_with("vendor/");
+        if i != 0 && in_vendor {
             return false;
         }
-        if self.zip(i).is_ok_and(|z| z.is_dir(rel)) {
+        if !in_vendor && self.zip(i).is_ok_and(|z| z.is_dir(rel)) {
             return true;
         }
         let prefix = format!("{dir}/");
@@ -423,6 +433,12 @@ impl ModuleTree {
             mount: u32::try_from(i).ok()?,
             entry,
         })
+    }
+
+    /// Why the root module's zip cannot be read, once something of it was asked for: the
+    /// root is opened on first use, and a refused root is an error, not an empty tree.
+    pub fn root_error(&self) -> Option<String> {
+        self.mounts[0].zip.get()?.as_ref().err().cloned()
     }
 
     pub fn read(&self, id: ZipId) -> Result<Vec<u8>, String> {
@@ -464,6 +480,24 @@ impl ModuleTree {
         }
         out.sort();
         out
+    }
+
+    /// The folder of the innermost mount holding `dir` when that mount is the tree's own
+    /// code (the root, or a folder the root replaces a module by).
+    pub fn own_mount(&self, dir: &str) -> Option<&str> {
+        let m = &self.mounts[self.at(dir).0];
+        m.local.then_some(m.dir.as_str())
+    }
+
+    /// The folders of the tree's own mounts that could not be read (after
+    /// [`Self::files_where`] tried them).
+    pub fn unreadable_dirs(&self) -> Vec<String> {
+        self.mounts
+            .iter()
+            .filter(|m| m.local)
+            .filter(|m| m.source.is_err() || matches!(m.zip.get(), Some(Err(_))))
+            .map(|m| m.dir.clone())
+            .collect()
     }
 
     /// The tree's own folders that could not be opened, each with why (after
@@ -522,6 +556,15 @@ fn local_version(
     Err(format!(
         "{path} is replaced by the folder {dir} at the placeholder v0.0.0, and no published version is known for it"
     ))
+}
+
+/// The `.mod` the go command writes for a module whose zip has no go.mod: `module PATH` and
+/// nothing else (a GOPATH-era release). A real go.mod of just that line mounts nothing
+/// either.
+fn is_synthesized_go_mod(text: &[u8], module: &str) -> bool {
+    let text = String::from_utf8_lossy(text);
+    let line = text.trim();
+    line == format!("module {module}") || line == format!("module \"{module}\"")
 }
 
 fn is_full_version(v: &str) -> bool {

@@ -9,16 +9,29 @@ use crate::golang::resolve::Resolver;
 use crate::item::{Engine as _, ItemRef, Query, Status};
 use crate::source::{EntryKind, Snapshot, SourceError};
 
-/// Put `module@version` with `files` into the cache at `root`.
+/// Put `module@version` with `files` into the cache at `root`, with the `.mod` file the go
+/// command keeps beside the zip (the zip's go.mod, or `module PATH` when it has none).
 pub(crate) fn put(root: &Path, module: &str, version: &str, files: &[(&str, &[u8])]) {
     put_zip(root, module, version, &zip_bytes(module, version, files));
+    let go_mod = files
+        .iter()
+        .find(|(name, _)| *name == "go.mod")
+        .map_or_else(
+            || format!("module {module}\n").into_bytes(),
+            |(_, b)| b.to_vec(),
+        );
+    std::fs::write(stem(root, module).join(format!("{version}.mod")), go_mod).unwrap();
 }
 
-pub(crate) fn put_zip(root: &Path, module: &str, version: &str, zip: &[u8]) {
-    let dir = root
-        .join("cache/download")
+fn stem(root: &Path, module: &str) -> std::path::PathBuf {
+    root.join("cache/download")
         .join(super::gocmd::escape(module).unwrap())
-        .join("@v");
+        .join("@v")
+}
+
+/// Put a zip (and its hash) only, as an older cache may hold it: opening it reads the zip.
+pub(crate) fn put_zip(root: &Path, module: &str, version: &str, zip: &[u8]) {
+    let dir = stem(root, module);
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join(format!("{version}.zip")), zip).unwrap();
     std::fs::write(dir.join(format!("{version}.ziphash")), "h1:test=\n").unwrap();
@@ -29,6 +42,7 @@ fn env(root: &Path) -> Arc<GoEnv> {
         modcache: root.to_path_buf(),
         go: None,
         goproxy: String::new(),
+        refusals: None,
     })
 }
 
@@ -373,4 +387,27 @@ replace (
     assert_eq!(rs[1].status, Status::Found);
     assert_eq!(rs[2].status, Status::Found);
     assert!(!s.is_dir("../../outside") && !s.is_dir(".."));
+}
+
+#[test]
+fn the_root_zip_is_opened_only_when_a_file_of_it_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    monorepo(dir.path());
+    // The go.mod comes from the `.mod` file: a zip that is not one goes unnoticed until read.
+    let zip = stem(dir.path(), "k8s.io/kubernetes").join("v1.30.1.zip");
+    std::fs::write(&zip, b"not a zip").unwrap();
+    let s = snapshot(dir.path(), "k8s.io/kubernetes", "v1.30.1").unwrap();
+    assert_eq!(s.declared_modules().unwrap().len(), 4);
+    let err = s
+        .read("pkg/scheduler/scheduler.go")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("not a valid zip"), "{err}");
+    // Without the `.mod` file the zip is opened at once, and refused at once.
+    std::fs::remove_file(zip.with_extension("mod")).unwrap();
+    let err = snapshot(dir.path(), "k8s.io/kubernetes", "v1.30.1")
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(err.contains("not a valid zip"), "{err}");
 }
