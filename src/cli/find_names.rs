@@ -61,7 +61,9 @@ pub fn run(cx: &Context, args: &FindArgs, repo: &Repo) -> Result<u8, Error> {
         Err(IndexError::Source(e)) => return Err(e.into()),
         Err(IndexError::Io(e)) => return Err(corrupt(format!("declaration index: {e}")).into()),
     };
-    let (ranked, total) = search(&index, &args.symbol, args.limit);
+    let (ranked, total) = search(&index, &args.symbol, args.limit).ok_or_else(|| {
+        corrupt("the declaration index's names fail their check; run again to rebuild them".into())
+    })?;
     let mut rows = Vec::with_capacity(ranked.len());
     for r in ranked {
         let located = index.located(&r.hit).ok_or_else(|| {

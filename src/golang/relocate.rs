@@ -128,8 +128,13 @@ pub fn search_indexed(
     if names.is_empty() {
         return Ok(out);
     }
-    let hits =
-        index.names_where(&mut |n| names.contains(n.rsplit_once('.').map_or(n, |(_, leaf)| leaf)));
+    let hits = index
+        .names_where(&mut |n| names.contains(n.rsplit_once('.').map_or(n, |(_, leaf)| leaf)))
+        .ok_or_else(|| SourceError::Corrupt {
+            repo: snapshot.repo_name.clone(),
+            detail: "the declaration index's names fail their check; run again to rebuild them"
+                .into(),
+        })?;
     let mut bytes_of: BTreeMap<String, Option<Vec<u8>>> = BTreeMap::new();
     for hit in hits {
         let Some(located) = index.located(&hit) else {

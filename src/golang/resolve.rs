@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use super::index::TreeIndex;
+use super::index::{IndexError, TreeIndex};
 use super::symbol::Symbol;
 use super::{FileProblem, Located, ModuleMap, PackageFiles, index_files};
 use crate::item::{Hit, Near, QualName, Query, Resolution, Terms, suggestions};
@@ -31,10 +31,15 @@ pub struct Resolver<'s> {
 impl<'s> Resolver<'s> {
     /// `root_module`: the import path of the tree's root when it has no go.mod (GOPATH-era
     /// repositories, see `module:` in the mapping's repos). With an index root, the tree's
-    /// index is opened, or built on the first run at this tree; a tree the index cannot
-    /// serve is read directly.
+    /// index is opened, or built on the first run at this tree; when the index itself
+    /// cannot be written or read, the tree is read directly. A tree that cannot be read is an
+    /// error.
     pub fn new(snapshot: &'s Snapshot, root_module: Option<&str>) -> Result<Self, SourceError> {
-        let index = TreeIndex::open(snapshot, root_module).unwrap_or(None);
+        let index = match TreeIndex::open(snapshot, root_module) {
+            Ok(index) => index,
+            Err(IndexError::Source(e)) => return Err(e),
+            Err(IndexError::Io(_)) => None,
+        };
         Ok(Self {
             snapshot,
             root_module: root_module.map(str::to_string),

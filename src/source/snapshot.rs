@@ -65,6 +65,11 @@ impl Snapshot {
     }
 
     fn zip_error(&self, detail: String) -> SourceError {
+        if let Tree::Modules(t) = &self.tree
+            && let Some(refused) = t.root_error()
+        {
+            return refused;
+        }
         SourceError::Corrupt {
             repo: self.repo_name.clone(),
             detail,
@@ -120,7 +125,7 @@ impl Snapshot {
             Tree::Git(t) => t.read(path),
             Tree::Modules(t) => match t.file(path) {
                 Some(id) => t.read(id).map(Some).map_err(|e| self.zip_error(e)),
-                None => t.root_error().map_or(Ok(None), |e| Err(self.zip_error(e))),
+                None => t.root_error().map_or(Ok(None), Err),
             },
         }
     }
@@ -173,11 +178,16 @@ impl Snapshot {
                 .into_iter()
                 .map(|(p, oid)| (p, FileId::git(oid)))
                 .collect()),
-            Tree::Modules(t) => Ok(t
-                .files_where(skip, &|name| wanted(name.as_bytes()))
-                .into_iter()
-                .map(|(p, z)| (p, FileId(Id::Zip(z))))
-                .collect()),
+            Tree::Modules(t) => {
+                let files = t.files_where(skip, &|name| wanted(name.as_bytes()));
+                if let Some(refused) = t.root_error() {
+                    return Err(refused);
+                }
+                Ok(files
+                    .into_iter()
+                    .map(|(p, z)| (p, FileId(Id::Zip(z))))
+                    .collect())
+            }
         }
     }
 
@@ -249,6 +259,25 @@ impl Snapshot {
         match &self.tree {
             Tree::Git(_) => Some(String::new()),
             Tree::Modules(t) => t.own_mount(dir).map(str::to_string),
+        }
+    }
+
+    /// The parts of the tree this run could not read so far (a module that would not
+    /// download, a refused zip): what is computed from the tree may lack what is in them.
+    pub fn unread_parts(&self) -> Vec<String> {
+        match &self.tree {
+            Tree::Git(_) => Vec::new(),
+            Tree::Modules(t) => t.failed_mounts(),
+        }
+    }
+
+    /// Whether part `dir` (one of [`Self::unread_parts`] of an earlier run) still cannot be
+    /// read, asking nothing of the network: not in the module cache, and refused recently or
+    /// not to be downloaded.
+    pub fn still_unread(&self, dir: &str) -> bool {
+        match &self.tree {
+            Tree::Git(_) => false,
+            Tree::Modules(t) => t.still_unread(dir),
         }
     }
 

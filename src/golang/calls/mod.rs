@@ -9,6 +9,7 @@
 //! function-typed field, is left out. `tests/oracle/calls` checks the edges against go/types.
 
 mod body;
+mod memo;
 mod package;
 mod universe;
 
@@ -28,6 +29,37 @@ use crate::source::{Snapshot, SourceError};
 /// # Errors
 /// When the tree's go.mod files cannot be read.
 pub fn calls(
+    snapshot: &Snapshot,
+    root_module: Option<&str>,
+    callers: &[Caller<'_>],
+    dispatch_candidates: &[ItemRef],
+) -> Result<Vec<Vec<CallEdge>>, SourceError> {
+    let Some(memo) = memo::Memo::new(snapshot, root_module, dispatch_candidates) else {
+        return resolve_calls(snapshot, root_module, callers, dispatch_candidates);
+    };
+    let mut out = memo.read(
+        &|part| snapshot.still_unread(part),
+        callers,
+        dispatch_candidates,
+    );
+    let todo: Vec<usize> = (0..callers.len()).filter(|&i| out[i].is_none()).collect();
+    if !todo.is_empty() {
+        let missing: Vec<Caller<'_>> = todo.iter().map(|&i| callers[i]).collect();
+        let edges = resolve_calls(snapshot, root_module, &missing, dispatch_candidates)?;
+        memo.write(
+            &snapshot.unread_parts(),
+            &missing,
+            &edges,
+            dispatch_candidates,
+        );
+        for (i, e) in todo.into_iter().zip(edges) {
+            out[i] = Some(e);
+        }
+    }
+    Ok(out.into_iter().map(Option::unwrap_or_default).collect())
+}
+
+fn resolve_calls(
     snapshot: &Snapshot,
     root_module: Option<&str>,
     callers: &[Caller<'_>],

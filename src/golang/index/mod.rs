@@ -8,7 +8,7 @@
 //! stays flat, and their records appended. A file shared with a release indexed before is
 //! not read again. The files are in `store`; their bytes in `codec`.
 
-mod codec;
+pub(crate) mod codec;
 pub mod mask;
 pub mod names;
 mod records;
@@ -20,7 +20,7 @@ use rayon::prelude::*;
 
 use self::codec::{Reader, Writer};
 use self::records::{FileRecord, decode, encode};
-use self::store::{Pack, Slot, Store};
+use self::store::{NamesAt, Pack, Slot, Store};
 use super::{FileProblem, Located, ModuleMap, file_name_constrained};
 use crate::item::{Kind, QualName};
 use crate::source::{ContentId, FileId, Snapshot, SourceError};
@@ -77,15 +77,18 @@ pub struct TreeIndex {
     listing: std::path::PathBuf,
 }
 
-/// The names section, inside the listing's bytes as read (or as just built).
+/// The names section: most of a listing's bytes, read when a search by name first needs it.
 struct Names {
-    bytes: Vec<u8>,
-    range: std::ops::Range<usize>,
+    at: Option<NamesAt>,
+    bytes: std::sync::OnceLock<Option<Vec<u8>>>,
 }
 
 impl Names {
-    fn section(&self) -> &[u8] {
-        &self.bytes[self.range.clone()]
+    fn built(bytes: Vec<u8>) -> Self {
+        Self {
+            at: None,
+            bytes: std::sync::OnceLock::from(Some(bytes)),
+        }
     }
 }
 
@@ -129,8 +132,15 @@ impl From<std::io::Error> for IndexError {
     }
 }
 
+/// The index folder of this build of the tool, when the snapshot uses the index: what is
+/// kept per tree beside the declarations (call edges) goes there too, and goes with it.
+pub fn folder(snapshot: &Snapshot) -> Option<std::path::PathBuf> {
+    let root = snapshot.index_root.as_ref()?;
+    Some(Store::new(root, fingerprint()).dir().to_path_buf())
+}
+
 /// The key of a tree's listing: the same tree read the same way.
-fn tree_key(snapshot: &Snapshot, root_module: Option<&str>) -> String {
+pub(crate) fn tree_key(snapshot: &Snapshot, root_module: Option<&str>) -> String {
     format!(
         "{}\n{}\n{}\n{}",
         snapshot.repo_name,
@@ -162,8 +172,8 @@ impl TreeIndex {
     }
 
     fn from_listing(store: &Store, key: &str, pack: Pack) -> Option<Self> {
-        let (listing, body) = store.listing(key, &pack)?;
-        let mut r = Reader::new(&listing[body.clone()]);
+        let (meta, names_at) = store.listing(key, &pack)?;
+        let mut r = Reader::new(&meta);
         let n_files = r.usize()?;
         let mut files = Vec::with_capacity(n_files.min(1 << 20));
         for _ in 0..n_files {
@@ -203,17 +213,14 @@ impl TreeIndex {
         for _ in 0..n_left_out {
             left_out.push(r.str()?.to_string());
         }
-        let names_len = r.usize()?;
-        let names_start = body.end.checked_sub(names_len)?;
-        r.take(names_len)?;
         r.done().then(|| Self {
             pack,
             packages,
             by_import_path,
             files,
             names: Names {
-                bytes: listing,
-                range: names_start..body.end,
+                at: Some(names_at),
+                bytes: std::sync::OnceLock::new(),
             },
             left_out,
             listing: store.listing_path(key),
@@ -363,8 +370,7 @@ impl TreeIndex {
                 names.buf.extend_from_slice(&names_section(k, &record));
             }
         }
-        w.bytes(&names.buf);
-        locked.write_listing(key, &pack, &w.buf)?;
+        locked.write_listing(key, &pack, &w.buf, &names.buf)?;
         drop(locked);
         let mut by_import_path = HashMap::new();
         let packages = packages
@@ -386,10 +392,7 @@ impl TreeIndex {
             packages,
             by_import_path,
             files,
-            names: Names {
-                range: 0..names.buf.len(),
-                bytes: names.buf,
-            },
+            names: Names::built(names.buf),
             left_out,
             listing: store.listing_path(key),
         })
@@ -477,15 +480,32 @@ impl TreeIndex {
             })
     }
 
-    /// Every declaration whose `Receiver.Name` (or `Name`) passes `keep`, in tree order.
-    pub fn names_where(&self, keep: &mut dyn FnMut(&str) -> bool) -> Vec<NameHit> {
+    /// The names section, read on first use; `None` (and the listing dropped) when it
+    /// fails its check.
+    fn names_section(&self) -> Option<&[u8]> {
+        let bytes = self
+            .names
+            .bytes
+            .get_or_init(|| self.names.at.as_ref().and_then(NamesAt::read));
+        if bytes.is_none() {
+            self.distrust();
+        }
+        bytes.as_deref()
+    }
+
+    /// Every declaration whose `Receiver.Name` (or `Name`) passes `keep`, in tree order;
+    /// `None` when the names fail their check (the next run rebuilds them).
+    pub fn names_where(&self, keep: &mut dyn FnMut(&str) -> bool) -> Option<Vec<NameHit>> {
         self.names_in_packages(&mut |name, _| keep(name))
     }
 
     /// Every declaration whose `Receiver.Name` (or `Name`) and import path pass `keep`.
-    pub fn names_in_packages(&self, keep: &mut dyn FnMut(&str, &str) -> bool) -> Vec<NameHit> {
+    pub fn names_in_packages(
+        &self,
+        keep: &mut dyn FnMut(&str, &str) -> bool,
+    ) -> Option<Vec<NameHit>> {
         let mut out = Vec::new();
-        let mut r = Reader::new(self.names.section());
+        let mut r = Reader::new(self.names_section()?);
         let package_of = self.package_of_files();
         while !r.done() {
             let (Some(name), Some(kind), Some(file), Some(line), Some(decl)) =
@@ -510,7 +530,7 @@ impl TreeIndex {
                 });
             }
         }
-        out
+        Some(out)
     }
 
     fn package_of_files(&self) -> Vec<usize> {
@@ -525,9 +545,10 @@ impl TreeIndex {
         of
     }
 
-    /// How many files and declarations the listing holds.
+    /// How many files and declarations the listing holds (no declarations when the names
+    /// fail their check).
     pub fn counts(&self) -> (usize, usize) {
-        let mut r = Reader::new(self.names.section());
+        let mut r = Reader::new(self.names_section().unwrap_or_default());
         let mut n = 0;
         while r.str().is_some() && r.take(13).is_some() {
             n += 1;

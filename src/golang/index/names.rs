@@ -129,8 +129,8 @@ pub struct Ranked {
 }
 
 /// The declarations of the tree `query` names, best first, at most `limit`, and how many
-/// matched in all.
-pub fn search(index: &TreeIndex, query: &str, limit: usize) -> (Vec<Ranked>, usize) {
+/// matched in all; `None` when the index's names fail their check.
+pub fn search(index: &TreeIndex, query: &str, limit: usize) -> Option<(Vec<Ranked>, usize)> {
     let lower_query = query.to_ascii_lowercase();
     let mut ranks = Vec::new();
     let hits = index.names_in_packages(&mut |name, import_path| {
@@ -138,7 +138,7 @@ pub fn search(index: &TreeIndex, query: &str, limit: usize) -> (Vec<Ranked>, usi
             ranks.push(r);
             true
         })
-    });
+    })?;
     let total = hits.len();
     let mut ranked: Vec<Ranked> = hits
         .into_iter()
@@ -164,7 +164,7 @@ pub fn search(index: &TreeIndex, query: &str, limit: usize) -> (Vec<Ranked>, usi
             ))
     });
     ranked.truncate(limit);
-    (ranked, total)
+    Some((ranked, total))
 }
 
 #[cfg(test)]

@@ -11,8 +11,10 @@
 //!   short by a killed writer, or whose checksum fails, is detected: a torn tail is cut off,
 //!   anything else resets the pack (new generation) and everything is rebuilt.
 //! - `trees/KEY`: one listing per tree (a tag, a module version), written to a temporary file
-//!   and renamed into place. It names the pack generation it points into and carries its own
-//!   checksum; a listing of another generation, or one that fails its checksum, is ignored.
+//!   and renamed into place. It names the pack generation it points into. Two sections, each
+//!   with its own checksum: the files and packages, read at open; every declaration's name,
+//!   read only by a search by name (it is most of the listing's bytes). A listing of another
+//!   generation, or a section that fails its checksum, is not trusted.
 //! - `lock`: an exclusive file lock held by whoever writes, so concurrent runs share one
 //!   index: the second waits, then finds the first one's work.
 
@@ -25,7 +27,7 @@ use super::codec::{Reader, Writer, checksum};
 use crate::source::ContentId;
 
 /// Bumped whenever the record or listing layout changes.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 const PACK: &str = "decls.pack";
 const TREES: &str = "trees";
 const LOCK: &str = "lock";
@@ -36,6 +38,26 @@ const HEADER_BYTES: usize = 24;
 const RECORD_HEAD: usize = 4 + 4 + 20;
 /// No record is this big (files over the parse limit have no declarations).
 const MAX_RECORD: u32 = 1 << 28;
+
+/// Magic, fingerprint, generation, key length, then length and checksum of each section.
+const LIST_HEAD: usize = 8 + 8 + 8 + 4 + (8 + 4) * 2;
+
+/// Where a listing's names section is, to be read when a search needs it.
+pub struct NamesAt {
+    file: File,
+    offset: u64,
+    len: usize,
+    sum: u32,
+}
+
+impl NamesAt {
+    /// The names section, if it is whole and passes its check.
+    pub fn read(&self) -> Option<Vec<u8>> {
+        let mut buf = vec![0; self.len];
+        read_exact_at(&self.file, &mut buf, self.offset).ok()?;
+        (checksum(&[&buf]) == self.sum).then_some(buf)
+    }
+}
 
 /// Where a record is in the pack.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,22 +113,42 @@ impl Store {
         Some(Pack { file, generation })
     }
 
-    /// The listing of `key`, if it is whole, ours and of `pack`'s generation: the file's
-    /// bytes and where its body is in them (read once, never copied: a listing is megabytes).
-    pub fn listing(&self, key: &str, pack: &Pack) -> Option<(Vec<u8>, std::ops::Range<usize>)> {
-        let bytes = fs::read(self.listing_path(key)).ok()?;
-        let mut r = Reader::new(&bytes);
+    /// The listing of `key`, if it is ours and of `pack`'s generation and its first section
+    /// passes its check: that section's bytes, and where the names section is.
+    pub fn listing(&self, key: &str, pack: &Pack) -> Option<(Vec<u8>, NamesAt)> {
+        let mut file = File::open(self.listing_path(key)).ok()?;
+        let file_len = file.metadata().ok()?.len();
+        let mut head = [0; LIST_HEAD];
+        file.read_exact(&mut head).ok()?;
+        let mut r = Reader::new(&head);
         if r.take(8)? != LIST_MAGIC || r.u64()? != self.fingerprint || r.u64()? != pack.generation {
             return None;
         }
-        let sum = r.u32()?;
-        let stored_key = r.bytes()?;
-        let body = r.bytes()?;
-        let start = body.as_ptr() as usize - bytes.as_ptr() as usize;
-        let range = start..start + body.len();
-        (r.done() && stored_key == key.as_bytes() && checksum(&[stored_key, body]) == sum)
-            .then_some(())?;
-        Some((bytes, range))
+        let key_len = r.u32()? as usize;
+        let meta_len = r.u64()?;
+        let meta_sum = r.u32()?;
+        let names_len = r.u64()?;
+        let names_sum = r.u32()?;
+        let names_offset = (LIST_HEAD as u64)
+            .checked_add(key_len as u64)?
+            .checked_add(meta_len)?;
+        if names_offset.checked_add(names_len)? != file_len || key_len != key.len() {
+            return None;
+        }
+        let mut rest = vec![0; key_len + usize::try_from(meta_len).ok()?];
+        file.read_exact(&mut rest).ok()?;
+        let (stored_key, meta) = rest.split_at(key_len);
+        (stored_key == key.as_bytes() && checksum(&[stored_key, meta]) == meta_sum).then_some(())?;
+        rest.drain(..key_len);
+        Some((
+            rest,
+            NamesAt {
+                file,
+                offset: names_offset,
+                len: usize::try_from(names_len).ok()?,
+                sum: names_sum,
+            },
+        ))
     }
 
     /// Wait for the folder's lock (creating the folder).
@@ -241,15 +283,27 @@ impl Locked<'_> {
         Ok(slots)
     }
 
-    /// Write `key`'s listing into place atomically.
-    pub fn write_listing(&self, key: &str, pack: &Pack, body: &[u8]) -> io::Result<()> {
+    /// Write `key`'s listing (its files and packages, then its names) into place atomically.
+    pub fn write_listing(
+        &self,
+        key: &str,
+        pack: &Pack,
+        meta: &[u8],
+        names: &[u8],
+    ) -> io::Result<()> {
         let mut w = Writer::default();
         w.buf.extend_from_slice(LIST_MAGIC);
         w.u64(self.store.fingerprint);
         w.u64(pack.generation);
-        w.u32(checksum(&[key.as_bytes(), body]));
-        w.str(key);
-        w.bytes(body);
+        w.len(key.len());
+        w.u64(meta.len() as u64);
+        w.u32(checksum(&[key.as_bytes(), meta]));
+        w.u64(names.len() as u64);
+        w.u32(checksum(&[names]));
+        debug_assert_eq!(w.buf.len(), LIST_HEAD);
+        w.buf.extend_from_slice(key.as_bytes());
+        w.buf.extend_from_slice(meta);
+        w.buf.extend_from_slice(names);
         let path = self.store.listing_path(key);
         let tmp = path.with_extension(format!("tmp{}", std::process::id()));
         let mut f = File::create(&tmp)?;

@@ -43,6 +43,7 @@ fn records(root: &std::path::Path) -> usize {
 fn names(index: &TreeIndex) -> Vec<String> {
     let mut out: Vec<String> = index
         .names_where(&mut |_| true)
+        .expect("names pass their check")
         .into_iter()
         .map(|h| format!("{}.{} {}:{}", h.import_path, h.name, h.file, h.line))
         .collect();
@@ -148,19 +149,31 @@ fn a_flipped_byte_in_a_listing_or_a_torn_pack_tail_is_detected() {
         .unwrap()
         .unwrap()
         .path();
-    let mut bytes = std::fs::read(&listing).unwrap();
-    let last = bytes.len() - 3;
-    bytes[last] ^= 1;
-    std::fs::write(&listing, &bytes).unwrap();
+    let good = std::fs::read(&listing).unwrap();
     let pack = store(root.path()).open_pack().unwrap();
-    let key = std::fs::read(&listing).unwrap();
-    assert!(!key.is_empty());
+    // A flipped byte in the first section (files and packages): the listing is not read.
+    let mut bytes = good.clone();
+    let at = memchr::memmem::find(&bytes, b"pkg/scheduler/").unwrap();
+    bytes[at] ^= 1;
+    std::fs::write(&listing, &bytes).unwrap();
     assert!(
         store(root.path())
             .listing(&tree_key(&s, None), &pack)
             .is_none(),
         "a listing that fails its checksum is not read"
     );
+    assert_eq!(names(&TreeIndex::open(&s, None).unwrap().unwrap()), want);
+    // In the names section, read only by a search: that search says so, the listing is
+    // dropped, and the next run builds it again.
+    let mut bytes = std::fs::read(&listing).unwrap();
+    let last = bytes.len() - 3;
+    bytes[last] ^= 1;
+    std::fs::write(&listing, &bytes).unwrap();
+    let index = TreeIndex::open(&s, None).unwrap().unwrap();
+    assert!(index.package("example.com/k/pkg/scheduler").is_some());
+    assert!(index.names_where(&mut |_| true).is_none());
+    drop(index);
+    assert!(!listing.exists(), "the listing was dropped");
     assert_eq!(names(&TreeIndex::open(&s, None).unwrap().unwrap()), want);
     // A writer killed half-way through an append leaves a torn record: cut off, not read.
     let path = store(root.path()).dir().join("decls.pack");

@@ -328,6 +328,13 @@ impl GoEnv {
         Ok(out)
     }
 
+    /// Whether a download of `module@version` was refused within the refusal memory.
+    pub fn refused(&self, module: &str, version: &str) -> bool {
+        self.refusals
+            .as_ref()
+            .is_some_and(|r| r.recall(module, version).is_some())
+    }
+
     /// Ask again for everything refused before (an explicit `fetch`).
     pub fn forget_refusals(&self) {
         if let Some(r) = &self.refusals {

@@ -435,10 +435,19 @@ impl ModuleTree {
         })
     }
 
-    /// Why the root module's zip cannot be read, once something of it was asked for: the
-    /// root is opened on first use, and a refused root is an error, not an empty tree.
-    pub fn root_error(&self) -> Option<String> {
-        self.mounts[0].zip.get()?.as_ref().err().cloned()
+    /// The root module's zip refused, once something of it was asked for: the root is
+    /// opened on first use, and a refused root is an error, not an empty tree.
+    pub fn root_error(&self) -> Option<SourceError> {
+        self.mounts[0].zip.get()?.as_ref().err()?;
+        let (module, version) = self.mounts[0].source.clone().ok()?;
+        let zip = self.env.cached(&module, &version)?.zip;
+        let detail = ZipModule::open(&zip, &module, &version).err()?;
+        Some(SourceError::ModuleZip {
+            module,
+            version,
+            zip,
+            detail,
+        })
     }
 
     pub fn read(&self, id: ZipId) -> Result<Vec<u8>, String> {
@@ -487,6 +496,32 @@ impl ModuleTree {
     pub fn own_mount(&self, dir: &str) -> Option<&str> {
         let m = &self.mounts[self.at(dir).0];
         m.local.then_some(m.dir.as_str())
+    }
+
+    /// Whether the mount at `dir` cannot be read, without asking the network: its zip was
+    /// refused this run, or it is not in the cache and either may not be downloaded or its
+    /// download was refused recently. A folder that is no mount (any more) can be read.
+    pub fn still_unread(&self, dir: &str) -> bool {
+        let Some(m) = self.mounts.iter().find(|m| m.dir == dir) else {
+            return false;
+        };
+        match (&m.source, m.zip.get()) {
+            (Err(_), _) => true,
+            (_, Some(opened)) => opened.is_err(),
+            (Ok((module, version)), None) => {
+                self.env.cached(module, version).is_none()
+                    && (!self.download || self.env.refused(module, version))
+            }
+        }
+    }
+
+    /// The folders of every mount this run could not read so far (own or required).
+    pub fn failed_mounts(&self) -> Vec<String> {
+        self.mounts
+            .iter()
+            .filter(|m| m.source.is_err() || matches!(m.zip.get(), Some(Err(_))))
+            .map(|m| m.dir.clone())
+            .collect()
     }
 
     /// The folders of the tree's own mounts that could not be read (after
