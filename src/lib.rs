@@ -17,6 +17,7 @@ pub mod languages;
 pub mod lookup;
 pub mod mapping;
 pub mod matrix;
+pub mod memo;
 pub mod output;
 pub mod render;
 pub mod resolve;

@@ -32,6 +32,25 @@ pub fn compare(
     queries: &[Query<'_>],
     progress: &ProgressBar,
 ) -> Result<Vec<Compared>, SourceError> {
+    let memo = super::memo::Memo::new(lang, old, new, root_module, queries);
+    if let Some(known) = memo.as_ref().and_then(|m| m.read(old, new)) {
+        return Ok(known);
+    }
+    let out = compare_now(lang, old, new, root_module, queries, progress)?;
+    if let Some(memo) = memo {
+        memo.write(old, new, &out);
+    }
+    Ok(out)
+}
+
+fn compare_now(
+    lang: Language,
+    old: &Snapshot,
+    new: &Snapshot,
+    root_module: Option<&str>,
+    queries: &[Query<'_>],
+    progress: &ProgressBar,
+) -> Result<Vec<Compared>, SourceError> {
     let engine = engine(lang);
     let before = engine.resolve(old, root_module, queries)?;
     // At the new version, prefer the file the symbol was in (build-tag twins stay paired).

@@ -21,6 +21,7 @@
 //! Which tag of each repo a Kubernetes version means is [`crate::versions`].
 
 mod compare;
+mod memo;
 pub mod path;
 pub mod rewrite;
 pub mod similarity;
@@ -29,7 +30,7 @@ mod textdiff;
 use std::collections::BTreeMap;
 
 use indicatif::ProgressBar;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::item::{ItemRef, Query};
 use crate::languages::engine;
@@ -39,7 +40,7 @@ pub use compare::{CONFIDENT, RENAME_THRESHOLD, TIE_MARGIN, compare};
 pub use path::PathBreak;
 pub use textdiff::{Row, RowTag, line_changes, side_by_side, unified_diff};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Category {
     Unchanged,
@@ -93,7 +94,7 @@ impl Category {
 }
 
 /// One side of a comparison: where the declaration is at one version.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Side {
     pub symbol: String,
     pub version: String,
@@ -105,7 +106,7 @@ pub struct Side {
 }
 
 /// A possible new home of a symbol, with its similarity (see [`similarity`]).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Scored {
     pub symbol: String,
     pub file: String,
@@ -114,7 +115,7 @@ pub struct Scored {
 }
 
 /// What happened to one symbol between two versions.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Compared {
     pub category: Category,
     pub from: Option<Side>,

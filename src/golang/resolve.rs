@@ -31,14 +31,14 @@ pub struct Resolver<'s> {
 impl<'s> Resolver<'s> {
     /// `root_module`: the import path of the tree's root when it has no go.mod (GOPATH-era
     /// repositories, see `module:` in the mapping's repos). With an index root, the tree's
-    /// index is opened, or built on the first run at this tree; when the index itself
-    /// cannot be written or read, the tree is read directly. A tree that cannot be read is an
-    /// error.
+    /// index is opened, or built on the first run at this tree; a tree the index cannot
+    /// serve is read directly, so each step says what is wrong with its own files. A module
+    /// whose root zip is refused is an error of the whole tree.
     pub fn new(snapshot: &'s Snapshot, root_module: Option<&str>) -> Result<Self, SourceError> {
         let index = match TreeIndex::open(snapshot, root_module) {
             Ok(index) => index,
-            Err(IndexError::Source(e)) => return Err(e),
-            Err(IndexError::Io(_)) => None,
+            Err(IndexError::Source(e @ SourceError::ModuleZip { .. })) => return Err(e),
+            Err(_) => None,
         };
         Ok(Self {
             snapshot,

@@ -14,46 +14,17 @@
 
 use std::path::PathBuf;
 
-use crate::golang::index::codec::{Reader, Writer, checksum};
+use crate::golang::index::codec::{Reader, Writer};
 use crate::item::{CallEdge, Caller, EdgeKind, Gate, ItemRef};
+use crate::memo::{digest, read as read_file, write as write_file};
 use crate::source::Snapshot;
 
-const MAGIC: &[u8; 8] = b"k8scall\n";
 const KEY_FILE: &str = "key";
 
 /// The remembered edges of one tree and candidate list.
 pub struct Memo {
     folder: PathBuf,
     key: Vec<u8>,
-}
-
-fn digest(parts: &[&[u8]]) -> String {
-    let mut salted = vec![b"k8s-study calls".as_slice()];
-    salted.extend(parts);
-    format!("{:08x}{:08x}", checksum(parts), checksum(&salted))
-}
-
-/// A file of ours: magic, checksum of key and body, key, body.
-fn read_file(path: &std::path::Path, key: &[u8]) -> Option<Vec<u8>> {
-    let bytes = std::fs::read(path).ok()?;
-    let mut r = Reader::new(&bytes);
-    (r.take(8)? == MAGIC).then_some(())?;
-    let sum = r.u32()?;
-    let stored = r.bytes()?;
-    let body = r.bytes()?;
-    (r.done() && stored == key && checksum(&[stored, body]) == sum).then(|| body.to_vec())
-}
-
-fn write_file(path: &std::path::Path, key: &[u8], body: &[u8]) {
-    let mut w = Writer::default();
-    w.buf.extend_from_slice(MAGIC);
-    w.u32(checksum(&[key, body]));
-    w.bytes(key);
-    w.bytes(body);
-    if let Some(dir) = path.parent() {
-        let _ = std::fs::create_dir_all(dir);
-    }
-    let _ = crate::output::write_file_atomic(path, &w.buf);
 }
 
 impl Memo {
@@ -65,13 +36,14 @@ impl Memo {
     ) -> Option<Self> {
         let index = crate::golang::index::folder(snapshot)?;
         let mut w = Writer::default();
+        w.str(crate::memo::build_stamp());
         w.str(&crate::golang::index::tree_key(snapshot, root_module));
         w.len(candidates.len());
         for c in candidates {
             w.str(c.as_str());
         }
         Some(Self {
-            folder: index.join("calls").join(digest(&[&w.buf])),
+            folder: crate::memo::path_of(&index, "calls", &w.buf),
             key: w.buf,
         })
     }
@@ -104,7 +76,7 @@ impl Memo {
             .iter()
             .map(|c| {
                 let key = Self::caller_key(c);
-                let body = read_file(&self.folder.join(digest(&[&key])), &key)?;
+                let body = read_file(&self.folder.join(digest(&key)), &key)?;
                 let mut r = Reader::new(&body);
                 for _ in 0..r.usize()? {
                     still_unread(r.str()?).then_some(())?;
@@ -137,7 +109,7 @@ impl Memo {
                 w.str(u);
             }
             w.buf.extend_from_slice(&body);
-            write_file(&self.folder.join(digest(&[&key])), &key, &w.buf);
+            write_file(&self.folder.join(digest(&key)), &key, &w.buf);
         }
     }
 }
@@ -294,7 +266,7 @@ mod tests {
         assert_eq!(other.read(&none, &callers, &candidates), [None, None]);
         // A flipped byte is a miss.
         let key = Memo::caller_key(&callers[0]);
-        let path = memo.folder.join(digest(&[&key]));
+        let path = memo.folder.join(digest(&key));
         let mut bytes = std::fs::read(&path).unwrap();
         let last = bytes.len() - 2;
         bytes[last] ^= 1;

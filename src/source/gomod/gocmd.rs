@@ -9,7 +9,7 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Deserialize;
 
-use super::memo::{self, REFUSAL_TTL, Refusals};
+use super::memo::{self, REFUSAL_TTL, Remembered};
 
 /// The module cache and the go command that fills it.
 #[derive(Clone, Debug)]
@@ -21,7 +21,10 @@ pub struct GoEnv {
     /// `go env GOPROXY`, only to explain a failed download.
     pub goproxy: String,
     /// Downloads refused before, not asked for again for a while (`None`: every time).
-    pub refusals: Option<Refusals>,
+    pub refusals: Option<Remembered>,
+    /// The newest patch of each minor, and whether a version is served, as asked lately
+    /// (`None`: asked every time).
+    pub newest: Option<Remembered>,
 }
 
 /// A module the cache holds: its zip, and the `h1:` hash go.sum records for it.
@@ -69,11 +72,14 @@ impl GoEnv {
     /// Ask the go command (`go env -json`), or recall its answer from `memo_dir` (our cache)
     /// when nothing it depends on has changed. Without a go command, read the cache where Go
     /// would have put it: `$GOMODCACHE`, else the first `$GOPATH` entry's `pkg/mod`, else
-    /// `~/go/pkg/mod`. With `memo_dir`, refused downloads are remembered there too.
+    /// `~/go/pkg/mod`. With `memo_dir`, refused downloads and the newest patch of each minor
+    /// are remembered there too.
     pub fn detect(memo_dir: Option<&Path>) -> Self {
         let go =
             std::env::var_os("K8S_STUDY_GO").map_or_else(|| PathBuf::from("go"), PathBuf::from);
-        let refusals = memo_dir.map(|d| Refusals::new(d.join("modules-refused.tsv"), REFUSAL_TTL));
+        let refusals =
+            memo_dir.map(|d| Remembered::new(d.join("modules-refused.tsv"), REFUSAL_TTL));
+        let newest = memo_dir.map(|d| Remembered::new(d.join("modules-newest.tsv"), REFUSAL_TTL));
         let memo = memo_dir
             .zip(memo::go_env_stamp(&go))
             .map(|(d, stamp)| (d.join("go-env"), stamp));
@@ -85,6 +91,7 @@ impl GoEnv {
                 go: Some(go),
                 goproxy,
                 refusals,
+                newest,
             };
         }
         let asked = Command::new(&go)
@@ -105,6 +112,7 @@ impl GoEnv {
                 go: Some(go),
                 goproxy: env.goproxy,
                 refusals,
+                newest,
             };
         }
         let modcache = std::env::var_os("GOMODCACHE")
@@ -123,6 +131,7 @@ impl GoEnv {
             go: None,
             goproxy: std::env::var("GOPROXY").unwrap_or_default(),
             refusals: None,
+            newest: None,
         }
     }
 
@@ -231,6 +240,11 @@ impl GoEnv {
             return Some(true);
         }
         let go = self.go.as_ref()?;
+        // Kept with the newest patches: `served:` keys never meet a minor's.
+        let key = format!("served:{version}");
+        if let Some(known) = self.newest.as_ref().and_then(|n| n.recall(module, &key)) {
+            return Some(known.value == "yes");
+        }
         let out = Command::new(go)
             .args(["list", "-m", "-json", &format!("{module}@{version}")])
             .current_dir(std::env::temp_dir())
@@ -239,7 +253,12 @@ impl GoEnv {
             .stderr(Stdio::null())
             .output()
             .ok()?;
-        Some(out.status.success())
+        let served = out.status.success();
+        if let Some(memory) = &self.newest {
+            let value = if served { "yes" } else { "no" };
+            memory.update(&[(module.to_string(), key, value.to_string())], &[]);
+        }
+        Some(served)
     }
 
     /// The newest patch of `minor` (`v1.9`) the go command can get: the go command's own
@@ -248,6 +267,18 @@ impl GoEnv {
     /// when not even `.0` is, or without a go command.
     pub fn newest_patch(&self, module: &str, minor: &str) -> Option<String> {
         let go = self.go.as_ref()?;
+        if let Some(known) = self.newest.as_ref().and_then(|n| n.recall(module, minor)) {
+            return (known.value != "-").then_some(known.value);
+        }
+        let newest = self.newest_patch_now(go, module, minor);
+        if let Some(memory) = &self.newest {
+            let value = newest.clone().unwrap_or_else(|| "-".into());
+            memory.update(&[(module.to_string(), minor.to_string(), value)], &[]);
+        }
+        newest
+    }
+
+    fn newest_patch_now(&self, go: &Path, module: &str, minor: &str) -> Option<String> {
         let listed = Command::new(go)
             .args(["list", "-m", "-json", &format!("{module}@{minor}")])
             .current_dir(std::env::temp_dir())
@@ -506,6 +537,7 @@ mod tests {
             go: None,
             goproxy: String::new(),
             refusals: None,
+            newest: None,
         };
         let at = dir.path().join("cache/download/example.com/!m/@v");
         std::fs::create_dir_all(&at).unwrap();

@@ -15,7 +15,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// How long a refused module version is not asked for again.
+/// How long a refused module version is not asked for again, and a minor's newest patch is
+/// taken as known.
 pub const REFUSAL_TTL: Duration = Duration::from_secs(12 * 60 * 60);
 
 /// The environment variables `go env GOMODCACHE GOPROXY` depends on.
@@ -130,37 +131,29 @@ fn write(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
     crate::output::write_file_atomic(file, bytes)
 }
 
-/// Module versions whose download failed, with when and why.
+/// Answers of the go command kept for a while, by module and version (or query): a
+/// download's refusal and why, the newest patch of a minor. One line per answer: seconds,
+/// module, version, value (newlines and tabs escaped).
 #[derive(Clone, Debug)]
-pub struct Refusals {
+pub struct Remembered {
     file: PathBuf,
     ttl: Duration,
 }
 
-/// A remembered refusal.
+/// A remembered answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Refusal {
-    pub why: String,
+pub struct Answer {
+    pub value: String,
     pub at: SystemTime,
 }
 
-impl Refusal {
-    /// The go command's words, and when k8s-study will ask again.
+impl Answer {
+    /// The go command's words, and when k8s-study asks again. No clock time: the text goes
+    /// into reports that are compared and remembered.
     pub fn explain(&self, module: &str, version: &str, ttl: Duration) -> String {
-        let ago = SystemTime::now()
-            .duration_since(self.at)
-            .unwrap_or_default()
-            .as_secs();
-        let ago = if ago < 120 {
-            format!("{ago} s")
-        } else if ago < 2 * 3600 {
-            format!("{} min", ago / 60)
-        } else {
-            format!("{} h", ago / 3600)
-        };
         format!(
-            "{} (the go command said so {ago} ago; it is asked again after {} h, or now by `k8s-study fetch` of the release that needs {module}@{version})",
-            self.why,
+            "{} (a refusal is remembered for {} h; `k8s-study fetch` of the release that needs {module}@{version} asks again now)",
+            self.value,
             ttl.as_secs() / 3600
         )
     }
@@ -171,16 +164,16 @@ fn unix(t: SystemTime) -> u64 {
 }
 
 /// One line per refusal: seconds, module, version, why (newlines and tabs folded).
-fn parse_line(line: &str) -> Option<((String, String), Refusal)> {
+fn parse_line(line: &str) -> Option<((String, String), Answer)> {
     let mut parts = line.splitn(4, '\t');
     let at: u64 = parts.next()?.parse().ok()?;
     let module = parts.next()?.to_string();
     let version = parts.next()?.to_string();
-    let why = unescape(parts.next()?);
+    let value = unescape(parts.next()?);
     Some((
         (module, version),
-        Refusal {
-            why,
+        Answer {
+            value,
             at: UNIX_EPOCH + Duration::from_secs(at),
         },
     ))
@@ -219,7 +212,7 @@ fn unescape(s: &str) -> String {
     out
 }
 
-impl Refusals {
+impl Remembered {
     pub fn new(file: PathBuf, ttl: Duration) -> Self {
         Self { file, ttl }
     }
@@ -229,7 +222,7 @@ impl Refusals {
     }
 
     /// Every refusal still in force.
-    fn read(&self) -> Vec<((String, String), Refusal)> {
+    fn read(&self) -> Vec<((String, String), Answer)> {
         let now = SystemTime::now();
         std::fs::read_to_string(&self.file)
             .unwrap_or_default()
@@ -240,7 +233,7 @@ impl Refusals {
     }
 
     /// The refusal of `module@version`, if one is still in force.
-    pub fn recall(&self, module: &str, version: &str) -> Option<Refusal> {
+    pub fn recall(&self, module: &str, version: &str) -> Option<Answer> {
         self.read()
             .into_iter()
             .find(|((m, v), _)| m == module && v == version)
@@ -252,7 +245,7 @@ impl Refusals {
         if failed.is_empty() && (served.is_empty() || !self.file.exists()) {
             return;
         }
-        let mut kept: Vec<((String, String), Refusal)> = self
+        let mut kept: Vec<((String, String), Answer)> = self
             .read()
             .into_iter()
             .filter(|((m, v), _)| {
@@ -264,8 +257,8 @@ impl Refusals {
         for (m, v, why) in failed {
             kept.push((
                 (m.clone(), v.clone()),
-                Refusal {
-                    why: why.clone(),
+                Answer {
+                    value: why.clone(),
                     at: now,
                 },
             ));
@@ -275,7 +268,7 @@ impl Refusals {
             if [m, v].iter().any(|s| s.contains(['\t', '\n'])) {
                 continue;
             }
-            let why = escape(&r.why);
+            let why = escape(&r.value);
             let _ = writeln!(text, "{}\t{m}\t{v}\t{why}", unix(r.at));
         }
         let _ = write(&self.file, text.as_bytes());
@@ -294,7 +287,7 @@ mod tests {
     #[test]
     fn refusals_are_recalled_until_they_expire_and_forgotten_when_served() {
         let dir = tempfile::tempdir().unwrap();
-        let r = Refusals::new(dir.path().join("refused"), Duration::from_secs(3600));
+        let r = Remembered::new(dir.path().join("refused"), Duration::from_secs(3600));
         assert!(r.recall("k8s.io/a", "v1").is_none());
         r.update(
             &[
@@ -308,7 +301,7 @@ mod tests {
             &[],
         );
         let a = r.recall("k8s.io/a", "v1").unwrap();
-        assert_eq!(a.why, "403\tForbidden\nnot \\n available");
+        assert_eq!(a.value, "403\tForbidden\nnot \\n available");
         assert!(r.recall("k8s.io/a", "v2").is_none());
         r.update(&[], &[("k8s.io/a".into(), "v1".into())]);
         assert!(r.recall("k8s.io/a", "v1").is_none());
@@ -321,7 +314,7 @@ mod tests {
         .unwrap();
         assert!(r.recall("k8s.io/old", "v1").is_none());
         let explained = a.explain("k8s.io/a", "v1", r.ttl());
-        assert!(explained.contains("after 1 h") && explained.contains("k8s-study fetch"));
+        assert!(explained.contains("for 1 h") && explained.contains("k8s-study fetch"));
         r.forget_all();
         assert!(r.recall("k8s.io/b", "v2").is_none());
     }

@@ -43,6 +43,7 @@ fn env(root: &Path) -> Arc<GoEnv> {
         go: None,
         goproxy: String::new(),
         refusals: None,
+        newest: None,
     })
 }
 
