@@ -37,13 +37,14 @@ pub fn rank(
     name: &str,
     import_path: &str,
 ) -> Option<(Match, usize)> {
-    let leaf = name.rsplit_once('.').map_or(name, |(_, l)| l);
-    let package = import_path.rsplit('/').next().unwrap_or(import_path);
+    let package = memchr::memrchr(b'/', import_path.as_bytes())
+        .map_or(import_path, |i| &import_path[i + 1..]);
     // Every tier needs the query's letters in order in `package.name`: most of a tree's
     // names fail that, checked without allocating anything.
     if !in_order(lower_query.as_bytes(), package, name) {
         return None;
     }
+    let leaf = memchr::memrchr(b'.', name.as_bytes()).map_or(name, |i| &name[i + 1..]);
     let forms = [leaf, name];
     let qualified = format!("{package}.{name}");
     let all = [leaf, name, qualified.as_str()];
