@@ -8,7 +8,9 @@
 # through Go modules (scripts/download-modules.sh fills the module cache). Timed:
 #   * cold: building the index of v1.20.2 from scratch (first `find`), beside ctags over the
 #     exported tree; peak RSS of the build;
-#   * warm: `find` exact and by bare name beside `readtags` on the ctags tags file; `check` of
+#   * warm (the index built, call edges and drift comparisons remembered by an earlier run;
+#     a group with them forgotten too): `find` exact and by bare name beside `readtags` on the
+#     ctags tags file; `check` of
 #     the whole built-in mapping (kubernetes + client-go) beside ctags; `guide` of every
 #     article (md, json); `bump` of the whole mapping as pinned at v1.20.2 (this repository's
 #     history) to NEW_VERSION (modules) beside
@@ -91,8 +93,15 @@ hyperfine -N --warmup "$warmup" --runs "$runs" -i --export-json "$results/index-
   -n "ctags -R over the v1.20.2 tree" "ctags -R --languages=Go -f /dev/null $(q "$tree")" \
   -n "ctags -R over the $new tree" "ctags -R --languages=Go -f /dev/null $(q "$pin_tree")"
 
+log "warm index, nothing remembered: call edges and drift comparisons computed afresh"
+forget="rm -rf $(q "$work/cache/index")/*/calls $(q "$work/cache/index")/*/drift"
+hyperfine --warmup 0 --runs "${BENCH_ERA_RUNS:-3}" -i --prepare "$forget" \
+  --export-json "$results/index-unremembered.json" --export-markdown "$results/index-unremembered.md" \
+  -n "guide md --era off, every article (calls computed)" "$(modules "$b -q guide --era off --format md -o $(q "$work/g-md")")" \
+  -n "check (eras compared), the Go repos" "$(modules "$b -q check $repos")"
+
 log "warm, with every article's era read too (the default of check and guide)"
-hyperfine -N --warmup 0 --runs "${BENCH_ERA_RUNS:-3}" -i --export-json "$results/index-era.json" \
+hyperfine -N --warmup 1 --runs "${BENCH_ERA_RUNS:-3}" -i --export-json "$results/index-era.json" \
   --export-markdown "$results/index-era.md" \
   -n "check (eras cached), the Go repos" "$(modules "$b -q check $repos")" \
   -n "guide md (eras cached), every article" "$(modules "$b -q guide --format md -o $(q "$work/g-md")")"
@@ -114,6 +123,9 @@ hyperfine --warmup 0 --runs "${BENCH_COLD_RUNS:-3}" -i --export-json "$results/i
   -n "bump --to $new, new release not indexed" "$b -q bump --to $new --format json"
 "$bin" -q bump --to "$new" --format json >"$results/index-bump.json" || true
 after_new=$(du -sb "$work/cache/index" | cut -f1)
+hyperfine --warmup 0 --runs "${BENCH_COLD_RUNS:-3}" -i --export-json "$results/index-bump-unremembered.json" \
+  --export-markdown "$results/index-bump-unremembered.md" --prepare "$forget" \
+  -n "bump --to $new, both releases indexed, comparisons not remembered" "$b -q bump --to $new --format json"
 hyperfine --warmup "$warmup" --runs "$runs" -i --export-json "$results/index-bump-warm.json" \
   --export-markdown "$results/index-bump-warm.md" \
   -n "unzip -p $new.zip '*.go' | grep ScheduleOne definition" "unzip -p $(q "$zip") '*.go' | grep -n -E 'func (\\([^)]*\\) )?ScheduleOne\\b'" \
@@ -129,4 +141,6 @@ index after $new too: $after_new
 peak RSS of the v1.20.2 build (KiB): $build_rss
 peak RSS of the warm bump (KiB): $bump_rss
 SIZES
-cat "$results"/index-cold.md "$results"/index-warm.md "$results"/index-era.md "$results"/index-bump-cold.md "$results"/index-bump-warm.md "$results/index-sizes.txt"
+cat "$results"/index-cold.md "$results"/index-warm.md "$results"/index-unremembered.md \
+  "$results"/index-era.md "$results"/index-bump-cold.md "$results"/index-bump-unremembered.md \
+  "$results"/index-bump-warm.md "$results/index-sizes.txt"
