@@ -1,6 +1,27 @@
 //! The bytes of index records: little-endian integers and length-prefixed strings, read
 //! back with bounds checks (a corrupt record is an error, never a panic or a wrong answer).
 
+/// `bytes` deflated at the fastest level: index records and names are text-heavy and
+/// repetitive (a third of their size), and inflating one is cheaper than reading it.
+pub fn deflate(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut e = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
+    // Writing to a Vec cannot fail.
+    let _ = e.write_all(bytes);
+    e.finish().unwrap_or_default()
+}
+
+/// `bytes` inflated, if they are deflate data of at most `limit` bytes.
+pub fn inflate(bytes: &[u8], limit: u64) -> Option<Vec<u8>> {
+    use std::io::Read as _;
+    let mut out = Vec::new();
+    flate2::read::DeflateDecoder::new(bytes)
+        .take(limit + 1)
+        .read_to_end(&mut out)
+        .ok()?;
+    (out.len() as u64 <= limit).then_some(out)
+}
+
 /// Appends values to a buffer.
 #[derive(Default)]
 pub struct Writer {

@@ -76,7 +76,12 @@ pub fn kind_of(code: u8) -> Option<Kind> {
     KINDS.get(usize::from(code)).copied()
 }
 
+/// A record's bytes in the pack: its fields, deflated.
 pub fn encode(r: &FileRecord) -> Vec<u8> {
+    super::codec::deflate(&encode_raw(r))
+}
+
+fn encode_raw(r: &FileRecord) -> Vec<u8> {
     let mut w = Writer::default();
     w.u8(u8::from(r.build_constrained));
     w.len(r.syntax_errors);
@@ -104,8 +109,12 @@ pub fn encode(r: &FileRecord) -> Vec<u8> {
     w.buf
 }
 
-pub fn decode(bytes: &[u8]) -> Option<FileRecord> {
-    let mut r = Reader::new(bytes);
+/// No record inflates past this (files over the parse limit have no declarations).
+const MAX_INFLATED: u64 = 1 << 28;
+
+pub fn decode(stored: &[u8]) -> Option<FileRecord> {
+    let bytes = super::codec::inflate(stored, MAX_INFLATED)?;
+    let mut r = Reader::new(&bytes);
     let build_constrained = match r.u8()? {
         0 => false,
         1 => true,

@@ -6,14 +6,15 @@
 //! this one is built afresh. In it:
 //!
 //! - `decls.pack`: append-only records, one per file content, keyed by content id. Header:
-//!   magic, fingerprint, generation. Record: length, CRC-32 of id and payload, id, payload.
+//!   magic, fingerprint, generation. Record: length, CRC-32 of id and payload, id, payload
+//!   (the declarations, deflated: a third of their size).
 //!   Records are immutable; a writer appends under the folder's lock and syncs. A record cut
 //!   short by a killed writer, or whose checksum fails, is detected: a torn tail is cut off,
 //!   anything else resets the pack (new generation) and everything is rebuilt.
 //! - `trees/KEY`: one listing per tree (a tag, a module version), written to a temporary file
 //!   and renamed into place. It names the pack generation it points into. Two sections, each
-//!   with its own checksum: the files and packages, read at open; every declaration's name,
-//!   read only by a search by name (it is most of the listing's bytes). A listing of another
+//!   with its own checksum: the files and packages, read at open; every declaration's name
+//!   (deflated), read only by a search by name. A listing of another
 //!   generation, or a section that fails its checksum, is not trusted.
 //! - `lock`: an exclusive file lock held by whoever writes, so concurrent runs share one
 //!   index: the second waits, then finds the first one's work.
@@ -27,7 +28,7 @@ use super::codec::{Reader, Writer, checksum};
 use crate::source::ContentId;
 
 /// Bumped whenever the record or listing layout changes.
-pub const FORMAT: u32 = 3;
+pub const FORMAT: u32 = 4;
 const PACK: &str = "decls.pack";
 const TREES: &str = "trees";
 const LOCK: &str = "lock";
@@ -51,11 +52,12 @@ pub struct NamesAt {
 }
 
 impl NamesAt {
-    /// The names section, if it is whole and passes its check.
+    /// The names section, if it is whole and passes its check (it is stored deflated).
     pub fn read(&self) -> Option<Vec<u8>> {
         let mut buf = vec![0; self.len];
         read_exact_at(&self.file, &mut buf, self.offset).ok()?;
-        (checksum(&[&buf]) == self.sum).then_some(buf)
+        (checksum(&[&buf]) == self.sum).then_some(())?;
+        super::codec::inflate(&buf, 1 << 32)
     }
 }
 
@@ -291,6 +293,7 @@ impl Locked<'_> {
         meta: &[u8],
         names: &[u8],
     ) -> io::Result<()> {
+        let names = &super::codec::deflate(names);
         let mut w = Writer::default();
         w.buf.extend_from_slice(LIST_MAGIC);
         w.u64(self.store.fingerprint);
