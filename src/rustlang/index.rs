@@ -33,11 +33,70 @@ pub struct CrateIndex {
     pub problems: Vec<String>,
 }
 
+/// A crate's index as remembered beside the declaration index (see [`crate::memo`]): maps
+/// with tuple keys as lists, for JSON.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Stored {
+    items: Vec<(String, Vec<ItemRec>)>,
+    members: Vec<((String, String), Vec<ItemRec>)>,
+    modules: BTreeSet<String>,
+    uses: Vec<(String, Vec<UseRec>)>,
+    files: Vec<String>,
+    problems: Vec<String>,
+}
+
 pub fn key(path: &[String]) -> String {
     path.join("::")
 }
 
 impl CrateIndex {
+    /// The crate's index, remembered per tree (repo, version, commit) and crate by this
+    /// build of the tool: a crate of a fixed tree parses the same every time.
+    pub fn load(snapshot: &Snapshot, krate: &Crate) -> Result<Self, SourceError> {
+        let memo = crate::golang::index::folder(snapshot).map(|folder| {
+            let key = [
+                crate::memo::build_stamp(),
+                &snapshot.repo_name,
+                &snapshot.version,
+                &snapshot.commit,
+                &krate.name,
+                &krate.lib_root,
+            ]
+            .join("\n")
+            .into_bytes();
+            (crate::memo::path_of(&folder, "rust", &key), key)
+        });
+        if let Some((path, key)) = &memo
+            && let Some(body) = crate::memo::read(path, key)
+            && let Ok(stored) = serde_json::from_slice::<Stored>(&body)
+        {
+            return Ok(Self {
+                name: krate.name.clone(),
+                items: stored.items.into_iter().collect(),
+                members: stored.members.into_iter().collect(),
+                modules: stored.modules,
+                uses: stored.uses.into_iter().collect(),
+                files: stored.files,
+                problems: stored.problems,
+            });
+        }
+        let index = Self::build(snapshot, krate)?;
+        if let Some((path, key)) = &memo {
+            let stored = Stored {
+                items: index.items.clone().into_iter().collect(),
+                members: index.members.clone().into_iter().collect(),
+                modules: index.modules.clone(),
+                uses: index.uses.clone().into_iter().collect(),
+                files: index.files.clone(),
+                problems: index.problems.clone(),
+            };
+            if let Ok(body) = serde_json::to_vec(&stored) {
+                crate::memo::write(path, key, &body);
+            }
+        }
+        Ok(index)
+    }
+
     pub fn build(snapshot: &Snapshot, krate: &Crate) -> Result<Self, SourceError> {
         let mut index = Self {
             name: krate.name.clone(),

@@ -20,7 +20,7 @@ const SHORT_ITEM: usize = 160;
 const MAX_NESTING: usize = 64;
 
 /// One item. `path` is inside the crate: `["reflector", "store", "Store", "get"]`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ItemRec {
     pub path: Vec<String>,
     pub kind: Kind,
@@ -37,7 +37,7 @@ pub struct ItemRec {
 
 /// `pub use TARGET as NAME;` in `module` (`name: None` for a glob). `target` is as written:
 /// it may start with `crate`, `self`, `super`, a crate or a local module.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct UseRec {
     pub module: Vec<String>,
     pub name: Option<String>,

@@ -65,7 +65,7 @@ impl<'s> Workspace<'s> {
         let Some(krate) = self.crates.get(name) else {
             return Ok(false);
         };
-        let index = CrateIndex::build(self.snapshot, krate)?;
+        let index = CrateIndex::load(self.snapshot, krate)?;
         self.indexes.insert(name.to_string(), index);
         Ok(true)
     }
