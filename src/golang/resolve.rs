@@ -25,7 +25,7 @@ pub struct Resolver<'s> {
     /// The tree's go.mod modules, walked only when a package is not in the index.
     modules: std::cell::OnceCell<ModuleMap>,
     /// The declaration index of the tree (built on the first run at this tree).
-    index: Option<TreeIndex>,
+    index: Option<std::sync::Arc<TreeIndex>>,
 }
 
 impl<'s> Resolver<'s> {
@@ -57,7 +57,7 @@ impl<'s> Resolver<'s> {
 
     /// The tree's index, if this run has one.
     pub fn index(&self) -> Option<&TreeIndex> {
-        self.index.as_ref()
+        self.index.as_deref()
     }
 
     pub fn modules(&self) -> Result<&ModuleMap, SourceError> {

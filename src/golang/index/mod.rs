@@ -132,6 +132,35 @@ impl From<std::io::Error> for IndexError {
     }
 }
 
+/// A listing opened by this process, with its file's and the pack's stamps when it was
+/// opened.
+type Opened = HashMap<
+    std::path::PathBuf,
+    (
+        (Option<FileStamp>, Option<FileStamp>),
+        std::sync::Arc<TreeIndex>,
+    ),
+>;
+
+/// The indexes this process opened, by listing file: reused while the file is the same.
+fn opened() -> &'static std::sync::Mutex<Opened> {
+    static OPENED: std::sync::OnceLock<std::sync::Mutex<Opened>> = std::sync::OnceLock::new();
+    OPENED.get_or_init(Default::default)
+}
+
+/// Length, time and identity of a file: a listing rebuilt (renamed into place) or changed in
+/// place has another.
+type FileStamp = (u64, Option<std::time::SystemTime>, u64);
+
+fn file_stamp(path: &std::path::Path) -> Option<FileStamp> {
+    let m = std::fs::metadata(path).ok()?;
+    #[cfg(unix)]
+    let ino = std::os::unix::fs::MetadataExt::ino(&m);
+    #[cfg(not(unix))]
+    let ino = 0;
+    Some((m.len(), m.modified().ok(), ino))
+}
+
 /// The index folder of this build of the tool, when the snapshot uses the index: what is
 /// kept per tree beside the declarations (call edges) goes there too, and goes with it.
 pub fn folder(snapshot: &Snapshot) -> Option<std::path::PathBuf> {
@@ -152,23 +181,37 @@ pub(crate) fn tree_key(snapshot: &Snapshot, root_module: Option<&str>) -> String
 
 impl TreeIndex {
     /// The index of `snapshot`'s tree, built first if this is the first run at that tree;
-    /// `Ok(None)` when the snapshot has no index root.
+    /// `Ok(None)` when the snapshot has no index root. Opened once per process: a command
+    /// that resolves batch after batch at one tree reads its listing once.
     pub fn open(
         snapshot: &Snapshot,
         root_module: Option<&str>,
-    ) -> Result<Option<Self>, IndexError> {
+    ) -> Result<Option<std::sync::Arc<Self>>, IndexError> {
         let Some(root) = &snapshot.index_root else {
             return Ok(None);
         };
         let store = Store::new(root, fingerprint());
         let key = tree_key(snapshot, root_module);
-        if let Some(index) = store
-            .open_pack()
-            .and_then(|pack| Self::from_listing(&store, &key, pack))
+        let listing = store.listing_path(&key);
+        let pack_file = store.dir().join(store::PACK);
+        let stamp = || (file_stamp(&listing), file_stamp(&pack_file));
+        if let Some((was, index)) = opened().lock().ok().and_then(|o| o.get(&listing).cloned())
+            && was == stamp()
         {
             return Ok(Some(index));
         }
-        Self::build(&store, &key, snapshot, root_module).map(Some)
+        let index = match store
+            .open_pack()
+            .and_then(|pack| Self::from_listing(&store, &key, pack))
+        {
+            Some(index) => index,
+            None => Self::build(&store, &key, snapshot, root_module)?,
+        };
+        let index = std::sync::Arc::new(index);
+        if let Ok(mut o) = opened().lock() {
+            o.insert(listing.clone(), (stamp(), index.clone()));
+        }
+        Ok(Some(index))
     }
 
     fn from_listing(store: &Store, key: &str, pack: Pack) -> Option<Self> {
@@ -462,6 +505,9 @@ impl TreeIndex {
     /// dropped; the next run scans the pack and resets it.
     fn distrust(&self) {
         let _ = std::fs::remove_file(&self.listing);
+        if let Ok(mut o) = opened().lock() {
+            o.remove(&self.listing);
+        }
     }
 
     /// The declaration a name hit points at, with its file's constraint.

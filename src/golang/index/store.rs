@@ -29,7 +29,7 @@ use crate::source::ContentId;
 
 /// Bumped whenever the record or listing layout changes.
 pub const FORMAT: u32 = 4;
-const PACK: &str = "decls.pack";
+pub(super) const PACK: &str = "decls.pack";
 const TREES: &str = "trees";
 const LOCK: &str = "lock";
 const PACK_MAGIC: &[u8; 8] = b"k8sidxP\n";
