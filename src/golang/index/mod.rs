@@ -331,26 +331,32 @@ impl TreeIndex {
                 .iter()
                 .filter_map(|&k| Some((k, by_path.remove(&listed[order[k]].0)?)))
                 .collect();
+            // Parsed, encoded (deflated) and its names listed on the worker threads.
             let parse = |(k, bytes): &(usize, Vec<u8>)| {
                 let id = ids[*k].unwrap_or_else(|| ContentId::of_bytes(bytes));
                 let known = slots.contains_key(&id);
-                (*k, id, (!known).then(|| FileRecord::parse(bytes)))
+                let record = (!known).then(|| {
+                    let record = FileRecord::parse(bytes);
+                    (encode(&record), names_section(*k, &record))
+                });
+                (*k, id, record)
             };
             // Big files one after another, as `index_files` does: their trees are large.
             let (big, small): (Vec<_>, Vec<_>) = jobs
                 .iter()
                 .partition(|(_, bytes)| bytes.len() >= super::BIG_FILE_BYTES);
-            let mut parsed: Vec<(usize, ContentId, Option<FileRecord>)> =
+            let mut parsed: Vec<(usize, ContentId, Option<(Vec<u8>, Vec<u8>)>)> =
                 small.into_par_iter().map(parse).collect();
             parsed.extend(big.into_iter().map(parse));
             let mut new: Vec<(ContentId, Vec<u8>)> = Vec::new();
+            let mut seen = std::collections::HashSet::new();
             for (k, id, record) in parsed {
                 ids[k] = Some(id);
-                if let Some(record) = record {
-                    if !new.iter().any(|(n, _)| *n == id) {
-                        new.push((id, encode(&record)));
+                if let Some((encoded, names)) = record {
+                    if seen.insert(id) {
+                        new.push((id, encoded));
                     }
-                    names_of[k] = Some(names_section(k, &record));
+                    names_of[k] = Some(names);
                 }
             }
             let appended = locked.append(&pack, &new)?;
