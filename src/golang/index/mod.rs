@@ -46,6 +46,10 @@ pub fn fingerprint() -> u64 {
     u64::from(a) << 32 | u64::from(codec::checksum(&salted))
 }
 
+/// A file parsed while building: its place, its content id, and when its content is new,
+/// its record (encoded) and its names.
+type Parsed = (usize, ContentId, Option<(Vec<u8>, Vec<u8>)>);
+
 /// A package's declarations, and its files whose declarations may be incomplete.
 pub type PackageDecls = (Vec<Located>, Vec<(String, FileProblem)>);
 
@@ -345,8 +349,7 @@ impl TreeIndex {
             let (big, small): (Vec<_>, Vec<_>) = jobs
                 .iter()
                 .partition(|(_, bytes)| bytes.len() >= super::BIG_FILE_BYTES);
-            let mut parsed: Vec<(usize, ContentId, Option<(Vec<u8>, Vec<u8>)>)> =
-                small.into_par_iter().map(parse).collect();
+            let mut parsed: Vec<Parsed> = small.into_par_iter().map(parse).collect();
             parsed.extend(big.into_iter().map(parse));
             let mut new: Vec<(ContentId, Vec<u8>)> = Vec::new();
             let mut seen = std::collections::HashSet::new();
