@@ -314,7 +314,7 @@ impl GoEnv {
 
     /// Run `go mod download -json` for every `MODULE@QUERY` at once. One answer per request,
     /// in order; a query such as `v1.13` comes back as the version it resolved to. A request
-    /// refused within [`REFUSAL_TTL`] is answered from memory, without the go command.
+    /// refused within the last 12 h is answered from memory, without the go command.
     pub fn download(
         &self,
         wanted: &[(String, String)],
