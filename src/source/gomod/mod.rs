@@ -515,22 +515,23 @@ impl ModuleTree {
         }
     }
 
-    /// The folders of every mount this run could not read so far (own or required).
-    pub fn failed_mounts(&self) -> Vec<String> {
+    /// Mounts this run could not read so far.
+    fn failed(&self) -> impl Iterator<Item = &Mount> {
         self.mounts
             .iter()
             .filter(|m| m.source.is_err() || matches!(m.zip.get(), Some(Err(_))))
-            .map(|m| m.dir.clone())
-            .collect()
+    }
+
+    /// The folders of every mount this run could not read so far (own or required).
+    pub fn failed_mounts(&self) -> Vec<String> {
+        self.failed().map(|m| m.dir.clone()).collect()
     }
 
     /// The folders of the tree's own mounts that could not be read (after
     /// [`Self::files_where`] tried them).
     pub fn unreadable_dirs(&self) -> Vec<String> {
-        self.mounts
-            .iter()
+        self.failed()
             .filter(|m| m.local)
-            .filter(|m| m.source.is_err() || matches!(m.zip.get(), Some(Err(_))))
             .map(|m| m.dir.clone())
             .collect()
     }
