@@ -1,8 +1,8 @@
 //! The bytes of index records: little-endian integers and length-prefixed strings, read
 //! back with bounds checks (a corrupt record is an error, never a panic or a wrong answer).
 
-/// `bytes` deflated at the fastest level: index records and names are text-heavy and
-/// repetitive (a third of their size), and inflating one is cheaper than reading it.
+/// `bytes` deflated at the fastest level: index records are text-heavy and repetitive (a
+/// third of their size), and inflating one is cheaper than reading it.
 pub fn deflate(bytes: &[u8]) -> Vec<u8> {
     use std::io::Write as _;
     let mut e = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());

@@ -10,6 +10,7 @@
 
 pub(crate) mod codec;
 pub mod mask;
+pub mod name_table;
 pub mod names;
 mod records;
 pub mod store;
@@ -19,6 +20,7 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 
 use self::codec::{Reader, Writer};
+use self::name_table::{FileNames, NameTable};
 use self::records::{FileRecord, decode, encode};
 use self::store::{NamesAt, Pack, Slot, Store};
 use super::{FileProblem, Located, ModuleMap, file_name_constrained};
@@ -32,7 +34,9 @@ const CHUNK: usize = 512;
 /// What makes an index ours: the format, this build of the tool, the grammar's ABI and our
 /// definitions query. Another value means another folder.
 pub fn fingerprint() -> u64 {
-    let language = &super::lang::go().language;
+    // The language alone, not `lang::go()`: compiling its queries costs milliseconds that a
+    // warm `find` does not otherwise spend.
+    let language: tree_sitter::Language = tree_sitter_go::LANGUAGE.into();
     let parts: [&[u8]; 5] = [
         &store::FORMAT.to_le_bytes(),
         env!("CARGO_PKG_VERSION").as_bytes(),
@@ -48,7 +52,7 @@ pub fn fingerprint() -> u64 {
 
 /// A file parsed while building: its place, its content id, and when its content is new,
 /// its record (encoded) and its names.
-type Parsed = (usize, ContentId, Option<(Vec<u8>, Vec<u8>)>);
+type Parsed = (usize, ContentId, Option<(Vec<u8>, FileNames)>);
 
 /// A package's declarations, and its files whose declarations may be incomplete.
 pub type PackageDecls = (Vec<Located>, Vec<(String, FileProblem)>);
@@ -84,15 +88,33 @@ pub struct TreeIndex {
 /// The names section: most of a listing's bytes, read when a search by name first needs it.
 struct Names {
     at: Option<NamesAt>,
-    bytes: std::sync::OnceLock<Option<Vec<u8>>>,
+    table: std::sync::OnceLock<Option<NameTable>>,
 }
 
 impl Names {
     fn built(bytes: Vec<u8>) -> Self {
         Self {
             at: None,
-            bytes: std::sync::OnceLock::from(Some(bytes)),
+            table: std::sync::OnceLock::from(NameTable::decode(bytes)),
         }
+    }
+}
+
+/// What a scan of the names keeps, asked package by package.
+pub trait NameFilter {
+    /// The names of package `import_path` come next: only those holding all these
+    /// [`name_table::letters`] are asked about (0: all of them).
+    fn enter(&mut self, _import_path: &str) -> u64 {
+        0
+    }
+    /// Whether to keep the declaration `name` (`Receiver.Name` or `Name`) of the package
+    /// entered last.
+    fn keep(&mut self, name: &str) -> bool;
+}
+
+impl<F: FnMut(&str) -> bool> NameFilter for F {
+    fn keep(&mut self, name: &str) -> bool {
+        self(name)
     }
 }
 
@@ -267,7 +289,7 @@ impl TreeIndex {
             files,
             names: Names {
                 at: Some(names_at),
-                bytes: std::sync::OnceLock::new(),
+                table: std::sync::OnceLock::new(),
             },
             left_out,
             listing: store.listing_path(key),
@@ -320,7 +342,7 @@ impl TreeIndex {
             order.iter().map(|&i| listed[i].1.content_id()).collect();
         // Each new file's names, encoded as it is parsed: the records themselves are dropped
         // chunk by chunk, so memory stays flat over a whole tree.
-        let mut names_of: Vec<Option<Vec<u8>>> = vec![None; order.len()];
+        let mut names_of: Vec<Option<FileNames>> = vec![None; order.len()];
         for chunk in (0..order.len()).collect::<Vec<_>>().chunks(CHUNK) {
             let todo: Vec<usize> = chunk
                 .iter()
@@ -341,7 +363,7 @@ impl TreeIndex {
                 let known = slots.contains_key(&id);
                 let record = (!known).then(|| {
                     let record = FileRecord::parse(bytes);
-                    (encode(&record), names_section(*k, &record))
+                    (encode(&record), names_section(&record))
                 });
                 (*k, id, record)
             };
@@ -410,19 +432,20 @@ impl TreeIndex {
         for dir in &left_out {
             w.str(dir);
         }
-        let mut names = Writer::default();
+        let mut names = Vec::with_capacity(files.len());
         for (k, file) in files.iter().enumerate() {
-            if let Some(section) = names_of[k].take() {
-                names.buf.extend_from_slice(&section);
+            if let Some(listed) = names_of[k].take() {
+                names.push(listed);
             } else {
                 let record = pack
                     .read(file.slot, file.id)
                     .and_then(|p| decode(&p))
                     .ok_or_else(|| std::io::Error::other("a record of the pack is damaged"))?;
-                names.buf.extend_from_slice(&names_section(k, &record));
+                names.push(names_section(&record));
             }
         }
-        locked.write_listing(key, &pack, &w.buf, &names.buf)?;
+        let names = name_table::encode(names);
+        locked.write_listing(key, &pack, &w.buf, &names)?;
         drop(locked);
         let mut by_import_path = HashMap::new();
         let packages = packages
@@ -444,7 +467,7 @@ impl TreeIndex {
             packages,
             by_import_path,
             files,
-            names: Names::built(names.buf),
+            names: Names::built(names),
             left_out,
             listing: store.listing_path(key),
         })
@@ -537,92 +560,72 @@ impl TreeIndex {
 
     /// The names section, read on first use; `None` (and the listing dropped) when it
     /// fails its check.
-    fn names_section(&self) -> Option<&[u8]> {
-        let bytes = self
-            .names
-            .bytes
-            .get_or_init(|| self.names.at.as_ref().and_then(NamesAt::read));
-        if bytes.is_none() {
+    fn name_table(&self) -> Option<&NameTable> {
+        let table = self.names.table.get_or_init(|| {
+            let bytes = self.names.at.as_ref().and_then(NamesAt::read)?;
+            NameTable::decode(bytes).filter(|t| t.files() == self.files.len())
+        });
+        if table.is_none() {
             self.distrust();
         }
-        bytes.as_deref()
+        table.as_ref()
     }
 
-    /// Every declaration whose `Receiver.Name` (or `Name`) passes `keep`, in tree order;
-    /// `None` when the names fail their check (the next run rebuilds them).
+    /// Every declaration whose `Receiver.Name` (or `Name`) passes `keep`, package by
+    /// package; `None` when the names fail their check (the next run rebuilds them).
     pub fn names_where(&self, keep: &mut dyn FnMut(&str) -> bool) -> Option<Vec<NameHit>> {
-        self.names_in_packages(&mut |name, _| keep(name))
+        self.names_in_packages(&mut |name: &str| keep(name))
     }
 
-    /// Every declaration whose `Receiver.Name` (or `Name`) and import path pass `keep`.
-    pub fn names_in_packages(
-        &self,
-        keep: &mut dyn FnMut(&str, &str) -> bool,
-    ) -> Option<Vec<NameHit>> {
+    /// Every declaration `filter` keeps, package by package.
+    pub fn names_in_packages(&self, filter: &mut dyn NameFilter) -> Option<Vec<NameHit>> {
+        let table = self.name_table()?;
         let mut out = Vec::new();
-        let mut r = Reader::new(self.names_section()?);
-        let package_of = self.package_of_files();
-        while !r.done() {
-            let (Some(name), Some(kind), Some(file), Some(line), Some(decl)) =
-                (r.str(), r.u8(), r.usize(), r.usize(), r.usize())
-            else {
-                break;
-            };
-            let import_path = package_of
-                .get(file)
-                .map_or("", |&p| self.packages[p].import_path.as_str());
-            if keep(name, import_path)
-                && let (Some(kind), Some(f)) = (records::kind_of(kind), self.files.get(file))
-            {
-                out.push(NameHit {
-                    name: name.to_string(),
-                    kind,
-                    import_path: import_path.to_string(),
-                    file: f.path.clone(),
-                    line,
-                    file_index: file,
-                    decl_index: decl,
-                });
+        for package in &self.packages {
+            let need = filter.enter(&package.import_path);
+            for k in package.files.clone() {
+                for entry in table.of_file(k, need) {
+                    if filter.keep(entry.name)
+                        && let (Some(kind), Some(f)) =
+                            (records::kind_of(entry.kind), self.files.get(k))
+                    {
+                        out.push(NameHit {
+                            name: entry.name.to_string(),
+                            kind,
+                            import_path: package.import_path.clone(),
+                            file: f.path.clone(),
+                            line: entry.line,
+                            file_index: k,
+                            decl_index: entry.decl,
+                        });
+                    }
+                }
             }
         }
         Some(out)
     }
 
-    fn package_of_files(&self) -> Vec<usize> {
-        let mut of = vec![0; self.files.len()];
-        for (i, p) in self.packages.iter().enumerate() {
-            for f in p.files.clone() {
-                if let Some(slot) = of.get_mut(f) {
-                    *slot = i;
-                }
-            }
-        }
-        of
-    }
-
     /// How many files and declarations the listing holds (no declarations when the names
     /// fail their check).
     pub fn counts(&self) -> (usize, usize) {
-        let mut r = Reader::new(self.names_section().unwrap_or_default());
-        let mut n = 0;
-        while r.str().is_some() && r.take(13).is_some() {
-            n += 1;
-        }
-        (self.files.len(), n)
+        (
+            self.files.len(),
+            self.name_table().map_or(0, NameTable::declarations),
+        )
     }
 }
 
-/// The listing's names of file `k`: per declaration its name, kind, file, line and place.
-fn names_section(k: usize, record: &FileRecord) -> Vec<u8> {
-    let mut names = Writer::default();
-    for (d, decl) in record.decls.iter().enumerate() {
-        names.str(&decl.name.to_string());
-        names.u8(records::kind_code(decl.kind));
-        names.len(k);
-        names.len(decl.start_line);
-        names.len(d);
+/// A file's names for the listing: per declaration its name, kind and line.
+fn names_section(record: &FileRecord) -> FileNames {
+    let mut names = FileNames::default();
+    for decl in &record.decls {
+        names.push(
+            &decl.name.to_string(),
+            records::kind_code(decl.kind),
+            decl.start_line,
+        );
     }
-    names.buf
+    names
 }
 
 fn leaf(path: &str) -> &str {

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::{NameHit, TreeIndex};
+use super::{NameFilter, NameHit, TreeIndex};
 
 /// How a declaration matched; better first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -37,13 +37,28 @@ pub fn rank(
     name: &str,
     import_path: &str,
 ) -> Option<(Match, usize)> {
-    let package = memchr::memrchr(b'/', import_path.as_bytes())
-        .map_or(import_path, |i| &import_path[i + 1..]);
+    let package = package_name(import_path);
     // Every tier needs the query's letters in order in `package.name`: most of a tree's
     // names fail that, checked without allocating anything.
-    if !in_order(lower_query.as_bytes(), package, name) {
+    let rest = matched_in_order(lower_query.as_bytes(), package.as_bytes());
+    if !in_order(rest, name.as_bytes()) {
         return None;
     }
+    rank_matching(query, lower_query, name, package)
+}
+
+/// The last element of an import path, which Go code names the package by.
+fn package_name(import_path: &str) -> &str {
+    memchr::memrchr(b'/', import_path.as_bytes()).map_or(import_path, |i| &import_path[i + 1..])
+}
+
+/// [`rank`] of a name whose `package.name` holds the query's letters in order.
+fn rank_matching(
+    query: &str,
+    lower_query: &str,
+    name: &str,
+    package: &str,
+) -> Option<(Match, usize)> {
     let leaf = memchr::memrchr(b'.', name.as_bytes()).map_or(name, |i| &name[i + 1..]);
     let forms = [leaf, name];
     let qualified = format!("{package}.{name}");
@@ -77,23 +92,33 @@ pub fn rank(
     fuzzy(lower_query.as_bytes(), target.as_bytes()).map(|span| (Match::Fuzzy, span))
 }
 
-/// `query`'s bytes appear in order, ignoring ASCII case, in `package`, a dot, then `name`.
-fn in_order(query: &[u8], package: &str, name: &str) -> bool {
-    let mut want = query.iter().peekable();
-    for b in package
-        .bytes()
-        .chain(std::iter::once(b'.'))
-        .chain(name.bytes())
-    {
-        match want.peek() {
-            None => return true,
-            Some(&&q) if q == b.to_ascii_lowercase() => {
-                want.next();
-            }
-            Some(_) => {}
+/// What of `query` is left once `package` and the dot after it have taken the bytes they
+/// hold in order, ignoring ASCII case (greedy, which is exact for "in order").
+fn matched_in_order<'q>(query: &'q [u8], package: &[u8]) -> &'q [u8] {
+    let mut at = 0;
+    for &b in package.iter().chain(b".") {
+        if query.get(at) == Some(&b.to_ascii_lowercase()) {
+            at += 1;
         }
     }
-    want.peek().is_none()
+    &query[at..]
+}
+
+/// `query`'s bytes (lower case) appear in order in `text`, ignoring ASCII case.
+fn in_order(query: &[u8], text: &[u8]) -> bool {
+    let mut want = query.iter();
+    let Some(mut next) = want.next() else {
+        return true;
+    };
+    for &b in text {
+        if *next == b.to_ascii_lowercase() {
+            match want.next() {
+                Some(q) => next = q,
+                None => return true,
+            }
+        }
+    }
+    false
 }
 
 /// The shortest stretch of `text` holding `query`'s bytes in order (greedy from each start
@@ -121,6 +146,35 @@ fn fuzzy(query: &[u8], text: &[u8]) -> Option<usize> {
     best
 }
 
+/// A scan's state: the package entered last, and how much of the query its name took.
+struct Search<'q> {
+    query: &'q str,
+    lower_query: String,
+    package: String,
+    /// Where the query's rest starts: what the package's name did not take.
+    rest: usize,
+    ranks: Vec<(Match, usize)>,
+}
+
+impl NameFilter for Search<'_> {
+    fn enter(&mut self, import_path: &str) -> u64 {
+        self.package = package_name(import_path).to_string();
+        let q = self.lower_query.as_bytes();
+        self.rest = q.len() - matched_in_order(q, self.package.as_bytes()).len();
+        super::name_table::letters(&q[self.rest..])
+    }
+
+    fn keep(&mut self, name: &str) -> bool {
+        if !in_order(&self.lower_query.as_bytes()[self.rest..], name.as_bytes()) {
+            return false;
+        }
+        rank_matching(self.query, &self.lower_query, name, &self.package).is_some_and(|r| {
+            self.ranks.push(r);
+            true
+        })
+    }
+}
+
 /// A declaration found by name.
 #[derive(Clone, Debug)]
 pub struct Ranked {
@@ -132,14 +186,15 @@ pub struct Ranked {
 /// The declarations of the tree `query` names, best first, at most `limit`, and how many
 /// matched in all; `None` when the index's names fail their check.
 pub fn search(index: &TreeIndex, query: &str, limit: usize) -> Option<(Vec<Ranked>, usize)> {
-    let lower_query = query.to_ascii_lowercase();
-    let mut ranks = Vec::new();
-    let hits = index.names_in_packages(&mut |name, import_path| {
-        rank(query, &lower_query, name, import_path).is_some_and(|r| {
-            ranks.push(r);
-            true
-        })
-    })?;
+    let mut search = Search {
+        query,
+        lower_query: query.to_ascii_lowercase(),
+        package: String::new(),
+        rest: 0,
+        ranks: Vec::new(),
+    };
+    let hits = index.names_in_packages(&mut search)?;
+    let ranks = search.ranks;
     let total = hits.len();
     let mut ranked: Vec<Ranked> = hits
         .into_iter()

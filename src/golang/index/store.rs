@@ -14,8 +14,8 @@
 //! - `trees/KEY`: one listing per tree (a tag, a module version), written to a temporary file
 //!   and renamed into place. It names the pack generation it points into. Two sections, each
 //!   with its own checksum: the files and packages, read at open; every declaration's name
-//!   (deflated), read only by a search by name. A listing of another
-//!   generation, or a section that fails its checksum, is not trusted.
+//!   (`name_table`, stored raw to be scanned), read only by a search by name. A listing of
+//!   another generation, or a section that fails its checksum, is not trusted.
 //! - `lock`: an exclusive file lock held by whoever writes, so concurrent runs share one
 //!   index: the second waits, then finds the first one's work.
 
@@ -28,7 +28,7 @@ use super::codec::{Reader, Writer, checksum};
 use crate::source::ContentId;
 
 /// Bumped whenever the record or listing layout changes.
-pub const FORMAT: u32 = 4;
+pub const FORMAT: u32 = 5;
 pub(super) const PACK: &str = "decls.pack";
 const TREES: &str = "trees";
 const LOCK: &str = "lock";
@@ -52,12 +52,11 @@ pub struct NamesAt {
 }
 
 impl NamesAt {
-    /// The names section, if it is whole and passes its check (it is stored deflated).
+    /// The names section, if it is whole and passes its check.
     pub fn read(&self) -> Option<Vec<u8>> {
         let mut buf = vec![0; self.len];
         read_exact_at(&self.file, &mut buf, self.offset).ok()?;
-        (checksum(&[&buf]) == self.sum).then_some(())?;
-        super::codec::inflate(&buf, 1 << 32)
+        (checksum(&[&buf]) == self.sum).then_some(buf)
     }
 }
 
@@ -293,7 +292,6 @@ impl Locked<'_> {
         meta: &[u8],
         names: &[u8],
     ) -> io::Result<()> {
-        let names = &super::codec::deflate(names);
         let mut w = Writer::default();
         w.buf.extend_from_slice(LIST_MAGIC);
         w.u64(self.store.fingerprint);

@@ -234,3 +234,50 @@ fn concurrent_builders_share_one_index() {
         .collect();
     assert_eq!(ids.len(), 1, "one listing, no temporary files left");
 }
+
+#[test]
+fn a_search_finds_what_ranking_every_name_finds() {
+    let root = tempfile::tempdir().unwrap();
+    let extra = "var Extra = 1\n\nfunc runScheduleOne() {}\n\ntype ÜberInformer struct{}\n\nfunc (u ÜberInformer) Run_2() {}";
+    let (_d, s) = snapshot(&tree(extra), root.path());
+    let index = TreeIndex::open(&s, None).unwrap().unwrap();
+    let all = index.names_where(&mut |_| true).unwrap();
+    for query in [
+        "scheduleOne",
+        "SCHEDULEONE",
+        "schdOne",
+        "scheduler.Scheduler.scheduleOne",
+        "sched.sOne",
+        "cache.NewInf",
+        "informer.Run",
+        "cache.run",
+        "über",
+        "run_2",
+        "Extra",
+        "zzz",
+        "",
+    ] {
+        let lower = query.to_ascii_lowercase();
+        let mut want: Vec<String> = all
+            .iter()
+            .filter_map(|h| {
+                names::rank(query, &lower, &h.name, &h.import_path)
+                    .map(|(how, score)| format!("{how:?} {score} {}.{}", h.import_path, h.name))
+            })
+            .collect();
+        want.sort();
+        let (found, total) = names::search(&index, query, 100).unwrap();
+        let mut got: Vec<String> = found
+            .iter()
+            .map(|r| {
+                format!(
+                    "{:?} {} {}.{}",
+                    r.how, r.score, r.hit.import_path, r.hit.name
+                )
+            })
+            .collect();
+        got.sort();
+        assert_eq!(got, want, "{query}");
+        assert_eq!(total, want.len(), "{query}");
+    }
+}
