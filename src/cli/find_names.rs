@@ -5,7 +5,7 @@ use std::io::Write as _;
 use k8s_study::Error;
 use k8s_study::error::exit;
 use k8s_study::golang::index::names::{Match, search};
-use k8s_study::golang::index::{IndexError, TreeIndex};
+use k8s_study::golang::index::{IndexError, NameHit, TreeIndex};
 use k8s_study::mapping::Repo;
 use k8s_study::source::SourceError;
 use serde::Serialize;
@@ -64,14 +64,14 @@ pub fn run(cx: &Context, args: &FindArgs, repo: &Repo) -> Result<u8, Error> {
     let (ranked, total) = search(&index, &args.symbol, args.limit).ok_or_else(|| {
         corrupt("the declaration index's names fail their check; run again to rebuild them".into())
     })?;
+    let hits: Vec<NameHit> = ranked.iter().map(|r| r.hit.clone()).collect();
+    let located = index.located(&hits).map_err(|file| {
+        corrupt(format!(
+            "a declaration index record of {file} fails its check; run again to rebuild it"
+        ))
+    })?;
     let mut rows = Vec::with_capacity(ranked.len());
-    for r in ranked {
-        let located = index.located(&r.hit).ok_or_else(|| {
-            corrupt(format!(
-                "a declaration index record of {} fails its check; run again to rebuild it",
-                r.hit.file
-            ))
-        })?;
+    for (r, located) in ranked.into_iter().zip(located) {
         rows.push(Row {
             symbol: if r.hit.import_path.is_empty() {
                 r.hit.name.clone()

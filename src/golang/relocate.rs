@@ -135,14 +135,14 @@ pub fn search_indexed(
             detail: "the declaration index's names fail their check; run again to rebuild them"
                 .into(),
         })?;
+    let located = index
+        .located(&hits)
+        .map_err(|file| SourceError::Corrupt {
+            repo: snapshot.repo_name.clone(),
+            detail: format!("declaration index record of {file} fails its check"),
+        })?;
     let mut bytes_of: BTreeMap<String, Option<Vec<u8>>> = BTreeMap::new();
-    for hit in hits {
-        let Some(located) = index.located(&hit) else {
-            return Err(SourceError::Corrupt {
-                repo: snapshot.repo_name.clone(),
-                detail: format!("declaration index record of {} fails its check", hit.file),
-            });
-        };
+    for (hit, located) in hits.into_iter().zip(located) {
         if !bytes_of.contains_key(&hit.file) {
             bytes_of.insert(hit.file.clone(), snapshot.read(&hit.file)?);
         }

@@ -76,9 +76,9 @@ pub fn kind_of(code: u8) -> Option<Kind> {
     KINDS.get(usize::from(code)).copied()
 }
 
-/// A record's bytes in the pack: its fields, deflated.
+/// A record's bytes in the pack: its fields, compressed (LZ4).
 pub fn encode(r: &FileRecord) -> Vec<u8> {
-    super::codec::deflate(&encode_raw(r))
+    super::codec::compress(&encode_raw(r))
 }
 
 fn encode_raw(r: &FileRecord) -> Vec<u8> {
@@ -109,11 +109,11 @@ fn encode_raw(r: &FileRecord) -> Vec<u8> {
     w.buf
 }
 
-/// No record inflates past this (files over the parse limit have no declarations).
-const MAX_INFLATED: u64 = 1 << 28;
+/// No record decompresses past this (files over the parse limit have no declarations).
+const MAX_RECORD: usize = 1 << 28;
 
 pub fn decode(stored: &[u8]) -> Option<FileRecord> {
-    let bytes = super::codec::inflate(stored, MAX_INFLATED)?;
+    let bytes = super::codec::decompress(stored, MAX_RECORD)?;
     let mut r = Reader::new(&bytes);
     let build_constrained = match r.u8()? {
         0 => false,

@@ -7,7 +7,7 @@
 //!
 //! - `decls.pack`: append-only records, one per file content, keyed by content id. Header:
 //!   magic, fingerprint, generation. Record: length, CRC-32 of id and payload, id, payload
-//!   (the declarations, deflated: a third of their size).
+//!   (the declarations, LZ4-compressed: about two fifths of their size).
 //!   Records are immutable; a writer appends under the folder's lock and syncs. A record cut
 //!   short by a killed writer, or whose checksum fails, is detected: a torn tail is cut off,
 //!   anything else resets the pack (new generation) and everything is rebuilt.
@@ -28,7 +28,7 @@ use super::codec::{Reader, Writer, checksum};
 use crate::source::ContentId;
 
 /// Bumped whenever the record or listing layout changes.
-pub const FORMAT: u32 = 5;
+pub const FORMAT: u32 = 6;
 pub(super) const PACK: &str = "decls.pack";
 const TREES: &str = "trees";
 const LOCK: &str = "lock";
