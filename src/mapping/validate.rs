@@ -692,6 +692,7 @@ mod tests {
                 name: (*n).into(),
                 bytes: t.as_bytes().to_vec(),
                 curated: true,
+                builtin: false,
             })
             .collect();
         match load_sources(&sources) {
@@ -721,11 +722,13 @@ mod tests {
                     name: "mappings/base.yaml".into(),
                     bytes: article(&STEP.repeat(3)).into_bytes(),
                     curated: true,
+                    builtin: false,
                 },
                 Source {
                     name: "mine.yaml".into(),
                     bytes: own.as_bytes().to_vec(),
                     curated: own_curated,
+                    builtin: false,
                 },
             ])
         };
@@ -880,6 +883,7 @@ mod tests {
             name: "u.yaml".into(),
             bytes: b"schema: 1\n# caf\xe9\n".to_vec(),
             curated: true,
+            builtin: false,
         }];
         let Err(MappingError::Invalid(d)) = load_sources(&sources) else {
             panic!("accepted non-UTF-8")
