@@ -7,9 +7,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use super::index::{IndexError, TreeIndex};
+use super::index::{self, IndexError, TreeIndex};
 use super::symbol::Symbol;
-use super::{FileProblem, Located, ModuleMap, PackageFiles, index_files};
+use super::{FileProblem, Located, ModuleMap, PackageFiles};
 use crate::item::{Hit, Near, QualName, Query, Resolution, Terms, suggestions};
 use crate::source::{Snapshot, SourceError};
 
@@ -218,7 +218,8 @@ impl<'s> Resolver<'s> {
                     .map(|i| (pkg.files[i].0.as_str(), pkg.files[i].1.as_slice())),
             );
         }
-        let (decls, found) = index_files(&jobs);
+        let loose = self.index.as_ref().and_then(|_| index::folder(self.snapshot));
+        let (decls, found) = index::loose::index_files(loose.as_deref(), &jobs);
         problems.extend(found);
         let mut by_dir: BTreeMap<String, Vec<Located>> = BTreeMap::new();
         for located in decls {
@@ -239,6 +240,7 @@ impl<'s> Resolver<'s> {
             by_dir,
             whole: indexed,
             problems,
+            loose,
         })
     }
 }
@@ -252,6 +254,8 @@ struct Batch {
     whole: BTreeMap<String, Vec<Located>>,
     /// Files whose declarations may be incomplete (syntax errors, not parsed).
     problems: Vec<(String, FileProblem)>,
+    /// Where the records of files parsed outside the index are remembered.
+    loose: Option<std::path::PathBuf>,
 }
 
 enum Lookup {
@@ -303,13 +307,14 @@ impl Batch {
     fn whole_package(&mut self, dir: &str) -> &[Located] {
         let packages = &self.packages;
         let problems = &mut self.problems;
+        let loose = self.loose.as_deref();
         self.whole.entry(dir.to_string()).or_insert_with(|| {
             let files: Vec<(&str, &[u8])> = packages[dir]
                 .files
                 .iter()
                 .map(|(p, b)| (p.as_str(), b.as_slice()))
                 .collect();
-            let (decls, found) = index_files(&files);
+            let (decls, found) = index::loose::index_files(loose, &files);
             for p in found {
                 if !problems.contains(&p) {
                     problems.push(p);

@@ -9,6 +9,7 @@
 //! not read again. The files are in `store`; their bytes in `codec`.
 
 pub(crate) mod codec;
+pub mod loose;
 pub mod mask;
 pub mod name_table;
 pub mod names;
