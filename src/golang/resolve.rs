@@ -230,10 +230,8 @@ impl<'s> Resolver<'s> {
                 .to_string();
             by_dir.entry(dir).or_default().push(located);
         }
-        // An indexed package is whole already: its declarations serve both passes.
-        for (dir, decls) in &indexed {
-            by_dir.insert(dir.clone(), decls.clone());
-        }
+        // An indexed package is whole already: a lookup finds nothing prefiltered for it and
+        // goes on to `whole`, which holds it (not copied: packages are large).
         Ok(Batch {
             dir_of,
             packages,
