@@ -48,6 +48,38 @@ fn a_cache_that_lost_its_alternates_is_linked_again_in_the_same_run() {
 }
 
 #[test]
+fn a_trusted_tag_the_index_answers_is_not_opened_and_is_repaired_when_read() {
+    let ws = Workspace::new();
+    ws.cmd()
+        .args(["find", NEW_QUEUE, "--repo", "widgets"])
+        .assert()
+        .success();
+    std::fs::remove_file(cache_repo(&ws).join("objects/info/alternates")).unwrap();
+    // The index answers: the repository is not opened, so nothing is verified or fetched.
+    ws.cmd()
+        .args(["-v", "find", NEW_QUEUE, "--repo", "widgets"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("queue/queue.go:7-7"))
+        .stderr(
+            predicate::str::contains("widgets v1: cached, commit ")
+                .and(predicate::str::contains("fetched").not()),
+        );
+    // Without the index the tree is read: the cache is verified on opening and repaired in
+    // the same run.
+    ws.cmd()
+        .args(["cache", "clean", "--index"])
+        .assert()
+        .success();
+    ws.cmd()
+        .args(["-v", "find", NEW_QUEUE, "--repo", "widgets"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("queue/queue.go:7-7"))
+        .stderr(predicate::str::contains("widgets v1: fetched from file://"));
+}
+
+#[test]
 fn a_cache_whose_pack_was_deleted_is_fetched_again_in_the_same_run() {
     let ws = Workspace::new();
     let daemon = GitDaemon::start(&ws.path("mirrors"));
@@ -210,8 +242,14 @@ fn a_tag_moved_in_the_mirror_is_refused_until_the_cache_is_cleaned() {
         .args(["find", OLD, "--repo", "widgets"])
         .assert()
         .success();
-    // When the cache has to fetch the tag again, the move is noticed and refused.
+    // When the cache has to fetch the tag again, the move is noticed and refused. (The
+    // declaration index answers a trusted tag without opening the cache: without the index,
+    // the tree is read.)
     std::fs::remove_file(cache_repo(&ws).join("objects/info/alternates")).unwrap();
+    ws.cmd()
+        .args(["cache", "clean", "--index"])
+        .assert()
+        .success();
     for _ in 0..2 {
         ws.cmd()
             .args(["find", OLD, "--repo", "widgets"])

@@ -135,12 +135,10 @@ pub fn search_indexed(
             detail: "the declaration index's names fail their check; run again to rebuild them"
                 .into(),
         })?;
-    let located = index
-        .located(&hits)
-        .map_err(|file| SourceError::Corrupt {
-            repo: snapshot.repo_name.clone(),
-            detail: format!("declaration index record of {file} fails its check"),
-        })?;
+    let located = index.located(&hits).map_err(|file| SourceError::Corrupt {
+        repo: snapshot.repo_name.clone(),
+        detail: format!("declaration index record of {file} fails its check"),
+    })?;
     let mut bytes_of: BTreeMap<String, Option<Vec<u8>>> = BTreeMap::new();
     for (hit, located) in hits.into_iter().zip(located) {
         if !bytes_of.contains_key(&hit.file) {

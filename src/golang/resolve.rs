@@ -218,7 +218,10 @@ impl<'s> Resolver<'s> {
                     .map(|i| (pkg.files[i].0.as_str(), pkg.files[i].1.as_slice())),
             );
         }
-        let loose = self.index.as_ref().and_then(|_| index::folder(self.snapshot));
+        let loose = self
+            .index
+            .as_ref()
+            .and_then(|_| index::folder(self.snapshot));
         let (decls, found) = index::loose::index_files(loose.as_deref(), &jobs);
         problems.extend(found);
         let mut by_dir: BTreeMap<String, Vec<Located>> = BTreeMap::new();

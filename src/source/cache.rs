@@ -14,8 +14,8 @@ use super::error::{SourceError, io_err};
 use super::git_tree::GitTree;
 use super::gomod::{GoEnv, ModuleTree};
 use super::markers::{
-    DAMAGED, MARKERS, marker_note, marker_path, read_marker, recorded_commit, unmarker,
-    write_atomic, write_marker,
+    DAMAGED, MARKERS, marker_note, marker_path, read_marker, recorded_commit, trusted_commit,
+    unmarker, write_atomic, write_marker,
 };
 use super::snapshot::Snapshot;
 use super::spec::{RepoSource, RepoSpec};
@@ -33,6 +33,7 @@ pub enum SourceMode {
 }
 
 /// Where sources come from and go to.
+#[derive(Clone)]
 pub struct Sources {
     root: PathBuf,
     redirects: Redirects,
@@ -395,6 +396,28 @@ impl Sources {
         if self.uses_modules(repo) {
             return self.module_snapshot(repo, version, true).map(|(s, _)| s);
         }
+        let dir = self.repo_dir(repo);
+        if let Some(commit) = trusted_commit(&marker_path(&dir, version)) {
+            // Trusted: opened, verified (and repaired if objects went missing) on first read.
+            if self.verbose {
+                eprintln!("{} {version}: cached, commit {commit}", repo.name);
+            }
+            let sources = self.clone();
+            let (spec, tag) = (repo.clone(), version.to_string());
+            let opener = Box::new(move || {
+                let result = sources.ensure_quietly(&spec, &tag);
+                if sources.verbose {
+                    match &result {
+                        Ok((_, o)) if !o.cached => Self::say_fetched(&spec, &tag, o),
+                        Err(e) => eprintln!("{} {tag}: {e}", spec.name),
+                        Ok(_) => {}
+                    }
+                }
+                result.map(|(git, _)| git)
+            });
+            let tree = GitTree::lazy(&repo.name, version, &dir, &commit, opener);
+            return Ok(Snapshot::from_git(tree, &repo.url).with_index(self.index_root()));
+        }
         let (git, outcome) = self.ensure(repo, version)?;
         let commit = Oid::from_str(&outcome.commit).map_err(|e| SourceError::Corrupt {
             repo: repo.name.clone(),
@@ -416,11 +439,20 @@ impl Sources {
                 .map(|(s, _)| s);
         }
         let dir = self.repo_dir(repo);
-        let (git, outcome) = trusted(&dir, &marker_path(&dir, version), Instant::now())?;
-        let commit = Oid::from_str(&outcome.commit).ok()?;
-        GitTree::new(&repo.name, version, git, commit)
-            .ok()
-            .map(|t| Snapshot::from_git(t, &repo.url).with_index(self.index_root()))
+        let marker = marker_path(&dir, version);
+        let commit = trusted_commit(&marker)?;
+        let (name, folder) = (repo.name.clone(), dir.clone());
+        // Opened on first read, and only if its objects are still all there.
+        let opener = Box::new(move || {
+            trusted(&folder, &marker, Instant::now())
+                .map(|(git, _)| git)
+                .ok_or_else(|| SourceError::Corrupt {
+                    repo: name,
+                    detail: format!("the cached commit of {} cannot be read", folder.display()),
+                })
+        });
+        let tree = GitTree::lazy(&repo.name, version, &dir, &commit, opener);
+        Some(Snapshot::from_git(tree, &repo.url).with_index(self.index_root()))
     }
 
     /// Make sure `version` of `repo` is in the cache. For Go modules: the root module and
@@ -454,17 +486,21 @@ impl Sources {
                 Ok((_, o)) if o.cached => {
                     eprintln!("{} {version}: cached, commit {}", repo.name, o.commit);
                 }
-                Ok((_, o)) => eprintln!(
-                    "{} {version}: fetched from {} in {:.2}s, commit {}",
-                    repo.name,
-                    o.url.as_deref().unwrap_or("?"),
-                    o.elapsed.as_secs_f64(),
-                    o.commit
-                ),
+                Ok((_, o)) => Self::say_fetched(repo, version, o),
                 Err(e) => eprintln!("{} {version}: {e}", repo.name),
             }
         }
         result
+    }
+
+    fn say_fetched(repo: &RepoSpec, version: &str, o: &FetchOutcome) {
+        eprintln!(
+            "{} {version}: fetched from {} in {:.2}s, commit {}",
+            repo.name,
+            o.url.as_deref().unwrap_or("?"),
+            o.elapsed.as_secs_f64(),
+            o.commit
+        );
     }
 
     fn ensure_quietly(

@@ -60,6 +60,86 @@ pub enum SourceError {
 }
 
 impl SourceError {
+    /// The same error once more, for a second reader of what failed once (an I/O error keeps
+    /// its kind and message).
+    #[must_use]
+    pub fn again(&self) -> Self {
+        match self {
+            Self::NoCacheDir => Self::NoCacheDir,
+            Self::Io {
+                action,
+                path,
+                source,
+            } => Self::Io {
+                action,
+                path: path.clone(),
+                source: std::io::Error::new(source.kind(), source.to_string()),
+            },
+            Self::Fetch {
+                repo,
+                tag,
+                url,
+                detail,
+            } => Self::Fetch {
+                repo: repo.clone(),
+                tag: tag.clone(),
+                url: url.clone(),
+                detail: detail.clone(),
+            },
+            Self::TagNotFound { repo, tag, url } => Self::TagNotFound {
+                repo: repo.clone(),
+                tag: tag.clone(),
+                url: url.clone(),
+            },
+            Self::MirrorMissing { repo, path } => Self::MirrorMissing {
+                repo: repo.clone(),
+                path: path.clone(),
+            },
+            Self::Corrupt { repo, detail } => Self::Corrupt {
+                repo: repo.clone(),
+                detail: detail.clone(),
+            },
+            Self::TagMoved {
+                repo,
+                tag,
+                url,
+                was,
+                now,
+            } => Self::TagMoved {
+                repo: repo.clone(),
+                tag: tag.clone(),
+                url: url.clone(),
+                was: was.clone(),
+                now: now.clone(),
+            },
+            Self::Module {
+                module,
+                version,
+                detail,
+                go,
+                goproxy,
+            } => Self::Module {
+                module: module.clone(),
+                version: version.clone(),
+                detail: detail.clone(),
+                go: *go,
+                goproxy: goproxy.clone(),
+            },
+            Self::ModuleZip {
+                module,
+                version,
+                zip,
+                detail,
+            } => Self::ModuleZip {
+                module: module.clone(),
+                version: version.clone(),
+                zip: zip.clone(),
+                detail: detail.clone(),
+            },
+            Self::Url(e) => Self::Url(e.clone()),
+        }
+    }
+
     /// What the user can do about it.
     pub fn help(&self) -> Option<String> {
         match self {

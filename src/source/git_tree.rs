@@ -6,42 +6,104 @@ use super::entry::{Entry, EntryKind, FileId};
 use super::error::SourceError;
 use super::markers::distrust;
 
+/// Opens the repository, verifying (and if need be repairing) the cache first.
+pub(super) type Opener = Box<dyn FnOnce() -> Result<Repository, SourceError> + Send>;
+
 pub(super) struct GitTree {
     pub(super) repo_name: String,
     pub(super) version: String,
-    pub(super) commit: Oid,
-    tree: Oid,
+    /// The commit, as the cache's marker records it (hex).
+    pub(super) commit: String,
+    /// The bare repository's folder.
+    dir: std::path::PathBuf,
+    /// The repository is opened on the first read: libgit2's start-up (OpenSSL's with it)
+    /// costs a warm run more than its whole answer from the declaration index.
+    opener: std::cell::RefCell<Option<Opener>>,
+    opened: std::cell::OnceCell<Opened>,
+    /// Why opening failed, told to every later reader.
+    failed: std::cell::OnceCell<SourceError>,
+}
+
+struct Opened {
     git: Repository,
+    tree: Oid,
 }
 
 impl GitTree {
+    /// The tree of `commit` in the opened `git`, checked now.
     pub(super) fn new(
         repo_name: &str,
         version: &str,
         git: Repository,
         commit: Oid,
     ) -> Result<Self, SourceError> {
-        let tree = git
-            .find_commit(commit)
-            .and_then(|c| c.tree())
-            .map(|t| t.id())
-            .map_err(|e| SourceError::Corrupt {
-                repo: repo_name.to_string(),
-                detail: format!("commit {commit} of {version}: {}", e.message()),
-            })?;
+        let tree = tree_of(&git, commit).map_err(|e| SourceError::Corrupt {
+            repo: repo_name.to_string(),
+            detail: format!("commit {commit} of {version}: {}", e.message()),
+        })?;
         Ok(Self {
             repo_name: repo_name.to_string(),
             version: version.to_string(),
-            commit,
-            tree,
-            git,
+            commit: commit.to_string(),
+            dir: git.path().to_path_buf(),
+            opener: std::cell::RefCell::new(None),
+            opened: std::cell::OnceCell::from(Opened { git, tree }),
+            failed: std::cell::OnceCell::new(),
         })
+    }
+
+    /// The tree of `commit` (hex) of the repository at `dir`, opened by `opener` when it is
+    /// first read.
+    pub(super) fn lazy(
+        repo_name: &str,
+        version: &str,
+        dir: &std::path::Path,
+        commit: &str,
+        opener: Opener,
+    ) -> Self {
+        Self {
+            repo_name: repo_name.to_string(),
+            version: version.to_string(),
+            commit: commit.to_string(),
+            dir: dir.to_path_buf(),
+            opener: std::cell::RefCell::new(Some(opener)),
+            opened: std::cell::OnceCell::new(),
+            failed: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The repository and the commit's tree, opening them on first use. A failed opening is
+    /// not tried again: every reader gets its error.
+    fn opened(&self) -> Result<&Opened, SourceError> {
+        if let Some(o) = self.opened.get() {
+            return Ok(o);
+        }
+        if let Some(e) = self.failed.get() {
+            return Err(e.again());
+        }
+        let open = self.opener.borrow_mut().take();
+        let result = open
+            .ok_or_else(|| SourceError::Corrupt {
+                repo: self.repo_name.clone(),
+                detail: format!("the cached repository of {} is not open", self.version),
+            })
+            .and_then(|open| open())
+            .and_then(|git| {
+                let commit = Oid::from_str(&self.commit).map_err(|e| self.corrupt("commit", &e))?;
+                let tree = tree_of(&git, commit)
+                    .map_err(|e| self.corrupt(&format!("commit {commit}"), &e))?;
+                Ok(Opened { git, tree })
+            });
+        match result {
+            Ok(o) => Ok(self.opened.get_or_init(|| o)),
+            Err(e) => Err(self.failed.get_or_init(|| e).again()),
+        }
     }
 
     /// An object of this version could not be read: stop trusting the version, so the next
     /// run verifies it and repairs the cache instead of failing the same way.
     fn corrupt(&self, what: &str, e: &git2::Error) -> SourceError {
-        distrust(self.git.path(), &self.version);
+        distrust(&self.dir, &self.version);
         SourceError::Corrupt {
             repo: self.repo_name.clone(),
             detail: format!("{what}: {}", e.message()),
@@ -50,15 +112,16 @@ impl GitTree {
 
     /// The entries of a directory (`""` is the root); `None` when it is not a directory.
     pub(super) fn list_dir(&self, dir: &str) -> Result<Option<Vec<Entry>>, SourceError> {
-        let root = self
+        let o = self.opened()?;
+        let root = o
             .git
-            .find_tree(self.tree)
+            .find_tree(o.tree)
             .map_err(|e| self.corrupt("root tree", &e))?;
         let tree = if dir.is_empty() {
             root
         } else {
             match root.get_path(std::path::Path::new(dir)) {
-                Ok(entry) if entry.kind() == Some(ObjectType::Tree) => self
+                Ok(entry) if entry.kind() == Some(ObjectType::Tree) => o
                     .git
                     .find_tree(entry.id())
                     .map_err(|e| self.corrupt(dir, &e))?,
@@ -77,7 +140,10 @@ impl GitTree {
     }
 
     pub(super) fn is_dir(&self, dir: &str) -> bool {
-        let Ok(root) = self.git.find_tree(self.tree) else {
+        let Ok(o) = self.opened() else {
+            return false;
+        };
+        let Ok(root) = o.git.find_tree(o.tree) else {
             return false;
         };
         dir.is_empty()
@@ -88,7 +154,8 @@ impl GitTree {
 
     /// A blob's bytes.
     pub(super) fn blob(&self, oid: Oid) -> Result<Vec<u8>, SourceError> {
-        self.git
+        self.opened()?
+            .git
             .find_blob(oid)
             .map(|b| b.content().to_vec())
             .map_err(|e| self.corrupt(&format!("blob {oid}"), &e))
@@ -96,9 +163,10 @@ impl GitTree {
 
     /// The bytes of a regular file, `None` if missing, a directory or a symlink.
     pub(super) fn read(&self, path: &str) -> Result<Option<Vec<u8>>, SourceError> {
-        let root = self
+        let o = self.opened()?;
+        let root = o
             .git
-            .find_tree(self.tree)
+            .find_tree(o.tree)
             .map_err(|e| self.corrupt("root tree", &e))?;
         match root.get_path(std::path::Path::new(path)) {
             Ok(e) if kind(&e) == EntryKind::File => self.blob(e.id()).map(Some),
@@ -108,7 +176,10 @@ impl GitTree {
 
     /// A regular file exists at `path` (symlinks and directories are not files).
     pub(super) fn is_file(&self, path: &str) -> bool {
-        let Ok(root) = self.git.find_tree(self.tree) else {
+        let Ok(o) = self.opened() else {
+            return false;
+        };
+        let Ok(root) = o.git.find_tree(o.tree) else {
             return false;
         };
         root.get_path(std::path::Path::new(path))
@@ -122,9 +193,10 @@ impl GitTree {
         skip: &[&str],
         wanted: impl Fn(&[u8]) -> bool,
     ) -> Result<Vec<(String, Oid)>, SourceError> {
-        let root = self
+        let o = self.opened()?;
+        let root = o
             .git
-            .find_tree(self.tree)
+            .find_tree(o.tree)
             .map_err(|e| self.corrupt("root tree", &e))?;
         let mut found = Vec::new();
         root.walk(TreeWalkMode::PreOrder, |dir, entry| {
@@ -165,7 +237,7 @@ impl GitTree {
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<Vec<(String, Vec<u8>)>, SourceError> {
         use rayon::prelude::*;
-        let path = self.git.path().to_path_buf();
+        let path = self.opened()?.git.path().to_path_buf();
         let repo_name = self.repo_name.as_str();
         let corrupt = |what: &str, e: &git2::Error| SourceError::Corrupt {
             repo: repo_name.to_string(),
@@ -204,4 +276,10 @@ fn kind(e: &git2::TreeEntry<'_>) -> EntryKind {
         0o120_000 => EntryKind::Symlink,
         _ => EntryKind::Other,
     }
+}
+
+fn tree_of(git: &Repository, commit: Oid) -> Result<Oid, git2::Error> {
+    git.find_commit(commit)
+        .and_then(|c| c.tree())
+        .map(|t| t.id())
 }

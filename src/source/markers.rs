@@ -53,6 +53,15 @@ pub(super) fn read_marker(path: &Path) -> Option<Oid> {
     Oid::from_str(fs::read_to_string(path).ok()?.trim()).ok()
 }
 
+/// The commit a trusted marker holds, as lowercase hex, read without libgit2: its start-up
+/// (OpenSSL's with it) is most of a warm run that the declaration index answers.
+pub(super) fn trusted_commit(path: &Path) -> Option<String> {
+    let text = fs::read_to_string(path).ok()?;
+    let hex = text.trim();
+    (matches!(hex.len(), 40 | 64) && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| hex.to_ascii_lowercase())
+}
+
 /// The word after the commit of an untrusted marker.
 pub(super) fn marker_note(path: &Path) -> Option<String> {
     let text = fs::read_to_string(path).ok()?;

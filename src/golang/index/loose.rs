@@ -102,7 +102,10 @@ mod tests {
             bytes[last] ^= 0x20;
             std::fs::write(&path, bytes).unwrap();
         }
-        assert_eq!(shown(&index_files(Some(dir.path()), &files)), shown(&parsed));
+        assert_eq!(
+            shown(&index_files(Some(dir.path()), &files)),
+            shown(&parsed)
+        );
         assert_eq!(shown(&index_files(None, &files)), shown(&parsed));
     }
 }

@@ -547,8 +547,10 @@ impl TreeIndex {
     /// order; else the path of a file whose record fails its check. Each file's record is
     /// read once, files in parallel: a search's hits cluster in big generated files.
     pub fn located<'h>(&self, hits: &'h [NameHit]) -> Result<Vec<Located>, &'h str> {
-        let mut files: Vec<(usize, &str)> =
-            hits.iter().map(|h| (h.file_index, h.file.as_str())).collect();
+        let mut files: Vec<(usize, &str)> = hits
+            .iter()
+            .map(|h| (h.file_index, h.file.as_str()))
+            .collect();
         files.sort_unstable();
         files.dedup();
         let records: HashMap<usize, FileRecord> = files
