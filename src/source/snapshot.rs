@@ -40,7 +40,7 @@ impl Snapshot {
         Self {
             repo_name: tree.repo_name.clone(),
             version: tree.version.clone(),
-            commit: tree.commit.to_string(),
+            commit: tree.commit.clone(),
             upstream: upstream_of(upstream),
             index_root: None,
             tree: Tree::Git(tree),
