@@ -7,6 +7,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
+use rayon::prelude::*;
+
 use super::index::{self, IndexError, TreeIndex};
 use super::symbol::Symbol;
 use super::{FileProblem, Located, ModuleMap, PackageFiles};
@@ -143,7 +145,7 @@ impl<'s> Resolver<'s> {
 
     /// Locate every package the queries may live in, read each once, and parse the files
     /// that spell a wanted name.
-    fn plan(&self, symbols: &[&Symbol]) -> Result<Batch, SourceError> {
+    fn plan(&self, symbols: &[&Symbol]) -> Result<Batch<'_>, SourceError> {
         let paths: Vec<&str> = symbols
             .iter()
             .flat_map(|s| s.splits())
@@ -151,19 +153,19 @@ impl<'s> Resolver<'s> {
             .collect();
         let mut dir_of: BTreeMap<String, Option<String>> = BTreeMap::new();
         let mut wanted: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        let mut indexed: BTreeMap<String, Vec<Located>> = BTreeMap::new();
+        let mut by_dir: BTreeMap<String, Vec<Located>> = BTreeMap::new();
+        // Indexed packages: dir → import path, for the whole package when a name is missing.
+        let mut indexed: BTreeMap<String, String> = BTreeMap::new();
         let mut problems = Vec::new();
-        if let Some(index) = &self.index {
-            for path in &paths {
-                if let Some(dir) = index.dir_of(path)
-                    && !dir_of.contains_key(*path)
-                    && let Some((decls, found)) = index.package(path)
-                {
-                    dir_of.insert((*path).to_string(), Some(dir.to_string()));
-                    indexed.insert(dir.to_string(), decls);
-                    problems.extend(found);
-                }
-            }
+        if let Some(index) = self.index.as_deref() {
+            from_index(
+                index,
+                symbols,
+                &mut dir_of,
+                &mut by_dir,
+                &mut indexed,
+                &mut problems,
+            );
         }
         let rest: Vec<&str> = paths
             .iter()
@@ -224,7 +226,6 @@ impl<'s> Resolver<'s> {
             .and_then(|_| index::folder(self.snapshot));
         let (decls, found) = index::loose::index_files(loose.as_deref(), &jobs);
         problems.extend(found);
-        let mut by_dir: BTreeMap<String, Vec<Located>> = BTreeMap::new();
         for located in decls {
             let dir = located
                 .file
@@ -233,25 +234,75 @@ impl<'s> Resolver<'s> {
                 .to_string();
             by_dir.entry(dir).or_default().push(located);
         }
-        // An indexed package is whole already: a lookup finds nothing prefiltered for it and
-        // goes on to `whole`, which holds it (not copied: packages are large).
         Ok(Batch {
+            snapshot: self.snapshot,
+            index: self.index.as_deref(),
             dir_of,
             packages,
             by_dir,
-            whole: indexed,
+            indexed,
+            whole: BTreeMap::new(),
             problems,
             loose,
         })
     }
 }
 
+/// The declarations of the wanted names in the packages the index answers for, decoded
+/// packages in parallel (not the rest of their files: most of a package's bytes).
+fn from_index(
+    index: &TreeIndex,
+    symbols: &[&Symbol],
+    dir_of: &mut BTreeMap<String, Option<String>>,
+    by_dir: &mut BTreeMap<String, Vec<Located>>,
+    indexed: &mut BTreeMap<String, String>,
+    problems: &mut Vec<(String, FileProblem)>,
+) {
+    // Only the wanted names' declarations are decoded, packages in parallel.
+    let splits: Vec<_> = symbols.iter().flat_map(|s| s.splits()).collect();
+    let mut names_of: BTreeMap<&str, Vec<&QualName>> = BTreeMap::new();
+    for split in &splits {
+        if index.dir_of(split.import_path).is_some() {
+            names_of
+                .entry(split.import_path)
+                .or_default()
+                .push(&split.name);
+        }
+    }
+    let decoded: Vec<_> = names_of
+        .into_par_iter()
+        .map(|(path, names)| {
+            let keep = |receiver: Option<&str>, name: &str| {
+                names
+                    .iter()
+                    .any(|n| n.name == name && n.receiver.as_deref() == receiver)
+            };
+            (path, index.package_where(path, &keep))
+        })
+        .collect();
+    for (path, found) in decoded {
+        if let (Some(dir), Some((decls, found))) = (index.dir_of(path), found) {
+            dir_of.insert(path.to_string(), Some(dir.to_string()));
+            indexed.insert(dir.to_string(), path.to_string());
+            by_dir.entry(dir.to_string()).or_default().extend(decls);
+            problems.extend(found);
+        }
+    }
+}
+
 /// The packages of one batch of queries, their prefiltered declarations, and (lazily) the
 /// whole package for queries that found nothing.
-struct Batch {
+struct Batch<'r> {
+    snapshot: &'r Snapshot,
+    index: Option<&'r TreeIndex>,
     dir_of: BTreeMap<String, Option<String>>,
+    /// The files of each package read from the tree (not those the index answers for).
     packages: BTreeMap<String, PackageFiles>,
+    /// Per package folder, the declarations of the wanted names (and, for files read from
+    /// the tree, whatever else the prefiltered files declare).
     by_dir: BTreeMap<String, Vec<Located>>,
+    /// The packages the index answers for: folder → import path.
+    indexed: BTreeMap<String, String>,
     whole: BTreeMap<String, Vec<Located>>,
     /// Files whose declarations may be incomplete (syntax errors, not parsed).
     problems: Vec<(String, FileProblem)>,
@@ -269,7 +320,7 @@ enum Lookup {
     },
 }
 
-impl Batch {
+impl Batch<'_> {
     /// The first reading of the symbol whose package declares it. A name the prefiltered
     /// files do not declare is looked for in the whole package, so a layout the needles do
     /// not know (code that is not gofmt'd) costs time, not the answer.
@@ -306,10 +357,34 @@ impl Batch {
     }
 
     fn whole_package(&mut self, dir: &str) -> &[Located] {
+        if !self.whole.contains_key(dir) {
+            let decls = self.read_whole_package(dir);
+            self.whole.insert(dir.to_string(), decls);
+        }
+        &self.whole[dir]
+    }
+
+    /// Every declaration of the package in `dir`: from the index when it answers for it,
+    /// else parsed from the package's files (read now if the index answered until here).
+    fn read_whole_package(&mut self, dir: &str) -> Vec<Located> {
+        if let (Some(index), Some(path)) = (self.index, self.indexed.get(dir))
+            && let Some((decls, _)) = index.package(path)
+        {
+            return decls;
+        }
+        if !self.packages.contains_key(dir) {
+            // The index answered for this package a moment ago; if it cannot now and the
+            // tree cannot be read either, the package has no declarations to suggest.
+            let files = PackageFiles::read(self.snapshot, dir).unwrap_or(PackageFiles {
+                dir: dir.to_string(),
+                files: Vec::new(),
+            });
+            self.packages.insert(dir.to_string(), files);
+        }
         let packages = &self.packages;
         let problems = &mut self.problems;
         let loose = self.loose.as_deref();
-        self.whole.entry(dir.to_string()).or_insert_with(|| {
+        {
             let files: Vec<(&str, &[u8])> = packages[dir]
                 .files
                 .iter()
@@ -322,7 +397,7 @@ impl Batch {
                 }
             }
             decls
-        })
+        }
     }
 
     /// `; FILE PROBLEM` for each file of `dir` that may hide a declaration.

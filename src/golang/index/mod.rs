@@ -503,11 +503,21 @@ impl TreeIndex {
     /// when the index has no such package or a record fails its check (then the caller
     /// reads the tree, and the next build starts afresh).
     pub fn package(&self, import_path: &str) -> Option<PackageDecls> {
+        self.package_where(import_path, &|_, _| true)
+    }
+
+    /// [`Self::package`] with only the declarations `keep(receiver, name)` wants; the
+    /// problems are every file's all the same.
+    pub fn package_where(
+        &self,
+        import_path: &str,
+        keep: &dyn Fn(Option<&str>, &str) -> bool,
+    ) -> Option<PackageDecls> {
         let p = &self.packages[*self.by_import_path.get(import_path)?];
         let mut decls = Vec::new();
         let mut problems = Vec::new();
         for file in &self.files[p.files.clone()] {
-            let record = self.record(file)?;
+            let record = self.record_where(file, keep)?;
             if let Some(why) = record.unparsed {
                 problems.push((file.path.clone(), FileProblem::Unparsed(why)));
             } else if record.syntax_errors > 0 {
@@ -527,7 +537,18 @@ impl TreeIndex {
     }
 
     fn record(&self, file: &FileEntry) -> Option<FileRecord> {
-        let record = self.pack.read(file.slot, file.id).and_then(|p| decode(&p));
+        self.record_where(file, &|_, _| true)
+    }
+
+    fn record_where(
+        &self,
+        file: &FileEntry,
+        keep: &dyn Fn(Option<&str>, &str) -> bool,
+    ) -> Option<FileRecord> {
+        let record = self
+            .pack
+            .read(file.slot, file.id)
+            .and_then(|p| records::decode_where(&p, keep));
         if record.is_none() {
             self.distrust();
         }

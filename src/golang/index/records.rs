@@ -113,6 +113,17 @@ fn encode_raw(r: &FileRecord) -> Vec<u8> {
 const MAX_RECORD: usize = 1 << 28;
 
 pub fn decode(stored: &[u8]) -> Option<FileRecord> {
+    decode_where(stored, &|_, _| true)
+}
+
+/// The record with only the declarations `keep(receiver, name)` wants (their body hashes
+/// alike): the others are skipped without copying their signature and doc, most of a
+/// record's bytes. The record's checksum was verified when it was read, so skipping
+/// trusts no more than decoding does.
+pub fn decode_where(
+    stored: &[u8],
+    keep: &dyn Fn(Option<&str>, &str) -> bool,
+) -> Option<FileRecord> {
     let bytes = super::codec::decompress(stored, MAX_RECORD)?;
     let mut r = Reader::new(&bytes);
     let build_constrained = match r.u8()? {
@@ -132,11 +143,22 @@ pub fn decode(stored: &[u8]) -> Option<FileRecord> {
     let mut body_hashes = Vec::with_capacity(n.min(1 << 16));
     for _ in 0..n {
         let receiver = r.str()?;
-        let name = r.str()?.to_string();
+        let name = r.str()?;
+        if !keep((!receiver.is_empty()).then_some(receiver), name) {
+            let kind = r.u8()?;
+            kind_of(kind)?;
+            for _ in 0..4 {
+                r.usize()?;
+            }
+            r.bytes()?;
+            r.bytes()?;
+            r.u64()?;
+            continue;
+        }
         decls.push(Decl {
             name: QualName {
                 receiver: (!receiver.is_empty()).then(|| receiver.to_string()),
-                name,
+                name: name.to_string(),
             },
             kind: kind_of(r.u8()?)?,
             start_line: r.usize()?,

@@ -94,6 +94,43 @@ fn lists_packages_files_and_names_and_reads_them_back() {
 }
 
 #[test]
+fn a_package_read_for_some_names_holds_exactly_their_declarations() {
+    let root = tempfile::tempdir().unwrap();
+    let (_d, s) = snapshot(
+        &tree("// Run is not a method here.\nfunc Run() {}"),
+        root.path(),
+    );
+    let index = TreeIndex::open(&s, None).unwrap().unwrap();
+    let (whole, _) = index.package("example.com/k/pkg/cache").unwrap();
+    let (some, problems) = index
+        .package_where("example.com/k/pkg/cache", &|receiver, name| {
+            receiver == Some("sharedIndexInformer") && name == "Run"
+        })
+        .unwrap();
+    assert!(problems.is_empty());
+    let wanted: Vec<_> = whole
+        .iter()
+        .filter(|l| l.decl.name.to_string() == "sharedIndexInformer.Run")
+        .cloned()
+        .collect();
+    assert_eq!(wanted.len(), 1, "the func Run of more.go is another name");
+    assert_eq!(
+        format!("{some:?}"),
+        format!("{wanted:?}"),
+        "every field as the whole package's"
+    );
+    let none = index
+        .package_where("example.com/k/pkg/cache", &|_, _| false)
+        .unwrap();
+    assert!(none.0.is_empty());
+    assert!(
+        index
+            .package_where("example.com/k/pkg/none", &|_, _| true)
+            .is_none()
+    );
+}
+
+#[test]
 fn a_file_shared_by_two_versions_is_parsed_once() {
     let root = tempfile::tempdir().unwrap();
     let (_a, v1) = snapshot(&tree("var Extra = 1"), root.path());
