@@ -96,6 +96,13 @@ pub struct Context {
     pub progress: bool,
 }
 
+fn redirects(global: &GlobalArgs) -> Redirects {
+    Redirects {
+        per_repo: global.mirror.iter().cloned().collect(),
+        base: global.mirror_base.clone().filter(|b| !b.is_empty()),
+    }
+}
+
 impl Context {
     fn new(global: &GlobalArgs) -> Result<Self, Error> {
         Self::with_selection(global, config::selection(&global.mappings)?)
@@ -110,24 +117,28 @@ impl Context {
     }
 
     fn with_selection(global: &GlobalArgs, selection: mapping::Selection) -> Result<Self, Error> {
-        let mapping = mapping::load(&selection)?;
+        let progress = !global.quiet && std::io::stderr().is_terminal();
+        let sources = Sources::new(global.cache.clone(), redirects(global), progress);
+        // The mapping is remembered beside an index once there is one (a run that only
+        // fetches or lists the cache leaves nothing behind); its problems come before the
+        // cache's.
+        let memo = sources
+            .as_ref()
+            .ok()
+            .and_then(Sources::index_root)
+            .map(|root| k8s_study::golang::index::folder_in(&root))
+            .filter(|folder| folder.is_dir());
+        let mapping = mapping::load_remembered(&selection, memo.as_deref())?;
         for name in global.mirror.iter().map(|(n, _)| n) {
             if mapping.repo(name).is_none() {
                 return Err(unknown_repo(&mapping, name));
             }
         }
-        let redirects = Redirects {
-            per_repo: global.mirror.iter().cloned().collect(),
-            base: global.mirror_base.clone().filter(|b| !b.is_empty()),
-        };
-        if let Some(base) = &redirects.base {
+        if let Some(base) = global.mirror_base.as_ref().filter(|b| !b.is_empty()) {
             k8s_study::source::url::check_url(base)
                 .map_err(k8s_study::source::SourceError::from)?;
         }
-        let progress = !global.quiet && std::io::stderr().is_terminal();
-        let sources = Sources::new(global.cache.clone(), redirects, progress)?
-            .verbose(global.verbose)
-            .mode(global.source.into());
+        let sources = sources?.verbose(global.verbose).mode(global.source.into());
         Ok(Self {
             mapping,
             sources,

@@ -22,7 +22,7 @@ pub use fill::{Hit, Near, Terms, suggestions};
 pub use highlight::{Build, HIGHLIGHT_NAMES, configured};
 pub use leads::{Found, Leads, Missing};
 pub use name::{QualName, squeeze_spaces};
-pub use reference::ItemRef;
+pub use reference::{ItemRef, stored};
 
 /// The language of a repository's code, as a repo says in the mapping (`lang: go`, the
 /// default, or `lang: rust`).

@@ -3,7 +3,18 @@
 use std::fmt;
 
 /// A declaration's name inside its package: `Name` or `Receiver.Name`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct QualName {
     pub receiver: Option<String>,
     pub name: String,

@@ -19,6 +19,93 @@ pub struct ItemRef {
     name: QualName,
 }
 
+fn in_order(text: &str, short_start: usize, package_end: usize, name_start: usize) -> bool {
+    short_start <= package_end
+        && package_end <= name_start
+        && name_start <= text.len()
+        && [short_start, package_end, name_start]
+            .iter()
+            .all(|&i| text.is_char_boundary(i))
+}
+
+/// An [`ItemRef`] as stored whole (a remembered mapping; its `Serialize` is the text alone,
+/// for output): the parts are checked when read back, so a damaged file is an error, never a
+/// panic later. Use with `#[serde(with = "crate::item::stored")]`.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Parts {
+    language: Language,
+    text: String,
+    package_end: usize,
+    name_start: usize,
+    short_start: usize,
+    name: QualName,
+}
+
+impl TryFrom<Parts> for ItemRef {
+    type Error = String;
+
+    fn try_from(p: Parts) -> Result<Self, String> {
+        if !in_order(&p.text, p.short_start, p.package_end, p.name_start) {
+            return Err(format!("item parts out of order in {:?}", p.text));
+        }
+        Ok(Self {
+            language: p.language,
+            text: p.text,
+            package_end: p.package_end,
+            name_start: p.name_start,
+            short_start: p.short_start,
+            name: p.name,
+        })
+    }
+}
+
+impl From<&ItemRef> for Parts {
+    fn from(r: &ItemRef) -> Self {
+        Self {
+            language: r.language,
+            text: r.text.clone(),
+            package_end: r.package_end,
+            name_start: r.name_start,
+            short_start: r.short_start,
+            name: r.name.clone(),
+        }
+    }
+}
+
+/// `serde(with)` for an [`ItemRef`] stored with its parts.
+pub mod stored {
+    use serde::{Deserialize as _, Deserializer, Serialize as _, Serializer};
+
+    use super::{ItemRef, Parts};
+
+    pub fn serialize<S: Serializer>(r: &ItemRef, s: S) -> Result<S::Ok, S::Error> {
+        Parts::from(r).serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<ItemRef, D::Error> {
+        ItemRef::try_from(Parts::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+
+    /// The same for an `Option<ItemRef>`.
+    pub mod option {
+        use serde::{Deserialize as _, Deserializer, Serialize as _, Serializer};
+
+        use super::super::{ItemRef, Parts};
+
+        #[allow(clippy::ref_option)] // the signature serde(with) calls
+        pub fn serialize<S: Serializer>(r: &Option<ItemRef>, s: S) -> Result<S::Ok, S::Error> {
+            r.as_ref().map(Parts::from).serialize(s)
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ItemRef>, D::Error> {
+            Option::<Parts>::deserialize(d)?
+                .map(ItemRef::try_from)
+                .transpose()
+                .map_err(serde::de::Error::custom)
+        }
+    }
+}
+
 impl ItemRef {
     /// For engines: `text[..package_end]` is the package, `text[name_start..]` the name
     /// (`name`, in the neutral form), `text[short_start..]` what a reader calls it.
@@ -34,12 +121,7 @@ impl ItemRef {
         name: QualName,
     ) -> Self {
         assert!(
-            short_start <= package_end
-                && package_end <= name_start
-                && name_start <= text.len()
-                && [short_start, package_end, name_start]
-                    .iter()
-                    .all(|&i| text.is_char_boundary(i)),
+            in_order(text, short_start, package_end, name_start),
             "item parts out of order in {text:?}"
         );
         Self {

@@ -7,7 +7,7 @@ use serde_saphyr::budget::BudgetBreach;
 use serde_saphyr::granit_parser::ErrorKind;
 use serde_saphyr::{Error, ExternalMessageSource, MessageFormatter, UserMessageFormatter};
 
-use super::{Diagnostic, Mapping, MappingError, Origin, raw, validate};
+use super::{Diagnostic, Mapping, MappingError, Origin, raw, remembered, validate};
 
 /// Files bigger than this are refused before parsing: no real mapping comes close.
 const MAX_FILE_BYTES: usize = 8 << 20;
@@ -62,6 +62,15 @@ fn builtin_sources() -> Vec<Source> {
 /// the built-in repos and components, and an id defined twice is an error naming both
 /// places.
 pub fn load(selection: &Selection) -> Result<Mapping, MappingError> {
+    load_remembered(selection, None)
+}
+
+/// [`load`], remembering the validated mapping in `memo` (the index folder of this build)
+/// and reading it back there when the files are the same.
+pub fn load_remembered(
+    selection: &Selection,
+    memo: Option<&Path>,
+) -> Result<Mapping, MappingError> {
     let mut sources = if selection.builtin {
         builtin_sources()
     } else {
@@ -85,8 +94,14 @@ pub fn load(selection: &Selection) -> Result<Mapping, MappingError> {
     if selection.repos_only {
         sources.retain(|s| declares_repos(&s.bytes));
     }
+    if let Some(mapping) = memo.and_then(|m| remembered::read(m, &sources)) {
+        return Ok(mapping);
+    }
     let mut mapping = load_sources(&sources)?;
     mapping.own_files = own;
+    if let Some(m) = memo {
+        remembered::write(m, &sources, &mapping);
+    }
     Ok(mapping)
 }
 
@@ -246,6 +261,8 @@ const MAX_DEPTH: usize = 64;
 fn options() -> serde_saphyr::Options {
     serde_saphyr::options! {
         strict_booleans: true,
+        // Comments are read past, never kept: collecting them was a third of the parse.
+        emit_comments: false,
         budget: serde_saphyr::budget! {
             max_nodes: MAX_NODES,
             max_depth: MAX_DEPTH,

@@ -6,13 +6,14 @@
 
 mod load;
 mod raw;
+mod remembered;
 mod validate;
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 
-pub use load::{Selection, Source, load, load_builtin, load_path, load_sources};
+pub use load::{Selection, Source, load, load_builtin, load_path, load_remembered, load_sources};
 
 use crate::item::{ItemRef, Language};
 pub use crate::source::RepoSource;
@@ -30,7 +31,7 @@ pub fn json_schema() -> String {
 }
 
 /// A position in a mapping file, 1-based, as editors show it.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Origin {
     pub file: String,
     pub line: u64,
@@ -79,7 +80,7 @@ fn render_all(diags: &[Diagnostic]) -> String {
         .join("\n")
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Repo {
     pub name: String,
     pub url: String,
@@ -109,7 +110,7 @@ impl Repo {
 }
 
 /// How an article's era is known.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EraSource {
     /// The text names the version.
@@ -119,16 +120,17 @@ pub enum EraSource {
 }
 
 /// A step whose code is gone at the pin.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Gone {
     /// The first release without it.
     pub since: String,
     /// What took its place at the pin.
+    #[serde(with = "crate::item::stored::option")]
     pub successor: Option<ItemRef>,
 }
 
 /// What an entry of the reading list is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Kind {
     /// One article, read step by step.
@@ -149,7 +151,7 @@ impl Kind {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Article {
     pub id: String,
     pub title: String,
@@ -175,11 +177,13 @@ pub struct Article {
     pub origin: Origin,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Step {
+    #[serde(with = "crate::item::stored")]
     pub symbol: ItemRef,
     pub file: Option<String>,
     /// The article-era name, parsed in the repo's language.
+    #[serde(with = "crate::item::stored::option")]
     pub was: Option<ItemRef>,
     /// The code is gone at the pin.
     pub gone: Option<Gone>,
@@ -200,10 +204,11 @@ pub struct Step {
 pub const COUNTERPART_REPO: &str = "kube";
 
 /// A Rust item beside a Go step (see the mapping schema).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Counterpart {
     pub repo: String,
     /// In its repo's language: a crate path, `kube_runtime::controller::Controller::run`.
+    #[serde(with = "crate::item::stored")]
     pub symbol: ItemRef,
     pub file: Option<String>,
     pub note: String,
@@ -216,7 +221,7 @@ pub struct Counterpart {
 }
 
 /// The merged, validated mapping.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Mapping {
     /// Names of the files read from the user's paths (not the built-in mapping): the only
     /// ones `bump --write` edits.

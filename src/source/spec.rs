@@ -3,7 +3,7 @@
 //! nothing of the mapping.
 
 /// A repo's `source:`: git, Go modules, or chosen per run.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum RepoSource {
     #[default]
     Auto,

@@ -191,8 +191,12 @@ fn file_stamp(path: &std::path::Path) -> Option<FileStamp> {
 /// The index folder of this build of the tool, when the snapshot uses the index: what is
 /// kept per tree beside the declarations (call edges) goes there too, and goes with it.
 pub fn folder(snapshot: &Snapshot) -> Option<std::path::PathBuf> {
-    let root = snapshot.index_root.as_ref()?;
-    Some(Store::new(root, fingerprint()).dir().to_path_buf())
+    Some(folder_in(snapshot.index_root.as_ref()?))
+}
+
+/// The index folder of this build of the tool under the index root `root`.
+pub fn folder_in(root: &std::path::Path) -> std::path::PathBuf {
+    Store::new(root, fingerprint()).dir().to_path_buf()
 }
 
 /// The key of a tree's listing: the same tree read the same way.
