@@ -7,7 +7,7 @@
 //! bytes. Only a mapping that validated is remembered: problems are always found afresh.
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use sha2::{Digest as _, Sha256};
 
@@ -15,7 +15,23 @@ use super::Mapping;
 use super::load::Source;
 use crate::memo;
 
-/// What names this mapping: the build and every file, in order.
+/// Where the mapping of these files is stored: their names alone, so that an edited file or
+/// the next build of the tool replaces it instead of adding one more.
+fn place(folder: &Path, sources: &[Source]) -> PathBuf {
+    let mut names = String::from("mapping 1\n");
+    for s in sources {
+        let _ = writeln!(
+            names,
+            "{}\0{}{}",
+            s.name,
+            u8::from(s.curated),
+            u8::from(s.builtin)
+        );
+    }
+    memo::path_of(folder, "mapping", names.as_bytes())
+}
+
+/// What names this mapping: the build and every file, in order, with its bytes.
 fn key(sources: &[Source]) -> Vec<u8> {
     let mut key = format!("mapping 1\n{}\n", memo::build_stamp());
     for s in sources {
@@ -39,16 +55,14 @@ fn key(sources: &[Source]) -> Vec<u8> {
 
 /// The mapping remembered in `folder` for exactly these files, if any.
 pub fn read(folder: &Path, sources: &[Source]) -> Option<Mapping> {
-    let key = key(sources);
-    let body = memo::read(&memo::path_of(folder, "mapping", &key), &key)?;
+    let body = memo::read(&place(folder, sources), &key(sources))?;
     postcard::from_bytes(&body).ok()
 }
 
 /// Remember `mapping` as what these files give; a failure to write only costs the next run.
 pub fn write(folder: &Path, sources: &[Source], mapping: &Mapping) {
-    let key = key(sources);
     if let Ok(body) = postcard::to_stdvec(mapping) {
-        memo::write(&memo::path_of(folder, "mapping", &key), &key, &body);
+        memo::write(&place(folder, sources), &key(sources), &body);
     }
 }
 
@@ -115,6 +129,11 @@ mod tests {
         assert!(m.own_files.contains(&file.display().to_string()));
         std::fs::write(&file, MINE.replace("then this", "and then")).unwrap();
         assert_eq!(note(&selection), "and then");
+        assert_eq!(
+            entries(memo.path()).len(),
+            1,
+            "an edit replaces what was stored"
+        );
         for path in entries(memo.path()) {
             let mut bytes = std::fs::read(&path).unwrap();
             let last = bytes.len() - 1;

@@ -510,12 +510,12 @@ impl TreeIndex {
         self.package_where(import_path, &|_, _| true)
     }
 
-    /// [`Self::package`] with only the declarations `keep(receiver, name)` wants; the
-    /// problems are every file's all the same.
+    /// [`Self::package`] with only the declarations `keep(receiver, name)` wants (bytes,
+    /// an empty receiver for none); the problems are every file's all the same.
     pub fn package_where(
         &self,
         import_path: &str,
-        keep: &dyn Fn(Option<&str>, &str) -> bool,
+        keep: records::Keep<'_>,
     ) -> Option<PackageDecls> {
         let p = &self.packages[*self.by_import_path.get(import_path)?];
         let mut decls = Vec::new();
@@ -544,11 +544,7 @@ impl TreeIndex {
         self.record_where(file, &|_, _| true)
     }
 
-    fn record_where(
-        &self,
-        file: &FileEntry,
-        keep: &dyn Fn(Option<&str>, &str) -> bool,
-    ) -> Option<FileRecord> {
+    fn record_where(&self, file: &FileEntry, keep: records::Keep<'_>) -> Option<FileRecord> {
         let record = self
             .pack
             .read(file.slot, file.id)

@@ -116,14 +116,15 @@ pub fn decode(stored: &[u8]) -> Option<FileRecord> {
     decode_where(stored, &|_, _| true)
 }
 
+/// Which declarations [`decode_where`] keeps, asked with the receiver's and the name's bytes
+/// (an empty receiver for none) before they are checked as UTF-8.
+pub type Keep<'k> = &'k dyn Fn(&[u8], &[u8]) -> bool;
+
 /// The record with only the declarations `keep(receiver, name)` wants (their body hashes
 /// alike): the others are skipped without copying their signature and doc, most of a
 /// record's bytes. The record's checksum was verified when it was read, so skipping
 /// trusts no more than decoding does.
-pub fn decode_where(
-    stored: &[u8],
-    keep: &dyn Fn(Option<&str>, &str) -> bool,
-) -> Option<FileRecord> {
+pub fn decode_where(stored: &[u8], keep: Keep<'_>) -> Option<FileRecord> {
     let bytes = super::codec::decompress(stored, MAX_RECORD)?;
     let mut r = Reader::new(&bytes);
     let build_constrained = match r.u8()? {
@@ -142,9 +143,9 @@ pub fn decode_where(
     let mut decls = Vec::with_capacity(n.min(1 << 16));
     let mut body_hashes = Vec::with_capacity(n.min(1 << 16));
     for _ in 0..n {
-        let receiver = r.str()?;
-        let name = r.str()?;
-        if !keep((!receiver.is_empty()).then_some(receiver), name) {
+        let receiver = r.bytes()?;
+        let name = r.bytes()?;
+        if !keep(receiver, name) {
             let kind = r.u8()?;
             kind_of(kind)?;
             for _ in 0..4 {
@@ -155,6 +156,10 @@ pub fn decode_where(
             r.u64()?;
             continue;
         }
+        let (receiver, name) = (
+            std::str::from_utf8(receiver).ok()?,
+            std::str::from_utf8(name).ok()?,
+        );
         decls.push(Decl {
             name: QualName {
                 receiver: (!receiver.is_empty()).then(|| receiver.to_string()),

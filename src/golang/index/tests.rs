@@ -104,7 +104,7 @@ fn a_package_read_for_some_names_holds_exactly_their_declarations() {
     let (whole, _) = index.package("example.com/k/pkg/cache").unwrap();
     let (some, problems) = index
         .package_where("example.com/k/pkg/cache", &|receiver, name| {
-            receiver == Some("sharedIndexInformer") && name == "Run"
+            receiver == b"sharedIndexInformer" && name == b"Run"
         })
         .unwrap();
     assert!(problems.is_empty());
