@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use super::index::{self, IndexError, TreeIndex};
 use super::symbol::Symbol;
 use super::{FileProblem, Located, ModuleMap, PackageFiles};
-use crate::item::{Hit, Near, QualName, Query, Resolution, Terms, suggestions};
+use crate::item::{Hit, Near, QualName, Query, Resolution, Terms, nearness, suggestions};
 use crate::source::{Snapshot, SourceError};
 
 pub(crate) const TERMS: Terms = Terms {
@@ -112,16 +112,22 @@ impl<'s> Resolver<'s> {
                     dir,
                     name,
                 } => {
+                    let wanted = name.to_string().to_lowercase();
+                    // Only the near names become candidates (their hits are costly).
                     let pool = batch
                         .whole_package(&dir)
                         .iter()
-                        .map(|l| Near {
-                            key: l.decl.name.to_string().to_lowercase(),
-                            leaf: l.decl.name.name.clone(),
-                            candidate: hit(&import_path, l).candidate(),
+                        .filter_map(|l| {
+                            let key = l.decl.name.to_string().to_lowercase();
+                            nearness(&wanted, &name.name, &key, &l.decl.name.name)?;
+                            Some(Near {
+                                key,
+                                leaf: l.decl.name.name.clone(),
+                                candidate: hit(&import_path, l).candidate(),
+                            })
                         })
                         .collect();
-                    r.candidates = suggestions(&name.to_string().to_lowercase(), &name.name, pool);
+                    r.candidates = suggestions(&wanted, &name.name, pool);
                     r.reason = Some(format!(
                         "no declaration of {name} in package {import_path} ({dir}/){}",
                         batch.problems_in(&dir)

@@ -118,22 +118,33 @@ pub struct Near {
     pub candidate: Candidate,
 }
 
+/// How near `key`/`leaf` is to what is wanted: the same last name (0), the same letters in
+/// another case (1), or a small edit away (2), then the edit distance; `None` when it is none
+/// of these. The distance is computed only when the lengths allow it: a package has hundreds
+/// of names and a run may miss dozens of steps.
+pub fn nearness(wanted_key: &str, wanted_leaf: &str, key: &str, leaf: &str) -> Option<(u8, usize)> {
+    let class = if leaf == wanted_leaf {
+        0
+    } else if leaf.eq_ignore_ascii_case(wanted_leaf) {
+        1
+    } else {
+        2
+    };
+    let most = 2 + wanted_key.len() / 8;
+    // An edit distance (in characters) is at least the difference of the lengths.
+    if class == 2 && wanted_key.chars().count().abs_diff(key.chars().count()) > most {
+        return None;
+    }
+    let distance = strsim::levenshtein(wanted_key, key);
+    (class < 2 || distance <= most).then_some((class, distance))
+}
+
 /// Near names: the same last name (another receiver or module), the same letters in another
 /// case, or a small edit away. Best first, at most five.
 pub fn suggestions(wanted_key: &str, wanted_leaf: &str, pool: Vec<Near>) -> Vec<Candidate> {
     let mut scored: Vec<((u8, usize), Near)> = pool
         .into_iter()
-        .filter_map(|n| {
-            let distance = strsim::levenshtein(wanted_key, &n.key);
-            let class = if n.leaf == wanted_leaf {
-                0
-            } else if n.leaf.eq_ignore_ascii_case(wanted_leaf) {
-                1
-            } else {
-                2
-            };
-            (class < 2 || distance <= 2 + wanted_key.len() / 8).then_some(((class, distance), n))
-        })
+        .filter_map(|n| Some((nearness(wanted_key, wanted_leaf, &n.key, &n.leaf)?, n)))
         .collect();
     scored.sort_by(|a, b| {
         a.0.cmp(&b.0)
@@ -148,4 +159,51 @@ pub fn suggestions(wanted_key: &str, wanted_leaf: &str, pool: Vec<Near>) -> Vec<
         .take(5)
         .map(|(_, n)| n.candidate)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nearness;
+
+    /// The length bound skips only what the edit distance would refuse.
+    #[test]
+    fn nearness_is_the_edit_distance_rule_with_a_shortcut() {
+        let names = [
+            "scheduleone",
+            "scheduler.scheduleone",
+            "scheduleOne",
+            "run",
+            "processnextworkitem",
+            "worker",
+            "sharedindexinformer.run",
+            "schedüleone",
+            "调度",
+            "syncpod",
+            "sync",
+            "",
+        ];
+        for wanted in names {
+            for key in names {
+                let (wanted_leaf, leaf) = (
+                    wanted.rsplit('.').next().unwrap(),
+                    key.rsplit('.').next().unwrap(),
+                );
+                let class = if leaf == wanted_leaf {
+                    0
+                } else if leaf.eq_ignore_ascii_case(wanted_leaf) {
+                    1
+                } else {
+                    2
+                };
+                let distance = strsim::levenshtein(wanted, key);
+                let full =
+                    (class < 2 || distance <= 2 + wanted.len() / 8).then_some((class, distance));
+                assert_eq!(
+                    nearness(wanted, wanted_leaf, key, leaf),
+                    full,
+                    "{wanted} ~ {key}"
+                );
+            }
+        }
+    }
 }

@@ -18,7 +18,7 @@ mod reference;
 
 pub use calls::{CallEdge, Caller, EdgeKind, Gate};
 pub use engine::{Engine, Query};
-pub use fill::{Hit, Near, Terms, suggestions};
+pub use fill::{Hit, Near, Terms, nearness, suggestions};
 pub use highlight::{Build, HIGHLIGHT_NAMES, configured};
 pub use leads::{Found, Leads, Missing};
 pub use name::{QualName, squeeze_spaces};
