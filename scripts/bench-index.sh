@@ -8,8 +8,8 @@
 # through Go modules (scripts/download-modules.sh fills the module cache). Timed:
 #   * cold: building the index of v1.20.2 from scratch (first `find`), beside ctags over the
 #     exported tree; peak RSS of the build;
-#   * warm (the index built, call edges and drift comparisons remembered by an earlier run;
-#     a group with them forgotten too): `find` exact and by bare name beside `readtags` on the
+#   * warm (the index built, call edges, drift comparisons and answers remembered by an
+#     earlier run; a group with them forgotten too): `find` exact and by bare name beside `readtags` on the
 #     ctags tags file; `check` of
 #     the whole built-in mapping (kubernetes + client-go) beside ctags; `guide` of every
 #     article (md, json); `bump` of the whole mapping as pinned at v1.20.2 (this repository's
@@ -93,11 +93,12 @@ hyperfine -N --warmup "$warmup" --runs "$runs" -i --export-json "$results/index-
   -n "ctags -R over the v1.20.2 tree" "ctags -R --languages=Go -f /dev/null $(q "$tree")" \
   -n "ctags -R over the $new tree" "ctags -R --languages=Go -f /dev/null $(q "$pin_tree")"
 
-log "warm index, nothing remembered: call edges and drift comparisons computed afresh"
-forget="rm -rf $(q "$work/cache/index")/*/calls $(q "$work/cache/index")/*/drift"
+log "warm index, nothing remembered: call edges, drift comparisons and answers computed afresh"
+forget="rm -rf $(q "$work/cache/index")/*/calls $(q "$work/cache/index")/*/drift $(q "$work/cache/index")/*/resolved"
 hyperfine --warmup 0 --runs "${BENCH_ERA_RUNS:-3}" -i --prepare "$forget" \
   --export-json "$results/index-unremembered.json" --export-markdown "$results/index-unremembered.md" \
   -n "guide md --era off, every article (calls computed)" "$(modules "$b -q guide --era off --format md -o $(q "$work/g-md")")" \
+  -n "check --era off, the Go repos (answers computed)" "$(modules "$b -q check --era off $repos")" \
   -n "check (eras compared), the Go repos" "$(modules "$b -q check $repos")"
 
 log "warm, with every article's era read too (the default of check and guide)"

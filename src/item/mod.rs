@@ -100,7 +100,7 @@ impl Kind {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Found,
@@ -109,7 +109,7 @@ pub enum Status {
 }
 
 /// Another declaration worth showing: a build-tag twin, a near name, an ambiguous match.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Candidate {
     pub symbol: String,
     pub file: String,
@@ -118,7 +118,7 @@ pub struct Candidate {
 }
 
 /// Where a symbol is at one version. Field names are the stable JSON of `find`.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Resolution {
     pub symbol: String,
     pub repo: String,
@@ -139,7 +139,7 @@ pub struct Resolution {
     pub reason: Option<String>,
     /// The lines on GitHub at this version: the repo's own file, or for a file of a
     /// third-party Go module, that module's repository at its version. `None` off GitHub.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permalink: Option<String>,
 }
 

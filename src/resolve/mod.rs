@@ -1,6 +1,8 @@
 //! The steps of articles → places at a version: what `resolve`, `check` and `guide` ask.
 //! One snapshot and one batch per repo, read by the engine of the repo's language.
 
+mod memo;
+
 use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
@@ -11,6 +13,30 @@ use crate::mapping::{Article, Mapping};
 use crate::source::{SourceError, Sources};
 
 pub use crate::item::{Candidate, Kind, Resolution, Status};
+
+/// The engine's answers to `queries` at `snapshot`, remembered for the next run at the
+/// same tree (see [`memo`]).
+fn resolve_remembered(
+    repo: &crate::mapping::Repo,
+    snapshot: &crate::source::Snapshot,
+    queries: &[Query<'_>],
+) -> Result<Vec<Resolution>, SourceError> {
+    let memo = memo::Memo::new(
+        repo.lang,
+        &repo.url,
+        snapshot,
+        repo.module.as_deref(),
+        queries,
+    );
+    if let Some(resolved) = memo.as_ref().and_then(|m| m.read(snapshot, queries.len())) {
+        return Ok(resolved);
+    }
+    let resolved = engine(repo.lang).resolve(snapshot, repo.module.as_deref(), queries)?;
+    if let Some(m) = &memo {
+        m.write(snapshot, &resolved);
+    }
+    Ok(resolved)
+}
 
 /// A resolved step of an article. JSON: the fields of [`Resolution`] plus `article`, `step`.
 #[derive(Clone, Debug, Serialize)]
@@ -70,7 +96,7 @@ pub fn resolve_articles(
                 }
             })
             .collect();
-        let resolved = engine(repo.lang).resolve(&snapshot, repo.module.as_deref(), &queries)?;
+        let resolved = resolve_remembered(repo, &snapshot, &queries)?;
         for (&(ai, si), r) in steps.iter().zip(resolved) {
             slots[ai][si] = Some(r);
         }
