@@ -15,38 +15,30 @@ use super::Mapping;
 use super::load::Source;
 use crate::memo;
 
+/// The files by name, in order.
+fn names(sources: &[Source]) -> String {
+    let mut names = String::from("mapping 1\n");
+    for s in sources {
+        let (curated, builtin) = (u8::from(s.curated), u8::from(s.builtin));
+        let _ = writeln!(names, "{}\0{curated}{builtin}", s.name);
+    }
+    names
+}
+
 /// Where the mapping of these files is stored: their names alone, so that an edited file or
 /// the next build of the tool replaces it instead of adding one more.
 fn place(folder: &Path, sources: &[Source]) -> PathBuf {
-    let mut names = String::from("mapping 1\n");
-    for s in sources {
-        let _ = writeln!(
-            names,
-            "{}\0{}{}",
-            s.name,
-            u8::from(s.curated),
-            u8::from(s.builtin)
-        );
-    }
-    memo::path_of(folder, "mapping", names.as_bytes())
+    memo::path_of(folder, "mapping", names(sources).as_bytes())
 }
 
-/// What names this mapping: the build and every file, in order, with its bytes.
+/// What names this mapping: the files, the build, and the bytes of each file the build does
+/// not hold (built-in bytes are part of the build the stamp names).
 fn key(sources: &[Source]) -> Vec<u8> {
-    let mut key = format!("mapping 1\n{}\n", memo::build_stamp());
-    for s in sources {
-        let _ = write!(
-            key,
-            "{}\0{}{}\0",
-            s.name,
-            u8::from(s.curated),
-            u8::from(s.builtin)
-        );
-        // Built-in bytes are part of the build the stamp names.
-        if !s.builtin {
-            for b in Sha256::digest(&s.bytes) {
-                let _ = write!(key, "{b:02x}");
-            }
+    let mut key = names(sources);
+    let _ = writeln!(key, "{}", memo::build_stamp());
+    for s in sources.iter().filter(|s| !s.builtin) {
+        for b in Sha256::digest(&s.bytes) {
+            let _ = write!(key, "{b:02x}");
         }
         key.push('\n');
     }
