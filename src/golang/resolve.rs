@@ -278,7 +278,7 @@ fn from_index(
     let decoded: Vec<_> = names_of
         .into_par_iter()
         .map(|(path, names)| {
-            let keep = |receiver: &[u8], name: &[u8]| {
+            let keep = |_, receiver: &[u8], name: &[u8]| {
                 names.iter().any(|n| {
                     n.name.as_bytes() == name
                         && n.receiver.as_deref().unwrap_or_default().as_bytes() == receiver

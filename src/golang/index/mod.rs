@@ -21,7 +21,7 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 
 use self::codec::{Reader, Writer};
-use self::name_table::{FileNames, NameTable};
+use self::name_table::FileNames;
 use self::records::{FileRecord, decode, encode};
 use self::store::{NamesAt, Pack, Slot, Store};
 use super::{FileProblem, Located, ModuleMap, file_name_constrained};
@@ -86,17 +86,31 @@ pub struct TreeIndex {
     listing: std::path::PathBuf,
 }
 
-/// The names section: most of a listing's bytes, read when a search by name first needs it.
-struct Names {
-    at: Option<NamesAt>,
-    table: std::sync::OnceLock<Option<NameTable>>,
+/// The names section: most of a listing's bytes, read only by a search by name, and then
+/// streamed through, never held whole.
+enum Names {
+    Listed(NamesAt),
+    /// Just built: the bytes written to the listing, and their checksum.
+    Built(Vec<u8>, u32),
 }
 
 impl Names {
     fn built(bytes: Vec<u8>) -> Self {
-        Self {
-            at: None,
-            table: std::sync::OnceLock::from(NameTable::decode(bytes)),
+        let sum = codec::checksum(&[&bytes]);
+        Self::Built(bytes, sum)
+    }
+
+    fn scan(&self, needs: &[Option<u64>]) -> Option<name_table::Found> {
+        match self {
+            Self::Listed(at) => name_table::scan(&at.section(), needs),
+            Self::Built(bytes, sum) => {
+                let section = name_table::Section {
+                    bytes,
+                    len: bytes.len() as u64,
+                    sum: *sum,
+                };
+                name_table::scan(&section, needs)
+            }
         }
     }
 }
@@ -292,10 +306,7 @@ impl TreeIndex {
             packages,
             by_import_path,
             files,
-            names: Names {
-                at: Some(names_at),
-                table: std::sync::OnceLock::new(),
-            },
+            names: Names::Listed(names_at),
             left_out,
             listing: store.listing_path(key),
         })
@@ -507,7 +518,7 @@ impl TreeIndex {
     /// when the index has no such package or a record fails its check (then the caller
     /// reads the tree, and the next build starts afresh).
     pub fn package(&self, import_path: &str) -> Option<PackageDecls> {
-        self.package_where(import_path, &|_, _| true)
+        self.package_where(import_path, &|_, _, _| true)
     }
 
     /// [`Self::package`] with only the declarations `keep(receiver, name)` wants (bytes,
@@ -540,10 +551,6 @@ impl TreeIndex {
         Some((decls, problems))
     }
 
-    fn record(&self, file: &FileEntry) -> Option<FileRecord> {
-        self.record_where(file, &|_, _| true)
-    }
-
     fn record_where(&self, file: &FileEntry, keep: records::Keep<'_>) -> Option<FileRecord> {
         let record = self
             .pack
@@ -566,28 +573,38 @@ impl TreeIndex {
 
     /// The declarations name hits point at, with their files' constraints, in the hits'
     /// order; else the path of a file whose record fails its check. Each file's record is
-    /// read once, files in parallel: a search's hits cluster in big generated files.
+    /// read once, for the hits' declarations only, files in parallel: a search's hits
+    /// cluster in big generated files.
     pub fn located<'h>(&self, hits: &'h [NameHit]) -> Result<Vec<Located>, &'h str> {
-        let mut files: Vec<(usize, &str)> = hits
-            .iter()
-            .map(|h| (h.file_index, h.file.as_str()))
-            .collect();
-        files.sort_unstable();
-        files.dedup();
-        let records: HashMap<usize, FileRecord> = files
+        let mut wanted: BTreeMap<usize, (&str, Vec<usize>)> = BTreeMap::new();
+        for h in hits {
+            let (_, places) = wanted.entry(h.file_index).or_insert((&h.file, Vec::new()));
+            places.push(h.decl_index);
+        }
+        let records: HashMap<usize, (Vec<usize>, FileRecord)> = wanted
+            .into_iter()
+            .collect::<Vec<_>>()
             .into_par_iter()
-            .map(|(k, path)| {
+            .map(|(k, (path, mut places))| {
+                places.sort_unstable();
+                places.dedup();
                 let file = self.files.get(k).ok_or(path)?;
-                Ok::<_, &str>((k, self.record(file).ok_or(path)?))
+                let keep = |place, _: &[u8], _: &[u8]| places.binary_search(&place).is_ok();
+                let record = self.record_where(file, &keep).ok_or(path)?;
+                Ok::<_, &str>((k, (places, record)))
             })
             .collect::<Result<_, _>>()?;
         hits.iter()
             .map(|hit| {
                 let file = &self.files[hit.file_index];
-                let record = &records[&hit.file_index];
+                let (places, record) = &records[&hit.file_index];
                 let constrained =
                     record.build_constrained || file_name_constrained(leaf(&file.path));
-                let decl = record.decls.get(hit.decl_index).ok_or(hit.file.as_str())?;
+                let decl = places
+                    .binary_search(&hit.decl_index)
+                    .ok()
+                    .and_then(|at| record.decls.get(at))
+                    .ok_or(hit.file.as_str())?;
                 Ok(Located {
                     file: file.path.clone(),
                     decl: decl.clone(),
@@ -595,19 +612,6 @@ impl TreeIndex {
                 })
             })
             .collect()
-    }
-
-    /// The names section, read on first use; `None` (and the listing dropped) when it
-    /// fails its check.
-    fn name_table(&self) -> Option<&NameTable> {
-        let table = self.names.table.get_or_init(|| {
-            let bytes = self.names.at.as_ref().and_then(NamesAt::read)?;
-            NameTable::decode(bytes).filter(|t| t.files() == self.files.len())
-        });
-        if table.is_none() {
-            self.distrust();
-        }
-        table.as_ref()
     }
 
     /// Every declaration whose `Receiver.Name` (or `Name`) passes `keep`, package by
@@ -618,39 +622,101 @@ impl TreeIndex {
 
     /// Every declaration `filter` keeps, package by package.
     pub fn names_in_packages(&self, filter: &mut dyn NameFilter) -> Option<Vec<NameHit>> {
-        let table = self.name_table()?;
-        let mut out = Vec::new();
-        for package in &self.packages {
-            let need = filter.enter(&package.import_path);
-            for k in package.files.clone() {
-                for entry in table.of_file(k, need) {
-                    if filter.keep(entry.name)
-                        && let (Some(kind), Some(f)) =
-                            (records::kind_of(entry.kind), self.files.get(k))
-                    {
-                        out.push(NameHit {
-                            name: entry.name.to_string(),
-                            kind,
-                            import_path: package.import_path.clone(),
-                            file: f.path.clone(),
-                            line: entry.line,
-                            file_index: k,
-                            decl_index: entry.decl,
-                        });
-                    }
-                }
-            }
-        }
-        Some(out)
+        let kept = self.names_kept(filter)?;
+        Some((0..kept.len()).map(|i| kept.hit(i)).collect())
     }
 
-    /// How many files and declarations the listing holds (no declarations when the names
-    /// fail their check).
-    pub fn counts(&self) -> (usize, usize) {
-        (
-            self.files.len(),
-            self.name_table().map_or(0, NameTable::declarations),
-        )
+    /// [`Self::names_in_packages`] before any hit is made: a search ranks thousands of
+    /// names and shows a few.
+    pub fn names_kept(&self, filter: &mut dyn NameFilter) -> Option<KeptNames<'_>> {
+        // What each file's names must hold is its package's to say; the scan then hands
+        // back only names that hold it.
+        let mut package_of = vec![None; self.files.len()];
+        let mut needs = vec![None; self.files.len()];
+        for (p, package) in self.packages.iter().enumerate() {
+            let need = filter.enter(&package.import_path);
+            for k in package.files.clone() {
+                package_of[k] = Some(p);
+                needs[k] = Some(need);
+            }
+        }
+        let Some(found) = self.names.scan(&needs) else {
+            self.distrust();
+            return None;
+        };
+        let mut kept = Vec::new();
+        let mut entered = None;
+        for i in 0..found.len() {
+            let entry = found.entry(i);
+            let (Some(p), Some(kind)) = (package_of[entry.file], records::kind_of(entry.kind))
+            else {
+                continue;
+            };
+            if entered != Some(p) {
+                filter.enter(&self.packages[p].import_path);
+                entered = Some(p);
+            }
+            if filter.keep(entry.name) {
+                kept.push((i, p, kind));
+            }
+        }
+        Some(KeptNames {
+            index: self,
+            found,
+            kept,
+        })
+    }
+}
+
+/// The declarations a scan of the names kept, in the listing's order.
+pub struct KeptNames<'i> {
+    index: &'i TreeIndex,
+    found: name_table::Found,
+    /// Per declaration kept: its row in `found`, its package, its kind.
+    kept: Vec<(usize, usize, Kind)>,
+}
+
+impl KeptNames<'_> {
+    pub fn len(&self) -> usize {
+        self.kept.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.kept.is_empty()
+    }
+
+    fn entry(&self, i: usize) -> name_table::Entry<'_> {
+        self.found.entry(self.kept[i].0)
+    }
+
+    /// The `i`th declaration's `Receiver.Name` (or `Name`).
+    pub fn name(&self, i: usize) -> &str {
+        self.entry(i).name
+    }
+
+    pub fn import_path(&self, i: usize) -> &str {
+        &self.index.packages[self.kept[i].1].import_path
+    }
+
+    pub fn file(&self, i: usize) -> &str {
+        &self.index.files[self.entry(i).file].path
+    }
+
+    pub fn line(&self, i: usize) -> usize {
+        self.entry(i).line
+    }
+
+    pub fn hit(&self, i: usize) -> NameHit {
+        let entry = self.entry(i);
+        NameHit {
+            name: entry.name.to_string(),
+            kind: self.kept[i].2,
+            import_path: self.import_path(i).to_string(),
+            file: self.file(i).to_string(),
+            line: entry.line,
+            file_index: entry.file,
+            decl_index: entry.decl,
+        }
     }
 }
 

@@ -44,7 +44,7 @@ pub fn rank(
     if !in_order(rest, name.as_bytes()) {
         return None;
     }
-    rank_matching(query, lower_query, name, package)
+    rank_matching(query, lower_query, name, package, &mut String::new())
 }
 
 /// The last element of an import path, which Go code names the package by.
@@ -52,42 +52,51 @@ fn package_name(import_path: &str) -> &str {
     memchr::memrchr(b'/', import_path.as_bytes()).map_or(import_path, |i| &import_path[i + 1..])
 }
 
-/// [`rank`] of a name whose `package.name` holds the query's letters in order.
+/// [`rank`] of a name whose `package.name` holds the query's letters in order; `lower`
+/// is a buffer for `package.name` in lower case, reused from name to name.
 fn rank_matching(
     query: &str,
     lower_query: &str,
     name: &str,
     package: &str,
+    lower: &mut String,
 ) -> Option<(Match, usize)> {
-    let leaf = memchr::memrchr(b'.', name.as_bytes()).map_or(name, |i| &name[i + 1..]);
-    let forms = [leaf, name];
-    let qualified = format!("{package}.{name}");
-    let all = [leaf, name, qualified.as_str()];
-    if all.contains(&query) {
+    let leaf_at = memchr::memrchr(b'.', name.as_bytes()).map_or(0, |i| i + 1);
+    let qualified = |q: &str| {
+        q.len() == package.len() + 1 + name.len()
+            && q.starts_with(package)
+            && q.ends_with(name)
+            && q.as_bytes()[package.len()] == b'.'
+    };
+    if &name[leaf_at..] == query || name == query || qualified(query) {
         return Some((Match::Exact, 0));
     }
-    if all.iter().any(|f| f.eq_ignore_ascii_case(query)) {
+    // The forms in lower case: `package.name`, and its tails `name` and the leaf name.
+    lower.clear();
+    lower.push_str(package);
+    lower.push('.');
+    lower.push_str(name);
+    lower.make_ascii_lowercase();
+    let name_at = package.len() + 1;
+    let (leaf, whole, with_package) = (&lower[name_at + leaf_at..], &lower[name_at..], &lower[..]);
+    let all = [leaf, whole, with_package];
+    if all.contains(&lower_query) {
         return Some((Match::ExactIgnoringCase, 0));
     }
-    let lower: Vec<String> = all.iter().map(|f| f.to_ascii_lowercase()).collect();
-    if forms
-        .iter()
-        .zip(&lower)
-        .chain(std::iter::once((&qualified.as_str(), &lower[2])))
-        .any(|(_, l)| l.starts_with(lower_query))
-    {
+    if all.iter().any(|l| l.starts_with(lower_query)) {
         return Some((Match::Prefix, name.len()));
     }
-    if lower.iter().any(|l| l.contains(lower_query)) {
+    // The other forms are tails of `package.name`.
+    if with_package.contains(lower_query) {
         return Some((Match::Substring, name.len()));
     }
     // A fuzzy spelling is of as many parts as the query has: the leaf name, the receiver's
     // too, the package's too. Letters of a part the query does not name do not count.
     let dots = lower_query.matches('.').count();
     let target = match dots {
-        0 => &lower[0],
-        d if d <= name.matches('.').count() => &lower[1],
-        _ => &lower[2],
+        0 => leaf,
+        d if d <= name.matches('.').count() => whole,
+        _ => with_package,
     };
     fuzzy(lower_query.as_bytes(), target.as_bytes()).map(|span| (Match::Fuzzy, span))
 }
@@ -154,6 +163,8 @@ struct Search<'q> {
     /// Where the query's rest starts: what the package's name did not take.
     rest: usize,
     ranks: Vec<(Match, usize)>,
+    /// [`rank_matching`]'s buffer.
+    lower: String,
 }
 
 impl NameFilter for Search<'_> {
@@ -168,7 +179,14 @@ impl NameFilter for Search<'_> {
         if !in_order(&self.lower_query.as_bytes()[self.rest..], name.as_bytes()) {
             return false;
         }
-        rank_matching(self.query, &self.lower_query, name, &self.package).is_some_and(|r| {
+        rank_matching(
+            self.query,
+            &self.lower_query,
+            name,
+            &self.package,
+            &mut self.lower,
+        )
+        .is_some_and(|r| {
             self.ranks.push(r);
             true
         })
@@ -184,7 +202,8 @@ pub struct Ranked {
 }
 
 /// The declarations of the tree `query` names, best first, at most `limit`, and how many
-/// matched in all; `None` when the index's names fail their check.
+/// matched in all; `None` when the index's names fail their check. Only the ones shown are
+/// made into hits: a short query matches tens of thousands.
 pub fn search(index: &TreeIndex, query: &str, limit: usize) -> Option<(Vec<Ranked>, usize)> {
     let mut search = Search {
         query,
@@ -192,34 +211,32 @@ pub fn search(index: &TreeIndex, query: &str, limit: usize) -> Option<(Vec<Ranke
         package: String::new(),
         rest: 0,
         ranks: Vec::new(),
+        lower: String::new(),
     };
-    let hits = index.names_in_packages(&mut search)?;
+    let kept = index.names_kept(&mut search)?;
     let ranks = search.ranks;
-    let total = hits.len();
-    let mut ranked: Vec<Ranked> = hits
+    let total = kept.len();
+    let key = |i: usize| {
+        let (how, score) = ranks[i];
+        // Ties in the listing's order, as a stable sort would leave them.
+        let (path, name, file) = (kept.import_path(i), kept.name(i), kept.file(i));
+        (how, score, path, name, file, kept.line(i), i)
+    };
+    let order = |a: &usize, b: &usize| key(*a).cmp(&key(*b));
+    let mut best: Vec<usize> = (0..total).collect();
+    if limit < total {
+        best.select_nth_unstable_by(limit, order);
+        best.truncate(limit);
+    }
+    best.sort_unstable_by(order);
+    let ranked = best
         .into_iter()
-        .zip(ranks)
-        .map(|(hit, (how, score))| Ranked { how, score, hit })
+        .map(|i| Ranked {
+            how: ranks[i].0,
+            score: ranks[i].1,
+            hit: kept.hit(i),
+        })
         .collect();
-    ranked.sort_by(|a, b| {
-        (
-            a.how,
-            a.score,
-            &a.hit.import_path,
-            &a.hit.name,
-            &a.hit.file,
-            a.hit.line,
-        )
-            .cmp(&(
-                b.how,
-                b.score,
-                &b.hit.import_path,
-                &b.hit.name,
-                &b.hit.file,
-                b.hit.line,
-            ))
-    });
-    ranked.truncate(limit);
     Some((ranked, total))
 }
 

@@ -113,12 +113,13 @@ fn encode_raw(r: &FileRecord) -> Vec<u8> {
 const MAX_RECORD: usize = 1 << 28;
 
 pub fn decode(stored: &[u8]) -> Option<FileRecord> {
-    decode_where(stored, &|_, _| true)
+    decode_where(stored, &|_, _, _| true)
 }
 
-/// Which declarations [`decode_where`] keeps, asked with the receiver's and the name's bytes
-/// (an empty receiver for none) before they are checked as UTF-8.
-pub type Keep<'k> = &'k dyn Fn(&[u8], &[u8]) -> bool;
+/// Which declarations [`decode_where`] keeps, asked with their place in the record, the
+/// receiver's and the name's bytes (an empty receiver for none) before they are checked as
+/// UTF-8.
+pub type Keep<'k> = &'k dyn Fn(usize, &[u8], &[u8]) -> bool;
 
 /// The record with only the declarations `keep(receiver, name)` wants (their body hashes
 /// alike): the others are skipped without copying their signature and doc, most of a
@@ -142,10 +143,10 @@ pub fn decode_where(stored: &[u8], keep: Keep<'_>) -> Option<FileRecord> {
     let n = r.usize()?;
     let mut decls = Vec::with_capacity(n.min(1 << 16));
     let mut body_hashes = Vec::with_capacity(n.min(1 << 16));
-    for _ in 0..n {
+    for place in 0..n {
         let receiver = r.bytes()?;
         let name = r.bytes()?;
-        if !keep(receiver, name) {
+        if !keep(place, receiver, name) {
             let kind = r.u8()?;
             kind_of(kind)?;
             for _ in 0..4 {

@@ -25,6 +25,7 @@ use std::io::{self, Read as _, Seek as _, SeekFrom, Write as _};
 use std::path::{Path, PathBuf};
 
 use super::codec::{Reader, Writer, checksum};
+use super::name_table::{ReadAt, Section};
 use crate::source::ContentId;
 
 /// Bumped whenever the record or listing layout changes.
@@ -47,16 +48,28 @@ const LIST_HEAD: usize = 8 + 8 + 8 + 4 + (8 + 4) * 2;
 pub struct NamesAt {
     file: File,
     offset: u64,
-    len: usize,
+    len: u64,
     sum: u32,
 }
 
 impl NamesAt {
-    /// The names section, if it is whole and passes its check.
-    pub fn read(&self) -> Option<Vec<u8>> {
-        let mut buf = vec![0; self.len];
-        read_exact_at(&self.file, &mut buf, self.offset).ok()?;
-        (checksum(&[&buf]) == self.sum).then_some(buf)
+    /// The section to scan: its bytes are checked as the scan reads them.
+    pub fn section(&self) -> Section<'_> {
+        Section {
+            bytes: self,
+            len: self.len,
+            sum: self.sum,
+        }
+    }
+}
+
+impl ReadAt for NamesAt {
+    fn read_exact_at(&self, buf: &mut [u8], at: u64) -> io::Result<()> {
+        let end = at.checked_add(buf.len() as u64).filter(|&e| e <= self.len);
+        if end.is_none() {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        read_exact_at(&self.file, buf, self.offset + at)
     }
 }
 
@@ -146,7 +159,7 @@ impl Store {
             NamesAt {
                 file,
                 offset: names_offset,
-                len: usize::try_from(names_len).ok()?,
+                len: names_len,
                 sum: names_sum,
             },
         ))

@@ -103,7 +103,7 @@ fn a_package_read_for_some_names_holds_exactly_their_declarations() {
     let index = TreeIndex::open(&s, None).unwrap().unwrap();
     let (whole, _) = index.package("example.com/k/pkg/cache").unwrap();
     let (some, problems) = index
-        .package_where("example.com/k/pkg/cache", &|receiver, name| {
+        .package_where("example.com/k/pkg/cache", &|_, receiver, name| {
             receiver == b"sharedIndexInformer" && name == b"Run"
         })
         .unwrap();
@@ -120,12 +120,12 @@ fn a_package_read_for_some_names_holds_exactly_their_declarations() {
         "every field as the whole package's"
     );
     let none = index
-        .package_where("example.com/k/pkg/cache", &|_, _| false)
+        .package_where("example.com/k/pkg/cache", &|_, _, _| false)
         .unwrap();
     assert!(none.0.is_empty());
     assert!(
         index
-            .package_where("example.com/k/pkg/none", &|_, _| true)
+            .package_where("example.com/k/pkg/none", &|_, _, _| true)
             .is_none()
     );
 }
