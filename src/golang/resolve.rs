@@ -278,13 +278,13 @@ fn from_index(
     let decoded: Vec<_> = names_of
         .into_par_iter()
         .map(|(path, names)| {
-            let keep = |_, receiver: &[u8], name: &[u8]| {
+            let keep = |receiver: &[u8], name: &[u8]| {
                 names.iter().any(|n| {
                     n.name.as_bytes() == name
                         && n.receiver.as_deref().unwrap_or_default().as_bytes() == receiver
                 })
             };
-            (path, index.package_where(path, &keep))
+            (path, index.package_where(path, index::Keep::Names(&keep)))
         })
         .collect();
     for (path, found) in decoded {

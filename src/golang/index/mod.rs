@@ -14,6 +14,7 @@ pub mod mask;
 pub mod name_table;
 pub mod names;
 mod records;
+pub use self::records::Keep;
 pub mod store;
 
 use std::collections::{BTreeMap, HashMap};
@@ -518,7 +519,7 @@ impl TreeIndex {
     /// when the index has no such package or a record fails its check (then the caller
     /// reads the tree, and the next build starts afresh).
     pub fn package(&self, import_path: &str) -> Option<PackageDecls> {
-        self.package_where(import_path, &|_, _, _| true)
+        self.package_where(import_path, records::Keep::All)
     }
 
     /// [`Self::package`] with only the declarations `keep(receiver, name)` wants (bytes,
@@ -589,8 +590,9 @@ impl TreeIndex {
                 places.sort_unstable();
                 places.dedup();
                 let file = self.files.get(k).ok_or(path)?;
-                let keep = |place, _: &[u8], _: &[u8]| places.binary_search(&place).is_ok();
-                let record = self.record_where(file, &keep).ok_or(path)?;
+                let record = self
+                    .record_where(file, records::Keep::Places(&places))
+                    .ok_or(path)?;
                 Ok::<_, &str>((k, (places, record)))
             })
             .collect::<Result<_, _>>()?;

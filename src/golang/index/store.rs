@@ -29,7 +29,7 @@ use super::name_table::{ReadAt, Section};
 use crate::source::ContentId;
 
 /// Bumped whenever the record or listing layout changes.
-pub const FORMAT: u32 = 6;
+pub const FORMAT: u32 = 7;
 pub(super) const PACK: &str = "decls.pack";
 const TREES: &str = "trees";
 const LOCK: &str = "lock";

@@ -1,5 +1,6 @@
 use std::collections::HashSet;
 
+use super::records::Keep;
 use super::store::Store;
 use super::*;
 use crate::source::test_snapshot;
@@ -103,9 +104,10 @@ fn a_package_read_for_some_names_holds_exactly_their_declarations() {
     let index = TreeIndex::open(&s, None).unwrap().unwrap();
     let (whole, _) = index.package("example.com/k/pkg/cache").unwrap();
     let (some, problems) = index
-        .package_where("example.com/k/pkg/cache", &|_, receiver, name| {
-            receiver == b"sharedIndexInformer" && name == b"Run"
-        })
+        .package_where(
+            "example.com/k/pkg/cache",
+            Keep::Names(&|receiver, name| receiver == b"sharedIndexInformer" && name == b"Run"),
+        )
         .unwrap();
     assert!(problems.is_empty());
     let wanted: Vec<_> = whole
@@ -120,12 +122,12 @@ fn a_package_read_for_some_names_holds_exactly_their_declarations() {
         "every field as the whole package's"
     );
     let none = index
-        .package_where("example.com/k/pkg/cache", &|_, _, _| false)
+        .package_where("example.com/k/pkg/cache", Keep::Names(&|_, _| false))
         .unwrap();
     assert!(none.0.is_empty());
     assert!(
         index
-            .package_where("example.com/k/pkg/none", &|_, _, _| true)
+            .package_where("example.com/k/pkg/none", Keep::All)
             .is_none()
     );
 }
