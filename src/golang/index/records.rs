@@ -135,7 +135,7 @@ pub fn decode(stored: &[u8]) -> Option<FileRecord> {
     decode_where(stored, Keep::All)
 }
 
-/// Which declarations [`decode_where`] keeps.
+/// Which declarations a record is read back with.
 #[derive(Clone, Copy)]
 pub enum Keep<'k> {
     All,
