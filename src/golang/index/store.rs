@@ -7,7 +7,8 @@
 //!
 //! - `decls.pack`: append-only records, one per file content, keyed by content id. Header:
 //!   magic, fingerprint, generation. Record: length, CRC-32 of id and payload, id, payload
-//!   (the declarations, LZ4-compressed: about two fifths of their size).
+//!   (the file's problems, then its declarations in groups of 128, each LZ4-compressed on
+//!   its own: about two fifths of their size).
 //!   Records are immutable; a writer appends under the folder's lock and syncs. A record cut
 //!   short by a killed writer, or whose checksum fails, is detected: a torn tail is cut off,
 //!   anything else resets the pack (new generation) and everything is rebuilt.
