@@ -9,6 +9,7 @@
 //! not read again. The files are in `store`; their bytes in `codec`.
 
 pub(crate) mod codec;
+mod listing;
 pub mod loose;
 pub mod mask;
 pub mod name_table;
@@ -22,9 +23,10 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 
 use self::codec::{Reader, Writer};
+use self::listing::{FileEntry, Listing};
 use self::name_table::FileNames;
 use self::records::{FileRecord, decode, encode};
-use self::store::{NamesAt, Pack, Slot, Store};
+use self::store::{NamesAt, Pack, Store};
 use super::{FileProblem, Located, ModuleMap, file_name_constrained};
 use crate::item::{Kind, QualName};
 use crate::source::{ContentId, FileId, Snapshot, SourceError};
@@ -59,25 +61,11 @@ type Parsed = (usize, ContentId, Option<(Vec<u8>, FileNames)>);
 /// A package's declarations, and its files whose declarations may be incomplete.
 pub type PackageDecls = (Vec<Located>, Vec<(String, FileProblem)>);
 
-/// A package of the listing.
-struct Package {
-    import_path: String,
-    dir: String,
-    files: std::ops::Range<usize>,
-}
-
-struct FileEntry {
-    path: String,
-    id: ContentId,
-    slot: Slot,
-}
-
 /// One tree's listing, with the pack its records are in.
 pub struct TreeIndex {
     pack: Pack,
-    packages: Vec<Package>,
-    by_import_path: HashMap<String, usize>,
-    files: Vec<FileEntry>,
+    /// The tree's files and packages.
+    tree: Listing,
     /// Every declaration: `Receiver.Name` or `Name`, kind, file, line, place in its record.
     names: Names,
     /// Folders of the tree's own code the build could not read (a staging module the proxy
@@ -263,40 +251,7 @@ impl TreeIndex {
     fn from_listing(store: &Store, key: &str, pack: Pack) -> Option<Self> {
         let (meta, names_at) = store.listing(key, &pack)?;
         let mut r = Reader::new(&meta);
-        let n_files = r.usize()?;
-        let mut files = Vec::with_capacity(n_files.min(1 << 20));
-        for _ in 0..n_files {
-            let path = r.str()?.to_string();
-            let id = ContentId(r.take(20)?.try_into().ok()?);
-            let offset = r.u64()?;
-            let len = r.u32()?;
-            files.push(FileEntry {
-                path,
-                id,
-                slot: Slot { offset, len },
-            });
-        }
-        let n_packages = r.usize()?;
-        let mut packages = Vec::with_capacity(n_packages.min(1 << 20));
-        let mut by_import_path = HashMap::with_capacity(n_packages.min(1 << 20));
-        for i in 0..n_packages {
-            let import_path = r.str()?.to_string();
-            let dir = r.str()?.to_string();
-            let located = r.u8()? == 1;
-            let start = r.usize()?;
-            let end = r.usize()?;
-            if start > end || end > files.len() {
-                return None;
-            }
-            if located {
-                by_import_path.insert(import_path.clone(), i);
-            }
-            packages.push(Package {
-                import_path,
-                dir,
-                files: start..end,
-            });
-        }
+        let tree = Listing::read(&mut r)?;
         let n_left_out = r.usize()?;
         let mut left_out = Vec::with_capacity(n_left_out.min(1 << 10));
         for _ in 0..n_left_out {
@@ -304,9 +259,7 @@ impl TreeIndex {
         }
         r.done().then(|| Self {
             pack,
-            packages,
-            by_import_path,
-            files,
+            tree,
             names: Names::Listed(names_at),
             left_out,
             listing: store.listing_path(key),
@@ -407,9 +360,8 @@ impl TreeIndex {
             }
         }
         // The listing: files, packages, and every declaration's name.
-        let mut files = Vec::with_capacity(order.len());
-        let mut w = Writer::default();
-        w.len(order.len());
+        let mut tree = Listing::default();
+        let too_big = || IndexError::Io(std::io::Error::other("the tree's paths pass 4 GiB"));
         let mut kept = vec![true; order.len()];
         for (k, &i) in order.iter().enumerate() {
             let (Some(id), path) = (ids[k], &listed[i].0) else {
@@ -420,15 +372,7 @@ impl TreeIndex {
                 kept[k] = false;
                 continue;
             };
-            w.str(path);
-            w.buf.extend_from_slice(&id.0);
-            w.u64(slot.offset);
-            w.u32(slot.len);
-            files.push(FileEntry {
-                path: path.clone(),
-                id,
-                slot,
-            });
+            tree.push_file(path, id, slot).ok_or_else(too_big)?;
         }
         if kept.iter().any(|k| !k) {
             // A file listed but not read (a zip entry gone): not an index to keep.
@@ -436,21 +380,20 @@ impl TreeIndex {
                 "a listed file could not be read",
             )));
         }
-        w.len(packages.len());
-        for (import_path, dir, located, range) in &packages {
-            w.str(import_path);
-            w.str(dir);
-            w.u8(u8::from(*located));
-            w.len(range.start);
-            w.len(range.end);
+        for (import_path, dir, located, range) in packages {
+            tree.push_package(&import_path, &dir, located, range)
+                .ok_or_else(too_big)?;
         }
+        let tree = tree.finish();
+        let mut w = Writer::default();
+        tree.write(&mut w);
         let left_out = snapshot.unreadable_dirs();
         w.len(left_out.len());
         for dir in &left_out {
             w.str(dir);
         }
-        let mut names = Vec::with_capacity(files.len());
-        for (k, file) in files.iter().enumerate() {
+        let mut names = Vec::with_capacity(tree.files.len());
+        for (k, file) in tree.files.iter().enumerate() {
             if let Some(listed) = names_of[k].take() {
                 names.push(listed);
             } else {
@@ -464,26 +407,9 @@ impl TreeIndex {
         let names = name_table::encode(names);
         locked.write_listing(key, &pack, &w.buf, &names)?;
         drop(locked);
-        let mut by_import_path = HashMap::new();
-        let packages = packages
-            .into_iter()
-            .enumerate()
-            .map(|(i, (import_path, dir, located, files))| {
-                if located {
-                    by_import_path.insert(import_path.clone(), i);
-                }
-                Package {
-                    import_path,
-                    dir,
-                    files,
-                }
-            })
-            .collect();
         Ok(Self {
             pack,
-            packages,
-            by_import_path,
-            files,
+            tree,
             names: Names::built(names),
             left_out,
             listing: store.listing_path(key),
@@ -492,9 +418,7 @@ impl TreeIndex {
 
     /// The folder of package `import_path`, as the tree's modules and `vendor/` place it.
     pub fn dir_of(&self, import_path: &str) -> Option<&str> {
-        self.by_import_path
-            .get(import_path)
-            .map(|&i| self.packages[i].dir.as_str())
+        self.tree.package_of(import_path).map(|p| self.tree.dir(p))
     }
 
     /// Whether the build read all of the tree's own folder `own` (see `Snapshot::own_mount`):
@@ -506,13 +430,10 @@ impl TreeIndex {
     /// Whether some package of the index lies in folder `dir` or below it.
     pub fn has_package_under(&self, dir: &str) -> bool {
         // Packages are in folder order.
-        let start = self.packages.partition_point(|p| p.dir.as_str() < dir);
-        self.packages[start..]
-            .iter()
-            .take_while(|p| p.dir.starts_with(dir))
-            .any(|p| {
-                dir.is_empty() || p.dir.len() == dir.len() || p.dir.as_bytes()[dir.len()] == b'/'
-            })
+        self.tree
+            .dirs_from(dir)
+            .take_while(|d| d.starts_with(dir))
+            .any(|d| dir.is_empty() || d.len() == dir.len() || d.as_bytes()[dir.len()] == b'/')
     }
 
     /// Every declaration of package `import_path` with the files that may hide some; `None`
@@ -529,22 +450,23 @@ impl TreeIndex {
         import_path: &str,
         keep: records::Keep<'_>,
     ) -> Option<PackageDecls> {
-        let p = &self.packages[*self.by_import_path.get(import_path)?];
+        let p = self.tree.package_of(import_path)?;
         let mut decls = Vec::new();
         let mut problems = Vec::new();
-        for file in &self.files[p.files.clone()] {
+        for k in self.tree.packages[p].files.clone() {
+            let (file, path) = (&self.tree.files[k], self.tree.path(k));
             let record = self.record_where(file, keep)?;
             if let Some(why) = record.unparsed {
-                problems.push((file.path.clone(), FileProblem::Unparsed(why)));
+                problems.push((path.to_string(), FileProblem::Unparsed(why)));
             } else if record.syntax_errors > 0 {
                 problems.push((
-                    file.path.clone(),
+                    path.to_string(),
                     FileProblem::SyntaxErrors(record.syntax_errors),
                 ));
             }
-            let constrained = record.build_constrained || file_name_constrained(leaf(&file.path));
+            let constrained = record.build_constrained || file_name_constrained(leaf(path));
             decls.extend(record.decls.into_iter().map(|decl| Located {
-                file: file.path.clone(),
+                file: path.to_string(),
                 decl,
                 constrained,
             }));
@@ -589,7 +511,7 @@ impl TreeIndex {
             .map(|(k, (path, mut places))| {
                 places.sort_unstable();
                 places.dedup();
-                let file = self.files.get(k).ok_or(path)?;
+                let file = self.tree.files.get(k).ok_or(path)?;
                 let record = self
                     .record_where(file, records::Keep::Places(&places))
                     .ok_or(path)?;
@@ -598,17 +520,16 @@ impl TreeIndex {
             .collect::<Result<_, _>>()?;
         hits.iter()
             .map(|hit| {
-                let file = &self.files[hit.file_index];
+                let path = self.tree.path(hit.file_index);
                 let (places, record) = &records[&hit.file_index];
-                let constrained =
-                    record.build_constrained || file_name_constrained(leaf(&file.path));
+                let constrained = record.build_constrained || file_name_constrained(leaf(path));
                 let decl = places
                     .binary_search(&hit.decl_index)
                     .ok()
                     .and_then(|at| record.decls.get(at))
                     .ok_or(hit.file.as_str())?;
                 Ok(Located {
-                    file: file.path.clone(),
+                    file: path.to_string(),
                     decl: decl.clone(),
                     constrained,
                 })
@@ -633,10 +554,10 @@ impl TreeIndex {
     pub fn names_kept(&self, filter: &mut dyn NameFilter) -> Option<KeptNames<'_>> {
         // What each file's names must hold is its package's to say; the scan then hands
         // back only names that hold it.
-        let mut package_of = vec![None; self.files.len()];
-        let mut needs = vec![None; self.files.len()];
-        for (p, package) in self.packages.iter().enumerate() {
-            let need = filter.enter(&package.import_path);
+        let mut package_of = vec![None; self.tree.files.len()];
+        let mut needs = vec![None; self.tree.files.len()];
+        for (p, package) in self.tree.packages.iter().enumerate() {
+            let need = filter.enter(self.tree.import_path(p));
             for k in package.files.clone() {
                 package_of[k] = Some(p);
                 needs[k] = Some(need);
@@ -655,7 +576,7 @@ impl TreeIndex {
                 continue;
             };
             if entered != Some(p) {
-                filter.enter(&self.packages[p].import_path);
+                filter.enter(self.tree.import_path(p));
                 entered = Some(p);
             }
             if filter.keep(entry.name) {
@@ -697,11 +618,11 @@ impl KeptNames<'_> {
     }
 
     pub fn import_path(&self, i: usize) -> &str {
-        &self.index.packages[self.kept[i].1].import_path
+        self.index.tree.import_path(self.kept[i].1)
     }
 
     pub fn file(&self, i: usize) -> &str {
-        &self.index.files[self.entry(i).file].path
+        self.index.tree.path(self.entry(i).file)
     }
 
     pub fn line(&self, i: usize) -> usize {
