@@ -498,6 +498,19 @@ mod tests {
         )
     }
 
+    /// Whether a scan in `parts` refuses `bytes` with byte `at` flipped, against the
+    /// checksum of the bytes as written.
+    fn flipped_is_refused(bytes: &[u8], at: usize, files: usize, parts: usize) -> bool {
+        let mut bad = bytes.to_vec();
+        bad[at] ^= 0x41;
+        let section = Section {
+            bytes: &bad,
+            len: bad.len() as u64,
+            sum: checksum(&[bytes]),
+        };
+        scan_in_parts(&section, &vec![Some(0); files], parts).is_none()
+    }
+
     fn r(file: usize, name: &str, line: usize, decl: usize) -> (usize, String, usize, usize) {
         (file, name.to_string(), line, decl)
     }
@@ -573,17 +586,7 @@ mod tests {
         }
         // A flipped byte anywhere fails whichever part read it.
         for at in (0..bytes.len()).step_by(997) {
-            let mut bad = bytes.clone();
-            bad[at] ^= 1;
-            let section = Section {
-                bytes: &bad,
-                len: bad.len() as u64,
-                sum: checksum(&[&bytes]),
-            };
-            assert!(
-                scan_in_parts(&section, &[Some(0); 900], 3).is_none(),
-                "byte {at}"
-            );
+            assert!(flipped_is_refused(&bytes, at, 900, 3), "byte {at}");
         }
     }
 
@@ -619,14 +622,7 @@ mod tests {
         }
         // Every flipped byte fails the checksum, whatever it would have meant.
         for at in 0..bytes.len() {
-            let mut bad = bytes.clone();
-            bad[at] ^= 0x40;
-            let section = Section {
-                bytes: &bad,
-                len: bad.len() as u64,
-                sum: checksum(&[&bytes]),
-            };
-            assert!(scan(&section, &[Some(0); 2]).is_none(), "byte {at}");
+            assert!(flipped_is_refused(&bytes, at, 2, 1), "byte {at}");
         }
         // With a matching checksum, what does not add up is refused all the same: a file's
         // start past the next one's, and a name's end past the next one's.
