@@ -2,7 +2,7 @@
 
 use tree_sitter::{Node, StreamingIterator};
 
-use super::lang::{self, ParseFailure, go};
+use super::lang::{self, ParseFailure};
 use crate::item::QualName;
 
 use crate::item::Kind;
@@ -49,92 +49,219 @@ pub fn extract(source: &[u8]) -> FileDecls {
         }
     };
     let root = tree.root_node();
-    let go = go();
-    let mut decls = Vec::new();
-    let mut cursor = tree_sitter::QueryCursor::new();
-    // Every pattern starts at most three levels below the file (var_declaration →
-    // var_spec_list → var_spec): never walking into function bodies is most of the speed.
-    cursor.set_max_start_depth(Some(3));
-    let mut matches = cursor.matches(&go.definitions, root, source);
-    while let Some(m) = matches.next() {
-        let mut name = None;
-        let mut receiver = None;
-        let mut definition = None;
-        for c in m.captures() {
-            if c.index == go.capture_name {
-                name = Some(c.node);
-            } else if c.index == go.capture_receiver {
-                receiver = Some(c.node);
-            } else if let Some(kind) =
-                go.definitions.capture_names()[c.index as usize].strip_prefix("definition.")
-            {
-                definition = Some((c.node, kind));
-            }
-        }
-        let (Some(name), Some((node, capture))) = (name, definition) else {
-            continue;
-        };
-        if name.is_missing() {
-            continue;
-        }
-        if is_local(node) {
-            continue;
-        }
-        let kind = match capture {
-            "function" => Kind::Func,
-            "method" => Kind::Method,
-            "interface_method" => Kind::InterfaceMethod,
-            "alias" => Kind::Alias,
-            "constant" => Kind::Const,
-            "var" => Kind::Var,
-            _ => match node.child_by_field_name("type").map(|t| t.kind()) {
-                Some("struct_type") => Kind::Struct,
-                Some("interface_type") => Kind::Interface,
-                _ => Kind::Type,
-            },
-        };
-        // `const a, b = 1, 2`: one spec, several names; the query reports the spec once.
-        if matches!(kind, Kind::Const | Kind::Var) {
-            let mut walk = node.walk();
-            let names: Vec<Node<'_>> = node
-                .children_by_field_name("name", &mut walk)
-                // A MISSING identifier (`const a, = 1`) is zero-width: no name to declare.
-                .filter(|n| n.kind() == "identifier" && !n.is_missing())
-                .collect();
-            let outer = outer_node(node);
-            for n in names {
-                if decls.iter().any(|d: &Decl| {
-                    d.start_byte == outer.start_byte()
-                        && d.name.name.as_bytes() == &source[n.byte_range()]
-                }) {
-                    continue;
-                }
-                decls.push(make_decl(
-                    QualName::plain(text(n, source)),
-                    kind,
-                    node,
-                    outer,
-                    source,
-                ));
-            }
-            continue;
-        }
-        let Some(qual) = qualified(kind, name, receiver, source) else {
-            continue;
-        };
-        decls.push(make_decl(qual, kind, node, outer_node(node), source));
-    }
+    let mut walk = Walk {
+        source,
+        decls: Vec::new(),
+    };
+    walk.visit(root, &[], 1);
     let syntax_errors = if root.has_error() {
         count_errors(root)
     } else {
         0
     };
     FileDecls {
-        decls,
+        decls: walk.decls,
         syntax_errors,
         unparsed: None,
         build_constrained,
     }
+}
+
+/// Package members are declared at most three levels below the file (`var_declaration` →
+/// `var_spec_list` → `var_spec`). The query this walk replaced looked no deeper either, so a
+/// broken file's `ERROR` node hides what it wraps at the same depth for both.
+const MAX_DEPTH: usize = 3;
+
+/// A node and the siblings before it: its doc comment and the const spec it repeats are
+/// there, and a slice is cheaper than asking tree-sitter for siblings, which it finds by
+/// walking down from the root again.
+#[derive(Clone, Copy)]
+struct Site<'a, 't> {
+    node: Node<'t>,
+    before: &'a [Node<'t>],
+}
+
+/// The declarations of one file, found by walking the few levels where Go declares package
+/// members. Function bodies and literals are never entered: what they declare is local.
+/// (A tree-sitter query over the same levels found the same declarations, but its cursor
+/// and the parent and sibling lookups after it cost as much as the parse.)
+struct Walk<'s> {
+    source: &'s [u8],
+    decls: Vec<Decl>,
+}
+
+impl<'t> Walk<'_> {
+    /// The children of `parent` (itself at `depth` - 1, with `parent_before` before it).
+    fn visit(&mut self, parent: Node<'t>, parent_before: &[Node<'t>], depth: usize) {
+        let children: Vec<Node<'t>> = parent.children(&mut parent.walk()).collect();
+        for (i, &node) in children.iter().enumerate() {
+            let here = Site {
+                node,
+                before: &children[..i],
+            };
+            let up = Site {
+                node: parent,
+                before: parent_before,
+            };
+            match node.kind() {
+                "function_declaration" => self.function(here),
+                "method_declaration" => self.method(here),
+                "type_declaration" => self.types(here),
+                "const_spec" => self.values(Kind::Const, here, up, &children),
+                "var_spec" => self.values(Kind::Var, here, up, &children),
+                _ => {}
+            }
+            if depth < MAX_DEPTH && !lang::LOCAL_SCOPES.contains(&node.kind()) {
+                self.visit(node, here.before, depth + 1);
+            }
+        }
+    }
+
+    fn function(&mut self, f: Site<'_, 't>) {
+        let Some(name) = named(f.node, "name", "identifier") else {
+            return;
+        };
+        let name = QualName::plain(text(name, self.source));
+        self.push(name, Kind::Func, f, f);
+    }
+
+    /// One declaration per receiver parameter: a method has one, a broken one may have more.
+    fn method(&mut self, m: Site<'_, 't>) {
+        let (Some(name), Some(params)) = (
+            named(m.node, "name", "field_identifier"),
+            m.node.child_by_field_name("receiver"),
+        ) else {
+            return;
+        };
+        let mut cursor = params.walk();
+        for param in params.children(&mut cursor) {
+            if param.kind() != "parameter_declaration" {
+                continue;
+            }
+            let Some(receiver) = param.child_by_field_name("type") else {
+                continue;
+            };
+            if let Some(r) = receiver_name(receiver, self.source) {
+                self.push(
+                    QualName::method(r, text(name, self.source)),
+                    Kind::Method,
+                    m,
+                    m,
+                );
+            }
+        }
+    }
+
+    /// Each spec of a type declaration, then the methods of an interface it declares.
+    fn types(&mut self, decl: Site<'_, 't>) {
+        let specs: Vec<Node<'t>> = decl.node.children(&mut decl.node.walk()).collect();
+        let grouped = specs.iter().any(|c| c.kind() == "(");
+        for (i, &spec) in specs.iter().enumerate() {
+            let here = Site {
+                node: spec,
+                before: &specs[..i],
+            };
+            let outer = if grouped { here } else { decl };
+            match spec.kind() {
+                "type_alias" => {
+                    if let Some(name) = named(spec, "name", "type_identifier") {
+                        let name = QualName::plain(text(name, self.source));
+                        self.push(name, Kind::Alias, here, outer);
+                    }
+                }
+                "type_spec" => self.type_spec(here, outer),
+                _ => {}
+            }
+        }
+    }
+
+    fn type_spec(&mut self, spec: Site<'_, 't>, outer: Site<'_, 't>) {
+        let Some(name) = spec.node.child_by_field_name("name") else {
+            return;
+        };
+        let Some(ty) = spec.node.child_by_field_name("type") else {
+            return;
+        };
+        if name.kind() != "type_identifier" {
+            return;
+        }
+        if !name.is_missing() {
+            let kind = match ty.kind() {
+                "struct_type" => Kind::Struct,
+                "interface_type" => Kind::Interface,
+                _ => Kind::Type,
+            };
+            self.push(QualName::plain(text(name, self.source)), kind, spec, outer);
+        }
+        if ty.kind() != "interface_type" || name.is_missing() {
+            return;
+        }
+        let elems: Vec<Node<'t>> = ty.children(&mut ty.walk()).collect();
+        for (i, &elem) in elems.iter().enumerate() {
+            if elem.kind() != "method_elem" {
+                continue;
+            }
+            if let Some(method) = named(elem, "name", "field_identifier") {
+                let here = Site {
+                    node: elem,
+                    before: &elems[..i],
+                };
+                let qual = QualName::method(text(name, self.source), text(method, self.source));
+                self.push(qual, Kind::InterfaceMethod, here, here);
+            }
+        }
+    }
+
+    /// `const a, b = 1, 2`: one spec, several names, one declaration each.
+    fn values(&mut self, kind: Kind, spec: Site<'_, 't>, up: Site<'_, 't>, siblings: &[Node<'t>]) {
+        let outer = match up.node.kind() {
+            "const_declaration" | "var_declaration" | "type_declaration"
+                if !siblings.iter().any(|c| c.kind() == "(") =>
+            {
+                up
+            }
+            _ => spec,
+        };
+        let start = outer.node.start_byte();
+        let mut cursor = spec.node.walk();
+        for n in spec.node.children_by_field_name("name", &mut cursor) {
+            // A MISSING identifier (`const a, = 1`) is zero-width: no name to declare.
+            if n.kind() != "identifier" || n.is_missing() {
+                continue;
+            }
+            let name = &self.source[n.byte_range()];
+            // Specs that share their outer declaration (a broken `const a = 1, a = 2`)
+            // are pushed one after another.
+            let seen = self.decls[..]
+                .iter()
+                .rev()
+                .take_while(|d| d.start_byte == start)
+                .any(|d| d.name.name.as_bytes() == name);
+            if !seen {
+                self.push(QualName::plain(text(n, self.source)), kind, spec, outer);
+            }
+        }
+    }
+
+    fn push(&mut self, name: QualName, kind: Kind, node: Site<'_, 't>, outer: Site<'_, 't>) {
+        let source = self.source;
+        self.decls.push(Decl {
+            name,
+            kind,
+            start_line: outer.node.start_position().row + 1,
+            end_line: outer.node.end_position().row + 1,
+            start_byte: outer.node.start_byte(),
+            end_byte: outer.node.end_byte(),
+            signature: signature(node, outer.node, kind, source),
+            doc: doc_comment(outer, source),
+        });
+    }
+}
+
+/// The child in `field` when it is a `kind` that was really there (not MISSING).
+fn named<'t>(node: Node<'t>, field: &str, kind: &str) -> Option<Node<'t>> {
+    node.child_by_field_name(field)
+        .filter(|n| n.kind() == kind && !n.is_missing())
 }
 
 /// A call site's name and form.
@@ -152,13 +279,13 @@ pub fn calls(source: &[u8]) -> Vec<Call> {
     let Ok(tree) = lang::parse(source) else {
         return Vec::new();
     };
-    let go = go();
+    let query = lang::calls_query();
     let mut cursor = tree_sitter::QueryCursor::new();
     let mut out: Vec<Call> = Vec::new();
-    let mut captures = cursor.captures(&go.calls, tree.root_node(), source);
+    let mut captures = cursor.captures(query, tree.root_node(), source);
     while let Some((m, i)) = captures.next() {
         let c = m.captures()[*i];
-        let kind = go.calls.capture_names()[c.index as usize];
+        let kind = query.capture_names()[c.index as usize];
         if kind == "call.operand" {
             continue;
         }
@@ -166,7 +293,7 @@ pub fn calls(source: &[u8]) -> Vec<Call> {
             .captures()
             .iter()
             .find(|o| {
-                go.calls.capture_names()[o.index as usize] == "call.operand"
+                query.capture_names()[o.index as usize] == "call.operand"
                     && o.node.kind() == "identifier"
             })
             .map(|o| text(o.node, source));
@@ -181,49 +308,8 @@ pub fn calls(source: &[u8]) -> Vec<Call> {
     out
 }
 
-/// `Name`, `Recv.Method` or `Iface.Method`; `None` for a receiver we cannot name.
-fn qualified(
-    kind: Kind,
-    name: Node<'_>,
-    receiver: Option<Node<'_>>,
-    source: &[u8],
-) -> Option<QualName> {
-    Some(match receiver {
-        Some(r) if kind == Kind::Method => {
-            QualName::method(receiver_name(r, source)?, text(name, source))
-        }
-        Some(r) if r.is_missing() => return None,
-        Some(r) => QualName::method(text(r, source), text(name, source)),
-        None => QualName::plain(text(name, source)),
-    })
-}
-
-fn make_decl(name: QualName, kind: Kind, node: Node<'_>, outer: Node<'_>, source: &[u8]) -> Decl {
-    Decl {
-        name,
-        kind,
-        start_line: outer.start_position().row + 1,
-        end_line: outer.end_position().row + 1,
-        start_byte: outer.start_byte(),
-        end_byte: outer.end_byte(),
-        signature: signature(node, outer, kind, source),
-        doc: doc_comment(outer, source),
-    }
-}
-
 fn text(node: Node<'_>, source: &[u8]) -> String {
     String::from_utf8_lossy(&source[node.byte_range()]).into_owned()
-}
-
-fn is_local(node: Node<'_>) -> bool {
-    let mut parent = node.parent();
-    while let Some(p) = parent {
-        if lang::LOCAL_SCOPES.contains(&p.kind()) {
-            return true;
-        }
-        parent = p.parent();
-    }
-    false
 }
 
 /// `T`, `*T`, `T[K]`, `*T[K, V]`, `(*T)` → `T`. `None` for receivers we cannot name.
@@ -238,28 +324,8 @@ pub fn receiver_name(mut node: Node<'_>, source: &[u8]) -> Option<String> {
     }
 }
 
-/// A spec alone in its declaration (`const X = 1`, `type T struct{}`) is shown with its
-/// keyword; a spec inside a group (`const ( ... )`) is shown alone.
-fn outer_node(node: Node<'_>) -> Node<'_> {
-    let mut decl = node.parent();
-    if decl.is_some_and(|d| d.kind() == "var_spec_list") {
-        return node;
-    }
-    match decl.take() {
-        Some(d)
-            if matches!(
-                d.kind(),
-                "const_declaration" | "var_declaration" | "type_declaration"
-            ) =>
-        {
-            let grouped = d.children(&mut d.walk()).any(|c| c.kind() == "(");
-            if grouped { node } else { d }
-        }
-        _ => node,
-    }
-}
-
-fn signature(node: Node<'_>, outer: Node<'_>, kind: Kind, source: &[u8]) -> String {
+fn signature(site: Site<'_, '_>, outer: Node<'_>, kind: Kind, source: &[u8]) -> String {
+    let node = site.node;
     let raw = match kind {
         Kind::Func | Kind::Method => {
             let end = node
@@ -279,7 +345,7 @@ fn signature(node: Node<'_>, outer: Node<'_>, kind: Kind, source: &[u8]) -> Stri
         Kind::Alias | Kind::Type | Kind::Const | Kind::Var => {
             let full = text(outer, source);
             let mut first = full.lines().next().unwrap_or_default().to_string();
-            if let Some(inherited) = implicit_const_type(node, source) {
+            if let Some(inherited) = implicit_const_type(site, source) {
                 first = format!("{first} {inherited}");
             }
             if outer.id() == node.id() {
@@ -318,30 +384,27 @@ fn signature(node: Node<'_>, outer: Node<'_>, kind: Kind, source: &[u8]) -> Stri
 /// spec's type. Its signature is written as the name plus that type (`const B Code`), not the
 /// copied `= iota`, which would claim a value the source does not spell; `None` when the spec
 /// is not implicit or the spec it repeats has no type (`A = iota`).
-fn implicit_const_type(node: Node<'_>, source: &[u8]) -> Option<String> {
+fn implicit_const_type(spec: Site<'_, '_>, source: &[u8]) -> Option<String> {
     let explicit = |n: Node<'_>| {
         n.child_by_field_name("value").is_some() || n.child_by_field_name("type").is_some()
     };
-    if node.kind() != "const_spec" || explicit(node) {
+    if spec.node.kind() != "const_spec" || explicit(spec.node) {
         return None;
     }
-    let mut sibling = node.prev_named_sibling();
-    while let Some(s) = sibling {
-        if s.kind() == "const_spec" && explicit(s) {
-            return s.child_by_field_name("type").map(|t| text(t, source));
-        }
-        sibling = s.prev_named_sibling();
-    }
-    None
+    let above = spec
+        .before
+        .iter()
+        .rev()
+        .find(|s| s.kind() == "const_spec" && explicit(**s))?;
+    above.child_by_field_name("type").map(|t| text(t, source))
 }
 
 /// The comment lines directly above a declaration, without comment markers. A comment that
 /// ends a line of code (`A // note` above `B`) belongs to that line, as go/parser has it.
-fn doc_comment(node: Node<'_>, source: &[u8]) -> String {
+fn doc_comment(site: Site<'_, '_>, source: &[u8]) -> String {
     let mut lines = Vec::new();
-    let mut next_row = node.start_position().row;
-    let mut sibling = node.prev_sibling();
-    while let Some(s) = sibling {
+    let mut next_row = site.node.start_position().row;
+    for &s in site.before.iter().rev() {
         if s.kind() != "comment"
             || s.end_position().row + 1 != next_row
             || !starts_its_line(s, source)
@@ -350,7 +413,6 @@ fn doc_comment(node: Node<'_>, source: &[u8]) -> String {
         }
         lines.push(text(s, source));
         next_row = s.start_position().row;
-        sibling = s.prev_sibling();
     }
     lines.reverse();
     lines

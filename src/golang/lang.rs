@@ -8,39 +8,20 @@ use std::time::{Duration, Instant};
 
 use tree_sitter::{Language, ParseOptions, ParseState, Parser, Query};
 
-/// The compiled grammar and query, shared by every thread.
-pub struct Go {
-    pub language: Language,
-    /// `queries/go/definitions.scm`: top-level declarations.
-    pub definitions: Query,
-    pub capture_name: u32,
-    pub capture_receiver: u32,
-    /// `queries/go/calls.scm`: call sites, by name.
-    pub calls: Query,
+/// The grammar, loaded once.
+pub fn language() -> &'static Language {
+    static LANGUAGE: OnceLock<Language> = OnceLock::new();
+    LANGUAGE.get_or_init(|| tree_sitter_go::LANGUAGE.into())
 }
 
-pub(crate) const DEFINITIONS: &str = include_str!("../../queries/go/definitions.scm");
-const CALLS: &str = include_str!("../../queries/go/calls.scm");
-
-pub fn go() -> &'static Go {
-    static GO: OnceLock<Go> = OnceLock::new();
-    GO.get_or_init(|| {
-        let language: Language = tree_sitter_go::LANGUAGE.into();
-        let definitions = Query::new(&language, DEFINITIONS)
-            .expect("queries/go/definitions.scm compiles (tested)");
-        let index = |name| {
-            definitions
-                .capture_index_for_name(name)
-                .expect("capture present in definitions.scm")
-        };
-        let calls = Query::new(&language, CALLS).expect("queries/go/calls.scm compiles (tested)");
-        Go {
-            capture_name: index("name"),
-            capture_receiver: index("receiver"),
-            calls,
-            language,
-            definitions,
-        }
+/// `queries/go/calls.scm`: call sites, by name. Compiled on first use, shared by every
+/// thread: declarations are found without a query (`extract`), and a process that never
+/// asks for calls never pays for compiling it.
+pub fn calls_query() -> &'static Query {
+    static CALLS: OnceLock<Query> = OnceLock::new();
+    CALLS.get_or_init(|| {
+        Query::new(language(), include_str!("../../queries/go/calls.scm"))
+            .expect("queries/go/calls.scm compiles (tested)")
     })
 }
 
@@ -104,7 +85,7 @@ pub fn parse_within(
         let mut slot = cell.borrow_mut();
         let parser = slot.get_or_insert_with(|| {
             let mut p = Parser::new();
-            p.set_language(&go().language)
+            p.set_language(language())
                 .expect("tree-sitter-go matches the tree-sitter ABI");
             p
         });

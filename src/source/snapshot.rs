@@ -347,7 +347,9 @@ pub(crate) fn test_snapshot(files: &[(&str, &str)]) -> (tempfile::TempDir, Snaps
         .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
         .unwrap();
     let tree = git.find_tree(index.write_tree().unwrap()).unwrap();
-    let sig = git2::Signature::now("test", "test@example.com").unwrap();
+    // A fixed time: the same files make the same commit, whichever second a test runs in.
+    let when = git2::Time::new(1_700_000_000, 0);
+    let sig = git2::Signature::new("test", "test@example.com", &when).unwrap();
     let commit = git.commit(None, &sig, &sig, "test", &tree, &[]).unwrap();
     drop(tree);
     let tree = GitTree::new("test", "v1", git, commit).unwrap();

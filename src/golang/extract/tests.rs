@@ -327,3 +327,30 @@ fn a_line_comment_is_not_the_doc_of_the_next_line() {
     let src = b"package p\n\nconst ( // the group\n\tA = 1\n)\n";
     assert_eq!(find(src, "A").doc, "");
 }
+
+/// Declarations come in source order, an interface's methods right after it, each with the
+/// doc above its own line; a grouped spec keeps its own doc, a single one its keyword's.
+#[test]
+fn declarations_come_in_source_order_with_their_own_docs() {
+    let src = "package p\n\n// Hook runs.\nvar Hook = func() {\n\tconst inner = 1\n}\n\ntype (\n\t// A is one.\n\tA interface {\n\t\t// M does.\n\t\tM()\n\t\tN() // N's line comment.\n\t}\n\tB = A\n)\n\nfunc (a *T) O() {}\n\nconst c, d = 1, 2\n";
+    let file = extract(src.as_bytes());
+    let got: Vec<(String, &str)> = file
+        .decls
+        .iter()
+        .map(|d| (d.name.to_string(), d.doc.as_str()))
+        .collect();
+    let want = [
+        ("Hook", "Hook runs."),
+        ("A", "A is one."),
+        ("A.M", "M does."),
+        ("A.N", ""),
+        ("B", ""),
+        ("T.O", ""),
+        ("c", ""),
+        ("d", ""),
+    ];
+    let want: Vec<(String, &str)> = want.iter().map(|&(n, d)| (n.into(), d)).collect();
+    assert_eq!(got, want);
+    let c = &file.decls[6];
+    assert_eq!((c.signature.as_str(), c.start_line), ("const c, d = 1, 2", 20));
+}

@@ -35,18 +35,19 @@ use crate::source::{ContentId, FileId, Snapshot, SourceError};
 /// enough that their bytes and trees stay well under a hundred megabytes.
 const CHUNK: usize = 512;
 
-/// What makes an index ours: the format, this build of the tool, the grammar's ABI and our
-/// definitions query. Another value means another folder.
+/// What makes an index ours: the format, this build of the tool, the grammar's ABI, and the
+/// code that decides what a declaration is (the walk in `extract.rs`, the body cuts in
+/// `mask.rs`), hashed as source: an edit there is another index without anyone
+/// remembering to bump a number. Another value means another folder.
 pub fn fingerprint() -> u64 {
-    // The language alone, not `lang::go()`: compiling its queries costs milliseconds that a
-    // warm `find` does not otherwise spend.
-    let language: tree_sitter::Language = tree_sitter_go::LANGUAGE.into();
-    let parts: [&[u8]; 5] = [
+    let language = super::lang::language();
+    let parts: [&[u8]; 6] = [
         &store::FORMAT.to_le_bytes(),
         env!("CARGO_PKG_VERSION").as_bytes(),
         &language.abi_version().to_le_bytes(),
         &language.node_kind_count().to_le_bytes(),
-        super::lang::DEFINITIONS.as_bytes(),
+        include_str!("../extract.rs").as_bytes(),
+        include_str!("mask.rs").as_bytes(),
     ];
     let a = codec::checksum(&parts);
     let mut salted = vec![b"salt".as_slice()];
@@ -337,12 +338,16 @@ impl TreeIndex {
                 });
                 (*k, id, record)
             };
-            // Big files one after another, as `index_files` does: their trees are large.
+            // Big files one after another on one thread, as `index_files` does (their trees
+            // are large), while the other threads parse the rest.
             let (big, small): (Vec<_>, Vec<_>) = jobs
                 .iter()
                 .partition(|(_, bytes)| bytes.len() >= super::BIG_FILE_BYTES);
-            let mut parsed: Vec<Parsed> = small.into_par_iter().map(parse).collect();
-            parsed.extend(big.into_iter().map(parse));
+            let (mut parsed, rest): (Vec<Parsed>, Vec<Parsed>) = rayon::join(
+                || big.into_iter().map(parse).collect(),
+                || small.into_par_iter().map(parse).collect(),
+            );
+            parsed.extend(rest);
             let mut new: Vec<(ContentId, Vec<u8>)> = Vec::new();
             let mut seen = std::collections::HashSet::new();
             for (k, id, record) in parsed {

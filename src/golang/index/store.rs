@@ -1,15 +1,16 @@
 //! The files of the declaration index, and what keeps them honest.
 //!
 //! One folder per format: `go-v{FORMAT}-{fingerprint}`, the fingerprint hashing the tool's
-//! version, the tree-sitter-go ABI and our definitions query, so an index written by another
-//! build, grammar or query is never read: that build's folder is simply another folder, and
+//! version, the tree-sitter-go ABI and the source of our declaration walk, so an index written
+//! by another build, grammar or walk is never read: that build's folder is simply another folder, and
 //! this one is built afresh. In it:
 //!
 //! - `decls.pack`: append-only records, one per file content, keyed by content id. Header:
 //!   magic, fingerprint, generation. Record: length, CRC-32 of id and payload, id, payload
 //!   (the file's problems, then its declarations in groups of 128, each LZ4-compressed on
 //!   its own: about two fifths of their size).
-//!   Records are immutable; a writer appends under the folder's lock and syncs. A record cut
+//!   Records are immutable; a writer appends under the folder's lock, and syncs them all
+//!   once, before the listing that points at them is written. A record cut
 //!   short by a killed writer, or whose checksum fails, is detected: a torn tail is cut off,
 //!   anything else resets the pack (new generation) and everything is rebuilt.
 //! - `trees/KEY`: one listing per tree (a tag, a module version), written to a temporary file
@@ -273,7 +274,9 @@ impl Locked<'_> {
         Ok((Pack { file, generation }, HashMap::new()))
     }
 
-    /// Append records; their slots, in order. One sync for the batch.
+    /// Append records; their slots, in order. Not synced here: `write_listing` syncs the
+    /// pack once before a listing can point at them, and until then a record lost to a
+    /// crash is only work to redo (a torn one fails its checksum).
     pub fn append(&self, pack: &Pack, records: &[(ContentId, Vec<u8>)]) -> io::Result<Vec<Slot>> {
         let mut at = pack.file.metadata()?.len();
         let mut buf = Vec::new();
@@ -294,7 +297,6 @@ impl Locked<'_> {
         }
         let start = at - buf.len() as u64;
         write_all_at(&pack.file, &buf, start)?;
-        pack.file.sync_data()?;
         Ok(slots)
     }
 
@@ -319,6 +321,8 @@ impl Locked<'_> {
         w.buf.extend_from_slice(key.as_bytes());
         w.buf.extend_from_slice(meta);
         w.buf.extend_from_slice(names);
+        // The records first: a listing on disk never points past what is on disk.
+        pack.file.sync_data()?;
         let path = self.store.listing_path(key);
         let tmp = path.with_extension(format!("tmp{}", std::process::id()));
         let mut f = File::create(&tmp)?;
