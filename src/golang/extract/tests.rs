@@ -352,5 +352,8 @@ fn declarations_come_in_source_order_with_their_own_docs() {
     let want: Vec<(String, &str)> = want.iter().map(|&(n, d)| (n.into(), d)).collect();
     assert_eq!(got, want);
     let c = &file.decls[6];
-    assert_eq!((c.signature.as_str(), c.start_line), ("const c, d = 1, 2", 20));
+    assert_eq!(
+        (c.signature.as_str(), c.start_line),
+        ("const c, d = 1, 2", 20)
+    );
 }
