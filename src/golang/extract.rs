@@ -367,6 +367,17 @@ fn signature(site: Site<'_, '_>, outer: Node<'_>, kind: Kind, source: &[u8]) -> 
         | Kind::Static
         | Kind::Macro => text(node, source),
     };
+    squeezed(&raw)
+}
+
+/// A function's signature from its text up to its body's `{`: read from the original by an
+/// index parse that cut the parameters out of what it parsed (`index::mask`).
+pub(crate) fn func_signature(header: &[u8]) -> String {
+    squeezed(&String::from_utf8_lossy(header))
+}
+
+/// Whitespace runs as one space, cut at [`MAX_SIGNATURE`] bytes.
+fn squeezed(raw: &str) -> String {
     let mut sig = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     if sig.len() > MAX_SIGNATURE {
         let cut = (0..=MAX_SIGNATURE)

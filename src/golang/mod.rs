@@ -3,7 +3,7 @@
 pub mod calls;
 mod embedding;
 mod engine;
-mod extract;
+pub(crate) mod extract;
 pub(crate) mod highlight;
 pub mod index;
 mod lang;

@@ -1,34 +1,62 @@
 //! Function bodies (and other blocks that declare nothing) cut out before an index parse:
-//! most of a Go file's bytes are statements and fields the index does not record, and tree-sitter's time grows with the bytes it reads. Each
-//! body keeps only its newlines, so every declaration keeps its lines; its byte offsets are
-//! mapped back to the original's (`Masked::original`), and its text (signature, doc, body
-//! hash) is the original's.
+//! most of a Go file's bytes are statements and fields the index does not record, and
+//! tree-sitter's time grows with the bytes it reads. Each body keeps only its newlines, so
+//! every declaration keeps its lines; its byte offsets are mapped back to the original's
+//! (`Masked::original`), and its text (signature, doc, body hash) is the original's. A
+//! function whose body is cut loses its parameters and results too (`F(\n)`, newlines kept):
+//! they are a third of what is left to parse, and its signature is read from the original.
 
 /// A file's text with its function bodies cut down to their newlines.
 pub struct Masked {
     pub text: Vec<u8>,
-    /// (offset in `text` where a cut body's newlines end, bytes cut up to there).
+    /// (offset in `text` where a cut's replacement ends, bytes cut up to there).
     shifts: Vec<(usize, usize)>,
+    /// Each function whose parameters were cut: the original offsets of its `func` and of
+    /// its body's `{`, in order.
+    headers: Vec<(usize, usize)>,
 }
 
 impl Masked {
     /// The offset in the original of `offset` in `text`. Declarations start and end
-    /// outside bodies, where this is exact.
+    /// outside what was cut, where this is exact.
     pub fn original(&self, offset: usize) -> usize {
         let i = self.shifts.partition_point(|&(at, _)| at <= offset);
         offset + i.checked_sub(1).map_or(0, |i| self.shifts[i].1)
     }
+
+    /// The original text of the function declared at `func` (an original offset) up to its
+    /// body, when its parameters were cut.
+    pub fn header<'b>(&self, original: &'b [u8], func: usize) -> Option<&'b [u8]> {
+        let i = self.headers.binary_search_by_key(&func, |h| h.0).ok()?;
+        original.get(func..self.headers[i].1)
+    }
 }
 
-/// `bytes` with the inside of each top-level function body cut down to its newlines;
+/// What is cut: a body (`{` … `}` keeps its newlines) or a function's parameters and
+/// results (name … `{` becomes `(`, its newlines, `)`, then the `{`).
+#[derive(Clone, Copy)]
+enum Cut {
+    Body,
+    Params,
+}
+
+/// The function header being read: where its `func` is, and where its name ends once seen.
+struct Header {
+    func: usize,
+    name_end: Option<usize>,
+}
+
+/// `bytes` with the inside of each top-level function body cut down to its newlines, and
+/// that function's parameters and results with it;
 /// `None` when the lexer is unsure (unbalanced braces, an unterminated string or comment):
 /// the caller parses the original then.
 pub fn mask_bodies(bytes: &[u8]) -> Option<Masked> {
-    let mut bodies: Vec<(usize, usize)> = Vec::new();
+    let mut cuts: Vec<(usize, usize, Cut)> = Vec::new();
+    let mut headers = Vec::new();
     let mut lex = Lexer { bytes, i: 0 };
     // Top level: `func` at a line start opens a header; the first `{` of the header that is
     // not a type's (`struct{`, `interface{`, inside parentheses or brackets) opens the body.
-    let mut in_header = false;
+    let mut header: Option<Header> = None;
     let mut nesting = 0usize; // ( and [ in a header
     let mut braces = 0usize; // { } outside bodies: type literals, composite literals
     while let Some(token) = lex.next().ok()? {
@@ -39,21 +67,27 @@ pub fn mask_bodies(bytes: &[u8]) -> Option<Masked> {
                     && &bytes[start..end] == b"func"
                     && at_line_start(bytes, start)
                 {
-                    in_header = true;
+                    header = Some(Header {
+                        func: start,
+                        name_end: None,
+                    });
+                } else if let Some(h) = header.as_mut().filter(|_| nesting == 0) {
+                    // The first word outside the receiver's parentheses is the name.
+                    h.name_end.get_or_insert(end);
                 }
             }
             // Go puts the body's `{` on the header's last line: a header whose line ends at
             // the top level has no body (an assembly function).
             Token::Newline => {
                 if nesting == 0 {
-                    in_header = false;
+                    header = None;
                 }
             }
             Token::Open(b'(' | b'[') => nesting += 1,
             Token::Close(b')' | b']') => nesting = nesting.checked_sub(1)?,
             Token::Open(_) => {
                 let at = lex.i - 1;
-                let body = in_header
+                let body = header.is_some()
                     && nesting == 0
                     && braces == 0
                     && !after_keyword(bytes, at, b"struct")
@@ -62,13 +96,21 @@ pub fn mask_bodies(bytes: &[u8]) -> Option<Masked> {
                 // composite literal, a function literal) declares nothing either and leaves
                 // every signature's first line alone; an interface's methods are
                 // declarations and stay.
-                let block = !in_header
+                let block = header.is_none()
                     && bytes.get(at + 1) == Some(&b'\n')
                     && !after_keyword(bytes, at, b"interface");
                 if body || block {
                     let close = lex.skip_block()?;
-                    bodies.push((at + 1, close));
-                    in_header = false;
+                    if let Some(h) = header.take() {
+                        let params = h.name_end.filter(|&n| {
+                            matches!(bytes[n..at].trim_ascii_start().first(), Some(b'(' | b'['))
+                        });
+                        if let Some(n) = params {
+                            cuts.push((n, at, Cut::Params));
+                            headers.push((h.func, at));
+                        }
+                    }
+                    cuts.push((at + 1, close, Cut::Body));
                 } else {
                     braces += 1;
                 }
@@ -80,20 +122,35 @@ pub fn mask_bodies(bytes: &[u8]) -> Option<Masked> {
         return None;
     }
     let mut text = Vec::with_capacity(bytes.len() / 2);
-    let mut shifts = Vec::with_capacity(bodies.len());
+    let mut shifts = Vec::with_capacity(cuts.len());
     let mut copied = 0;
     let mut cut = 0;
-    for (start, end) in bodies {
+    for (start, end, what) in cuts {
         text.extend_from_slice(&bytes[copied..start]);
-        let body = &bytes[start..end];
-        let lines = memchr::memchr_iter(b'\n', body).count();
+        let gone = &bytes[start..end];
+        let lines = memchr::memchr_iter(b'\n', gone).count();
+        let kept = match what {
+            Cut::Body => lines,
+            Cut::Params => lines + 2,
+        };
+        if matches!(what, Cut::Params) {
+            text.push(b'(');
+        }
         text.resize(text.len() + lines, b'\n');
-        cut += body.len() - lines;
+        if matches!(what, Cut::Params) {
+            text.push(b')');
+        }
+        // `(` … `)` holds at least two bytes, so nothing is ever added.
+        cut += gone.len() - kept;
         shifts.push((text.len(), cut));
         copied = end;
     }
     text.extend_from_slice(&bytes[copied..]);
-    Some(Masked { text, shifts })
+    Some(Masked {
+        text,
+        shifts,
+        headers,
+    })
 }
 
 /// A file's declarations as `extract` finds them, read from the masked text when that is
@@ -109,6 +166,9 @@ pub fn declarations(bytes: &[u8]) -> crate::golang::FileDecls {
     for d in &mut file.decls {
         d.start_byte = m.original(d.start_byte);
         d.end_byte = m.original(d.end_byte);
+        if let Some(header) = m.header(bytes, d.start_byte) {
+            d.signature = crate::golang::extract::func_signature(header);
+        }
     }
     file
 }
@@ -241,10 +301,7 @@ mod tests {
         let out = masked(src);
         assert!(out.len() < src.len());
         assert_eq!(out.lines().count(), src.lines().count());
-        assert!(
-            out.contains("func (s *S) Run(x int) error {\n\n\n}\n"),
-            "{out}"
-        );
+        assert!(out.contains("func (s *S) Run(){\n\n\n}\n"), "{out}");
         assert!(out.ends_with("\n}\n\ntype T struct{ A int }\n"), "{out}");
         let (whole, fast) = both(src);
         assert_eq!(whole, fast);
@@ -254,9 +311,29 @@ mod tests {
     fn type_literals_in_a_header_are_not_bodies() {
         let src = "package a\nfunc F[T interface{ ~int }](x struct{ a int }) (interface{ M() }, map[string]struct{}) { return nil, nil }\nfunc G() func() { return nil }\n";
         let out = masked(src);
-        assert!(out.contains("func F[T interface{ ~int }](x struct{ a int }) (interface{ M() }, map[string]struct{}) {"), "{out}");
-        assert!(out.contains("func G() func() {"), "{out}");
-        assert!(!out.contains("return"), "{out}");
+        assert_eq!(out, "package a\nfunc F(){}\nfunc G(){}\n");
+        let (whole, fast) = both(src);
+        assert_eq!(
+            fast[0].signature,
+            "func F[T interface{ ~int }](x struct{ a int }) (interface{ M() }, map[string]struct{})"
+        );
+        assert_eq!(whole, fast);
+    }
+
+    /// Parameters over several lines keep their newlines inside the parentheses, where Go
+    /// inserts no semicolon; the signature is the original's.
+    #[test]
+    fn parameters_go_and_the_signature_is_read_from_the_original() {
+        let src = "package a\n\n// Do sends.\nfunc (c *Client) Do(\n\tctx context.Context, // the call's\n\treq *Request,\n) (*Response, error) {\n\treturn nil, nil\n}\n\nfunc Stub(x int) int\n";
+        let out = masked(src);
+        assert!(out.contains("func (c *Client) Do(\n\n\n){\n\n}\n"), "{out}");
+        assert!(out.ends_with("func Stub(x int) int\n"), "{out}");
+        let (whole, fast) = both(src);
+        assert_eq!(
+            fast[0].signature,
+            "func (c *Client) Do( ctx context.Context, // the call's req *Request, ) (*Response, error)"
+        );
+        assert_eq!(whole, fast);
     }
 
     #[test]
