@@ -2,7 +2,7 @@
 
 use tree_sitter::{Node, StreamingIterator};
 
-use super::lang::{self, ParseFailure};
+use super::lang::{self, Field, ParseFailure};
 use crate::item::QualName;
 
 use crate::item::Kind;
@@ -118,7 +118,7 @@ impl<'t> Walk<'_> {
     }
 
     fn function(&mut self, f: Site<'_, 't>) {
-        let Some(name) = named(f.node, "name", "identifier") else {
+        let Some(name) = named(f.node, Field::Name, "identifier") else {
             return;
         };
         let name = QualName::plain(text(name, self.source));
@@ -128,8 +128,8 @@ impl<'t> Walk<'_> {
     /// One declaration per receiver parameter: a method has one, a broken one may have more.
     fn method(&mut self, m: Site<'_, 't>) {
         let (Some(name), Some(params)) = (
-            named(m.node, "name", "field_identifier"),
-            m.node.child_by_field_name("receiver"),
+            named(m.node, Field::Name, "field_identifier"),
+            field(m.node, Field::Receiver),
         ) else {
             return;
         };
@@ -138,7 +138,7 @@ impl<'t> Walk<'_> {
             if param.kind() != "parameter_declaration" {
                 continue;
             }
-            let Some(receiver) = param.child_by_field_name("type") else {
+            let Some(receiver) = field(param, Field::Type) else {
                 continue;
             };
             if let Some(r) = receiver_name(receiver, self.source) {
@@ -164,7 +164,7 @@ impl<'t> Walk<'_> {
             let outer = if grouped { here } else { decl };
             match spec.kind() {
                 "type_alias" => {
-                    if let Some(name) = named(spec, "name", "type_identifier") {
+                    if let Some(name) = named(spec, Field::Name, "type_identifier") {
                         let name = QualName::plain(text(name, self.source));
                         self.push(name, Kind::Alias, here, outer);
                     }
@@ -176,10 +176,10 @@ impl<'t> Walk<'_> {
     }
 
     fn type_spec(&mut self, spec: Site<'_, 't>, outer: Site<'_, 't>) {
-        let Some(name) = spec.node.child_by_field_name("name") else {
+        let Some(name) = field(spec.node, Field::Name) else {
             return;
         };
-        let Some(ty) = spec.node.child_by_field_name("type") else {
+        let Some(ty) = field(spec.node, Field::Type) else {
             return;
         };
         if name.kind() != "type_identifier" {
@@ -201,7 +201,7 @@ impl<'t> Walk<'_> {
             if elem.kind() != "method_elem" {
                 continue;
             }
-            if let Some(method) = named(elem, "name", "field_identifier") {
+            if let Some(method) = named(elem, Field::Name, "field_identifier") {
                 let here = Site {
                     node: elem,
                     before: &elems[..i],
@@ -224,7 +224,10 @@ impl<'t> Walk<'_> {
         };
         let start = outer.node.start_byte();
         let mut cursor = spec.node.walk();
-        for n in spec.node.children_by_field_name("name", &mut cursor) {
+        for n in spec
+            .node
+            .children_by_field_id(Field::Name.id(), &mut cursor)
+        {
             // A MISSING identifier (`const a, = 1`) is zero-width: no name to declare.
             if n.kind() != "identifier" || n.is_missing() {
                 continue;
@@ -259,9 +262,12 @@ impl<'t> Walk<'_> {
 }
 
 /// The child in `field` when it is a `kind` that was really there (not MISSING).
-fn named<'t>(node: Node<'t>, field: &str, kind: &str) -> Option<Node<'t>> {
-    node.child_by_field_name(field)
-        .filter(|n| n.kind() == kind && !n.is_missing())
+fn named<'t>(node: Node<'t>, name: Field, kind: &str) -> Option<Node<'t>> {
+    field(node, name).filter(|n| n.kind() == kind && !n.is_missing())
+}
+
+fn field(node: Node<'_>, name: Field) -> Option<Node<'_>> {
+    node.child_by_field_id(name.id().get())
 }
 
 /// A call site's name and form.
@@ -318,7 +324,7 @@ pub fn receiver_name(mut node: Node<'_>, source: &[u8]) -> Option<String> {
         match node.kind() {
             "type_identifier" if !node.is_missing() => return Some(text(node, source)),
             "pointer_type" | "parenthesized_type" => node = node.named_child(0)?,
-            "generic_type" => node = node.child_by_field_name("type")?,
+            "generic_type" => node = field(node, Field::Type)?,
             _ => return None,
         }
     }
@@ -329,7 +335,7 @@ fn signature(site: Site<'_, '_>, outer: Node<'_>, kind: Kind, source: &[u8]) -> 
     let raw = match kind {
         Kind::Func | Kind::Method => {
             let end = node
-                .child_by_field_name("body")
+                .child_by_field_id(Field::Body.id().get())
                 .map_or(node.end_byte(), |b| b.start_byte());
             String::from_utf8_lossy(&source[node.start_byte()..end]).into_owned()
         }
@@ -378,7 +384,13 @@ pub(crate) fn func_signature(header: &[u8]) -> String {
 
 /// Whitespace runs as one space, cut at [`MAX_SIGNATURE`] bytes.
 fn squeezed(raw: &str) -> String {
-    let mut sig = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut sig = String::with_capacity(raw.len());
+    for word in raw.split_whitespace() {
+        if !sig.is_empty() {
+            sig.push(' ');
+        }
+        sig.push_str(word);
+    }
     if sig.len() > MAX_SIGNATURE {
         let cut = (0..=MAX_SIGNATURE)
             .rev()
@@ -396,9 +408,8 @@ fn squeezed(raw: &str) -> String {
 /// copied `= iota`, which would claim a value the source does not spell; `None` when the spec
 /// is not implicit or the spec it repeats has no type (`A = iota`).
 fn implicit_const_type(spec: Site<'_, '_>, source: &[u8]) -> Option<String> {
-    let explicit = |n: Node<'_>| {
-        n.child_by_field_name("value").is_some() || n.child_by_field_name("type").is_some()
-    };
+    let explicit =
+        |n: Node<'_>| field(n, Field::Value).is_some() || field(n, Field::Type).is_some();
     if spec.node.kind() != "const_spec" || explicit(spec.node) {
         return None;
     }
@@ -407,7 +418,7 @@ fn implicit_const_type(spec: Site<'_, '_>, source: &[u8]) -> Option<String> {
         .iter()
         .rev()
         .find(|s| s.kind() == "const_spec" && explicit(**s))?;
-    above.child_by_field_name("type").map(|t| text(t, source))
+    field(*above, Field::Type).map(|t| text(t, source))
 }
 
 /// The comment lines directly above a declaration, without comment markers. A comment that

@@ -2,6 +2,7 @@
 
 use std::cell::RefCell;
 use std::fmt;
+use std::num::NonZeroU16 as FieldId;
 use std::ops::ControlFlow;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -12,6 +13,31 @@ use tree_sitter::{Language, ParseOptions, ParseState, Parser, Query};
 pub fn language() -> &'static Language {
     static LANGUAGE: OnceLock<Language> = OnceLock::new();
     LANGUAGE.get_or_init(|| tree_sitter_go::LANGUAGE.into())
+}
+
+/// The grammar's fields the declaration walk asks nodes for.
+#[derive(Clone, Copy)]
+pub enum Field {
+    Name,
+    Receiver,
+    Type,
+    Body,
+    Value,
+}
+
+impl Field {
+    /// Its id, looked up once: asking a node by field name compares the name with the
+    /// grammar's field names on every call, thousands of times per file.
+    pub fn id(self) -> FieldId {
+        static IDS: OnceLock<[FieldId; 5]> = OnceLock::new();
+        IDS.get_or_init(|| {
+            ["name", "receiver", "type", "body", "value"].map(|name| {
+                language()
+                    .field_id_for_name(name)
+                    .expect("tree-sitter-go has the fields extract uses (tested)")
+            })
+        })[self as usize]
+    }
 }
 
 /// `queries/go/calls.scm`: call sites, by name. Compiled on first use, shared by every
