@@ -6,6 +6,8 @@
 //! function whose body is cut loses its parameters and results too (`F(\n)`, newlines kept):
 //! they are a third of what is left to parse, and its signature is read from the original.
 
+use crate::item::Kind;
+
 /// A file's text with its function bodies cut down to their newlines.
 pub struct Masked {
     pub text: Vec<u8>,
@@ -166,6 +168,9 @@ pub fn declarations(bytes: &[u8]) -> crate::golang::FileDecls {
     for d in &mut file.decls {
         d.start_byte = m.original(d.start_byte);
         d.end_byte = m.original(d.end_byte);
+        if !matches!(d.kind, Kind::Func | Kind::Method) {
+            continue;
+        }
         if let Some(header) = m.header(bytes, d.start_byte) {
             d.signature = crate::golang::extract::func_signature(header);
         }
