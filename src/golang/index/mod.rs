@@ -39,7 +39,13 @@ const CHUNK: usize = 512;
 /// code that decides what a declaration is (the walk in `extract.rs`, the body cuts in
 /// `mask.rs`), hashed as source: an edit there is another index without anyone
 /// remembering to bump a number. Another value means another folder.
+/// Computed once per process: every memo beside the index asks for its folder.
 pub fn fingerprint() -> u64 {
+    static FINGERPRINT: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *FINGERPRINT.get_or_init(compute_fingerprint)
+}
+
+fn compute_fingerprint() -> u64 {
     let language = super::lang::language();
     let parts: [&[u8]; 6] = [
         &store::FORMAT.to_le_bytes(),
