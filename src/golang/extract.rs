@@ -155,13 +155,12 @@ impl<'t> Walk<'_> {
     /// Each spec of a type declaration, then the methods of an interface it declares.
     fn types(&mut self, decl: Site<'_, 't>) {
         let specs: Vec<Node<'t>> = decl.node.children(&mut decl.node.walk()).collect();
-        let grouped = specs.iter().any(|c| c.kind() == "(");
         for (i, &spec) in specs.iter().enumerate() {
             let here = Site {
                 node: spec,
                 before: &specs[..i],
             };
-            let outer = if grouped { here } else { decl };
+            let outer = outer(here, decl, &specs);
             match spec.kind() {
                 "type_alias" => {
                     if let Some(name) = named(spec, Field::Name, "type_identifier") {
@@ -214,14 +213,7 @@ impl<'t> Walk<'_> {
 
     /// `const a, b = 1, 2`: one spec, several names, one declaration each.
     fn values(&mut self, kind: Kind, spec: Site<'_, 't>, up: Site<'_, 't>, siblings: &[Node<'t>]) {
-        let outer = match up.node.kind() {
-            "const_declaration" | "var_declaration" | "type_declaration"
-                if !siblings.iter().any(|c| c.kind() == "(") =>
-            {
-                up
-            }
-            _ => spec,
-        };
+        let outer = outer(spec, up, siblings);
         let start = outer.node.start_byte();
         let mut cursor = spec.node.walk();
         for n in spec
@@ -259,6 +251,17 @@ impl<'t> Walk<'_> {
             doc: doc_comment(outer, source),
         });
     }
+}
+
+/// What a spec's declaration shows: a spec alone in its declaration (`const X = 1`, `type T
+/// struct{}`) is shown with its keyword, a spec in a group (`const ( ... )`) alone.
+/// `siblings` are `spec`'s and `up` is their parent.
+fn outer<'a, 't>(spec: Site<'a, 't>, up: Site<'a, 't>, siblings: &[Node<'t>]) -> Site<'a, 't> {
+    let alone = matches!(
+        up.node.kind(),
+        "const_declaration" | "var_declaration" | "type_declaration"
+    ) && !siblings.iter().any(|c| c.kind() == "(");
+    if alone { up } else { spec }
 }
 
 /// The child in `field` when it is a `kind` that was really there (not MISSING).
